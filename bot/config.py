@@ -1,0 +1,94 @@
+"""Settings: config/zonebrief.toml, every key overridable by an environment variable ZONEBRIEF_<KEY>.
+
+Precedence, highest first:
+1. explicit command-line options (applied by the CLI after loading);
+2. the environment: ZONEBRIEF_DB, ZONEBRIEF_TOKEN, ZONEBRIEF_ADMINS, …;
+3. the TOML file (--config FILE, else $ZONEBRIEF_CONFIG, else config/zonebrief.toml if it exists);
+4. the defaults below.
+The bot token is read from the environment only, never from a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config" / "zonebrief.toml"
+ENV_PREFIX = "ZONEBRIEF_"
+
+
+class ConfigError(Exception):
+    """A configuration file or value is wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "zonebrief.db"
+    token: str | None = None
+    admins: tuple[int, ...] = ()
+    timezone: str = "Asia/Shanghai"
+    zones_csv: str = str(ROOT / "config" / "zones.csv")
+    seeds: str = str(ROOT / "seeds")
+
+
+_ENV_ONLY = {"token"}
+
+
+def _convert(name: str, kind: str, value: object) -> object:
+    """Turn a TOML or environment value into the field's type, or raise ConfigError."""
+    try:
+        if kind.startswith("tuple[int"):
+            if isinstance(value, str):
+                value = [v for v in value.replace(",", " ").split() if v]
+            return tuple(int(v) for v in value)  # type: ignore[union-attr]
+        if kind.startswith("int"):
+            return int(value)  # type: ignore[arg-type]
+        if kind.startswith("float"):
+            return float(value)  # type: ignore[arg-type]
+        if kind.startswith("bool"):
+            if isinstance(value, bool):
+                return value
+            lowered = str(value).strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        return None if value is None else str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"配置项 {name} 的值 {value!r} 无效：应为 {kind}。请修改配置文件或环境变量 {ENV_PREFIX}{name.upper()}。"
+        ) from None
+
+
+def load_settings(environ: Mapping[str, str], path: str | Path | None = None) -> Settings:
+    """Read the TOML file (if any) and the environment into Settings."""
+    values: dict[str, object] = {}
+    config_path = Path(path) if path else None
+    if config_path is None and environ.get(ENV_PREFIX + "CONFIG"):
+        config_path = Path(environ[ENV_PREFIX + "CONFIG"])
+    if config_path is None and DEFAULT_CONFIG.exists():
+        config_path = DEFAULT_CONFIG
+    known = {f.name: str(f.type) for f in fields(Settings)}
+    if config_path is not None:
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"找不到配置文件 {config_path}：请检查 --config 或 {ENV_PREFIX}CONFIG。") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"配置文件 {config_path} 格式有误（{error}）：请按 TOML 语法修改。") from None
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"配置文件 {config_path} 中有未知配置项 {key}：可用的有 {', '.join(sorted(known))}。")
+            if key in _ENV_ONLY:
+                raise ConfigError(f"不要把 {key} 写进配置文件 {config_path}：请用环境变量 {ENV_PREFIX}{key.upper()}。")
+            values[key] = _convert(key, known[key], value)
+    for key, kind in known.items():
+        env_value = environ.get(ENV_PREFIX + key.upper())
+        if env_value is not None and env_value != "":
+            values[key] = _convert(key, kind, env_value)
+    return dataclasses.replace(Settings(), **values)

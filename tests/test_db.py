@@ -1,0 +1,23 @@
+"""The store's schema: created on first open, kept (with its rows) on the next."""
+
+from bot.db import MIGRATIONS, open_db
+
+
+def test_open_creates_schema_in_wal_mode(tmp_path):
+    db = open_db(tmp_path / "zonebrief.db")
+    assert "wal" == db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"issues", "articles", "zones", "article_zones", "fragments", "articles_fts"} <= set(db.table_names())
+    assert [] == MIGRATIONS.pending(db)
+    db.close()
+
+
+def test_reopen_keeps_rows_and_applies_nothing_twice(tmp_path):
+    path = tmp_path / "zonebrief.db"
+    db = open_db(path)
+    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    db.close()
+    db = open_db(path)
+    assert applied == [m.name for m in MIGRATIONS.applied(db)]
+    assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
+    db.close()
