@@ -57,6 +57,7 @@ def m001_articles(db: Database) -> None:
             "city": str,
             "title": str,
             "subtitle": str,
+            "kicker": str,  # the line printed above the title (zone, zone + unit, city)
             "author": str,
             "dateline": str,
             "published": str,  # YYYY-MM-DD or null

@@ -21,7 +21,8 @@ class Article:
     zone: str | None = None  # official full name of the zone it is about
     zones: tuple[str, ...] = ()  # every zone it concerns, official names, `zone` first
     city: str | None = None
-    subtitle: str | None = None
+    subtitle: str | None = None  # 副题, e.g. "——朔州经济开发区见闻"
+    kicker: str | None = None  # the line above the title as printed (zone, zone + unit, city)
     author: str | None = None  # byline at the end, or the reporter named in the dateline
     dateline: str | None = None  # "科学导报讯", "科学导报 记者王波", … as printed
     published: str | None = None  # YYYY-MM-DD when the article's dateline/lead gives a full date
