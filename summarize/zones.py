@@ -1,0 +1,372 @@
+"""The zone gazetteer: official names, aliases, short names and cities of Shanxi's development zones.
+
+`Gazetteer.from_csv(text)` parses the text of config/zones.csv (the caller reads the file). From each
+official name and CSV alias it derives the forms reporters write (晋城经济技术开发区 -> 晋城经开区,
+晋城开发区), finds zone names in running text (`mentions`) and resolves what people type after
+`/zone` (`lookup`): names, cities, short names, traditional characters, pinyin and typos.
+
+Every comparison runs on normalised text: traditional -> simplified, full-width ASCII -> half-width,
+whitespace removed (PDF text breaks lines inside names), Latin lower-cased.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+with warnings.catch_warnings():
+    # zhconv 1.4.3 imports the deprecated pkg_resources to read its dictionary.
+    warnings.simplefilter("ignore", UserWarning)
+    import zhconv
+
+COLUMNS = ("name", "aliases", "city", "county", "level", "type", "source")
+ALIAS_SEPARATOR = "|"
+CITY_SEPARATORS = re.compile(r"[、，,/；;]")
+UNSURE_MARK = "[UNSURE"
+UNCONFIRMED_LEVEL = "未确认"
+INFERRED_MARK = "推定"  # "[推定]" after a county, "（推定）"/"（推定省级）" in a level
+
+# How a long official name ends -> the shorter forms people write in its place. Longest first.
+DERIVED_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("国家农业高新技术产业示范区", ("国家农高区", "农高区")),
+    ("农业高新技术产业示范区", ("农高区",)),
+    ("高新技术产业开发区", ("高新区",)),
+    ("经济技术开发区", ("经开区", "开发区")),
+    ("经济开发区", ("经开区", "开发区")),
+    ("综合改革示范区", ("综改示范区", "综改区")),
+)
+PROVINCE_PREFIXES = ("山西省", "山西")
+
+# What follows the place part of a zone's name (or of a query), longest first.
+TYPE_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "农业高新技术产业示范区", "高新技术产业开发区", "高新技术产业示范区", "经济技术开发区",
+            "经济开发区", "现代农业产业示范区", "生态文化旅游示范区", "转型综合改革示范区",
+            "综合改革示范区", "综改示范区", "一体化经济区", "产业集聚区", "保税物流中心",
+            "高新区", "经开区", "农高区", "综改区", "开发区", "示范区", "经济区",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+CITY_SUFFIX = "市"
+COUNTY_SUFFIX = "县"
+
+MAX_SUGGESTIONS = 3
+MAX_QUERY_CHARS = 64  # longer "queries" are pasted text: only the zones they mention are suggested
+MAX_READINGS = 32  # heteronym combinations indexed per name (长治 is chang zhi, pypinyin says zhang zhi)
+MIN_SUGGESTION_SCORE = 0.3  # mean of character overlap and pinyin similarity, both 0..1
+
+
+class GazetteerError(ValueError):
+    """The zones CSV cannot be read; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One development zone (or zone-like area) as config/zones.csv describes it."""
+
+    name: str  # official full name
+    aliases: tuple[str, ...]  # from the CSV
+    city: str  # first city if the CSV names several ("太原、忻州" -> 太原), see cities
+    cities: tuple[str, ...]  # all cities named
+    county: str
+    level: str
+    type: str
+    source: str
+    doubtful: bool  # any doubtful mark in the row
+    short_name: str  # the place part: 晋城经济技术开发区 -> 晋城, 运城盐湖高新技术产业开发区 -> 盐湖
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A zone named in a text: `text[start:end] == surface` names the zone `zone` (official name)."""
+
+    zone: str
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a query typed after `/zone` means."""
+
+    query: str
+    zone: Zone | None  # the zone the query means, if it means one zone
+    city: str | None  # the city the query means, if it means a city (吕梁, 晋城)
+    suggestions: tuple[Zone, ...]  # up to 3 closest zones when nothing matched
+    how: str  # "exact" | "alias" | "short" | "city" | "traditional" | "pinyin" | "typo" | "none"
+
+
+def _clean_char(char: str) -> str:
+    """Full-width ASCII -> half-width, Latin lower-cased, whitespace dropped; CJK untouched."""
+    if char.isspace():
+        return ""
+    if "\uff01" <= char <= "\uff5e":
+        char = chr(ord(char) - 0xFEE0)
+    return char.lower()
+
+
+def _simplify_char(char: str) -> str:
+    simplified = zhconv.convert(char, "zh-cn")
+    return simplified if len(simplified) == 1 else char
+
+
+def clean(text: str) -> str:
+    """`text` without whitespace, full-width ASCII made half-width and Latin lower-cased."""
+    return "".join(_clean_char(char) for char in text)
+
+
+def normalize(text: str) -> str:
+    """`clean(text)` with traditional characters made simplified (晉城 -> 晋城).
+
+    Example usage::
+
+        normalize("晉城 經開區")  # '晋城经开区'
+    """
+    return _normalize_with_offsets(text)[0]
+
+
+def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, that character's index in `text`."""
+    table = {char: _simplify_char(_clean_char(char)) for char in set(text)}
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        normal = table[char]
+        if normal:
+            chars.append(normal)
+            offsets.append(index)
+    return "".join(chars), offsets
+
+
+def derive_forms(name: str) -> tuple[str, ...]:
+    """The shorter forms reporters write for a zone called `name`, never `name` itself.
+
+    Every form ends in a zone word (开发区, 经开区, 高新区, 综改区, …): a bare place name is not a
+    zone mention.
+
+    Example usage::
+
+        derive_forms("晋城经济技术开发区")  # ('晋城经开区', '晋城开发区')
+        derive_forms("山西风陵渡经济开发区")  # ('山西风陵渡经开区', …, '风陵渡经济开发区', …)
+    """
+    bases = [name]
+    for prefix in PROVINCE_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) + 3:
+            bases.append(name[len(prefix):])
+            break
+    forms: list[str] = []
+    for base in bases:
+        forms.append(base)
+        for suffix, replacements in DERIVED_SUFFIXES:
+            stem = base.removesuffix(suffix)
+            if stem and stem != base:
+                forms.extend(stem + replacement for replacement in replacements)
+                break
+    return tuple(form for form in dict.fromkeys(forms) if form != name)
+
+
+def place_part(name: str, cities: Iterable[str] = ()) -> str:
+    """The place a zone (or a query) is named after: its name without zone words, province or city.
+
+    Falls back to the first of `cities` when the name holds no place of its own
+    (山西转型综合改革示范区 -> 太原).
+
+    Example usage::
+
+        place_part("运城盐湖高新技术产业开发区", ["运城"])  # '盐湖'
+        place_part("山西转型综合改革示范区晋中开发区", ["晋中"])  # '晋中'
+    """
+    cities = tuple(cities)
+    stem = name
+    for suffix in TYPE_SUFFIXES:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    for prefix in PROVINCE_PREFIXES:
+        if stem.startswith(prefix):
+            stem = stem[len(prefix):]
+            break
+    for suffix in TYPE_SUFFIXES:  # a zone inside a zone: …示范区晋中 -> 晋中
+        if suffix in stem:
+            stem = stem.rsplit(suffix, 1)[1]
+            break
+    stem = stem.removesuffix("国家")
+    for city in cities:
+        if stem.startswith(city) and len(stem) - len(city) >= 2:
+            stem = stem[len(city):]
+            break
+    if len(stem) >= 3:
+        stem = stem.removesuffix(COUNTY_SUFFIX)
+    return stem or (cities[0] if cities else "")
+
+
+def _is_doubtful(row: Mapping[str, str]) -> bool:
+    return (
+        UNSURE_MARK in row["source"]
+        or row["level"].startswith(UNCONFIRMED_LEVEL)
+        or INFERRED_MARK in row["level"]
+        or INFERRED_MARK in row["county"]
+    )
+
+
+def _zone_from_row(row: Mapping[str, str]) -> Zone:
+    name = row["name"]
+    cities = tuple(city.strip() for city in CITY_SEPARATORS.split(row["city"]) if city.strip())
+    return Zone(
+        name=name,
+        aliases=tuple(alias.strip() for alias in row["aliases"].split(ALIAS_SEPARATOR) if alias.strip()),
+        city=cities[0] if cities else "",
+        cities=cities,
+        county=row["county"],
+        level=row["level"],
+        type=row["type"],
+        source=row["source"],
+        doubtful=_is_doubtful(row),
+        short_name=place_part(name, cities),
+    )
+
+
+def parse_zones(text: str) -> list[Zone]:
+    """The zones in the text of a zones CSV (columns name,aliases,city,county,level,type,source).
+
+    Raises GazetteerError, with the line, when a column is missing, a name is empty or repeated.
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
+    if missing:
+        raise GazetteerError(
+            f"开发区名录缺少列：{'、'.join(missing)}。第一行应为 {','.join(COLUMNS)}。"
+        )
+    zones: list[Zone] = []
+    seen: set[str] = set()
+    for row in reader:
+        values = {column: (row.get(column) or "").strip() for column in COLUMNS}
+        if not values["name"]:
+            raise GazetteerError(f"开发区名录第 {reader.line_num} 行没有名称（name 列），请补上或删去该行。")
+        if values["name"] in seen:
+            raise GazetteerError(f"开发区名录第 {reader.line_num} 行重复了“{values['name']}”，请合并为一行。")
+        seen.add(values["name"])
+        zones.append(_zone_from_row(values))
+    return zones
+
+
+# Precedence of written forms: a name the CSV states beats one derived from another zone's name.
+_OFFICIAL, _ALIAS, _DERIVED = 0, 1, 2
+
+
+class Gazetteer:
+    """All zones, with indexes for names in text and for queries, built once.
+
+    Example usage::
+
+        gazetteer = Gazetteer.from_csv(Path("config/zones.csv").read_text("utf-8"))
+        gazetteer.get("晋城经开区").name  # '晋城经济技术开发区'
+        [m.zone for m in gazetteer.mentions("位于晋城经开区的项目")]  # ['晋城经济技术开发区']
+        gazetteer.lookup("jincheng").city  # '晋城'
+    """
+
+    def __init__(self, zones: Iterable[Zone]) -> None:
+        self.zones: tuple[Zone, ...] = tuple(zones)
+        self._by_name = {zone.name: zone for zone in self.zones}
+        claims: dict[str, dict[int, set[str]]] = {}  # normalised form -> precedence -> zone names
+        self._written: dict[str, str] = {}  # normalised form -> how it is written in the CSV or derived
+        for zone in self.zones:
+            written = [(zone.name, _OFFICIAL)]
+            written += [(alias, _ALIAS) for alias in zone.aliases]
+            written += [(form, _DERIVED) for name in (zone.name, *zone.aliases) for form in derive_forms(name)]
+            for form, rank in written:
+                key = normalize(form)
+                if key:
+                    claims.setdefault(key, {}).setdefault(rank, set()).add(zone.name)
+                    self._written.setdefault(key, form)
+        self._forms: dict[str, str] = {}  # normalised form -> official name
+        self._form_ranks: dict[str, int] = {}
+        self._shared: dict[str, tuple[str, ...]] = {}  # forms two zones share -> those zones
+        for key, by_rank in claims.items():
+            rank = min(by_rank)
+            names = by_rank[rank]
+            if len(names) == 1:
+                self._forms[key] = next(iter(names))
+                self._form_ranks[key] = rank
+            else:
+                self._shared[key] = tuple(zone.name for zone in self.zones if zone.name in names)
+        self._first_chars: dict[str, tuple[int, ...]] = {}  # first char -> form lengths, longest first
+        for key in (*self._forms, *self._shared):
+            lengths = set(self._first_chars.get(key[0], ())) | {len(key)}
+            self._first_chars[key[0]] = tuple(sorted(lengths, reverse=True))
+        self._cities: dict[str, tuple[Zone, ...]] = {}
+        for zone in self.zones:
+            for city in zone.cities:
+                self._cities[city] = (*self._cities.get(city, ()), zone)
+        self._shorts: dict[str, tuple[str, ...]] = {}
+        for zone in self.zones:
+            self._shorts[zone.short_name] = (*self._shorts.get(zone.short_name, ()), zone.name)
+
+    @classmethod
+    def from_csv(cls, text: str) -> Gazetteer:
+        """A gazetteer of the zones in the text of a zones CSV (see parse_zones)."""
+        return cls(parse_zones(text))
+
+    def get(self, name: str) -> Zone | None:
+        """The zone with this official name, CSV alias or derived alias; None for a bare place name."""
+        official = self._forms.get(normalize(name))
+        return self._by_name[official] if official else None
+
+    def forms(self) -> dict[str, str]:
+        """Every written form (official, aliases, derived aliases) -> official name.
+
+        Forms two zones share are left out: they name neither zone for sure.
+        """
+        return {self._written[key]: official for key, official in self._forms.items()}
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Zone names in `text`: leftmost-longest, non-overlapping, offsets into `text` itself.
+
+        Matching runs on the normalised text, so a name broken by a PDF line or space
+        ("中北高新技术 产业开发区") or written in traditional characters is found; `surface` is the
+        text as given. A form two zones share is skipped (and does not let a shorter form inside it
+        match instead).
+
+        Example usage::
+
+            gazetteer.mentions("今年山西综改 示范区……")
+            # [Mention(zone='山西转型综合改革示范区', start=2, end=9, surface='山西综改 示范区')]
+        """
+        normal, offsets = _normalize_with_offsets(text)
+        found: list[Mention] = []
+        index = 0
+        while index < len(normal):
+            for length in self._first_chars.get(normal[index], ()):
+                key = normal[index : index + length]
+                if key in self._forms or key in self._shared:
+                    if key in self._forms:
+                        start, end = offsets[index], offsets[index + length - 1] + 1
+                        found.append(Mention(self._forms[key], start, end, text[start:end]))
+                    index += length
+                    break
+            else:
+                index += 1
+        return found
+
+    def cities(self) -> dict[str, tuple[Zone, ...]]:
+        """City -> its zones, in CSV order (a zone with two cities is under both)."""
+        return dict(self._cities)
+
+    def city_in(self, text: str) -> str | None:
+        """The first city named in `text` ("长治市" -> "长治"), else None."""
+        normal = normalize(text)
+        positions = [(normal.find(city), city) for city in self._cities if city in normal]
+        return min(positions)[1] if positions else None

@@ -1,0 +1,211 @@
+"""The zone gazetteer on the real config/zones.csv and the real seed pages."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from summarize.zones import Gazetteer, GazetteerError, Mention, derive_forms, normalize, place_part
+
+ROOT = Path(__file__).resolve().parent.parent
+ZONES_CSV = (ROOT / "config" / "zones.csv").read_text("utf-8")
+SEEDS = {path.name[:3]: path.read_text("utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))}
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer.from_csv(ZONES_CSV)
+
+
+# Every zone the seed pages name, as the seeds write it -> the official name in config/zones.csv.
+SEED_NAMES = {
+    "大同经济技术开发区": "大同经济技术开发区",
+    "大同经开区": "大同经济技术开发区",
+    "山西转型综改示范区": "山西转型综合改革示范区",
+    "山西综改示范区": "山西转型综合改革示范区",
+    "山西综改区": "山西转型综合改革示范区",
+    "综改示范区": "山西转型综合改革示范区",
+    "盐湖高新区": "运城盐湖高新技术产业开发区",
+    "运城盐湖高新区": "运城盐湖高新技术产业开发区",
+    "盐湖高新技术产业开发区": "运城盐湖高新技术产业开发区",
+    "灵石经济技术开发区": "灵石经济技术开发区",
+    "寿阳经济技术开发区": "寿阳经济技术开发区",
+    "寿阳开发区": "寿阳经济技术开发区",
+    "长治经济技术开发区": "长治经济技术开发区",
+    "长治经开区": "长治经济技术开发区",
+    "长子经济技术开发区": "长子经济技术开发区",
+    "平遥经济技术开发区": "平遥经济技术开发区",
+    "平遥开发区": "平遥经济技术开发区",
+    "文水经济开发区": "文水经济开发区",
+    "文水经开区": "文水经济开发区",
+    "孝义经济开发区": "孝义经济开发区",
+    "祁县经济开发区": "祁县经济开发区",
+    "屯留经济技术开发区": "屯留经济技术开发区",
+    "屯留经开区": "屯留经济技术开发区",
+    "交城经济开发区": "交城经济开发区",
+    "盂县经济技术开发区": "盂县经济技术开发区",
+    "盂县经开区": "盂县经济技术开发区",
+    "晋城经济技术开发区": "晋城经济技术开发区",
+    "晋城经开区": "晋城经济技术开发区",
+    "吕梁经济技术开发区": "吕梁经济技术开发区",
+    "吕梁经开区": "吕梁经济技术开发区",
+    "襄汾经济技术开发区": "襄汾经济技术开发区",
+    "临汾经济开发区": "临汾经济开发区",
+    "清徐经济开发区": "清徐经济开发区",
+    "清徐经开区": "清徐经济开发区",
+    "朔州经济开发区": "朔州经济开发区",
+    "朔州经开区": "朔州经济开发区",
+    "阳泉高新区": "阳泉高新技术产业开发区",
+    "中北高新技术产业开发区": "中北高新技术产业开发区",
+    "中北高新技术 产业开发区": "中北高新技术产业开发区",
+    "中北高新区": "中北高新技术产业开发区",
+    "太原中北高新区": "中北高新技术产业开发区",
+    "太忻一体化经济区": "太忻一体化经济区",
+    "忻州经济开发区": "忻州经济开发区",
+    "原平经济技术开发区": "原平经济技术开发区",
+}
+
+
+@pytest.mark.parametrize("written, official", SEED_NAMES.items())
+def test_every_zone_the_seeds_name_resolves(gazetteer, written, official):
+    assert any(written in text for text in SEEDS.values()), f"{written} is not in the seeds"
+    assert official == gazetteer.get(written).name
+
+
+def test_the_seeds_mention_exactly_these_zones(gazetteer):
+    mentioned = {mention.zone for text in SEEDS.values() for mention in gazetteer.mentions(text)}
+    assert set(SEED_NAMES.values()) == mentioned
+
+
+def test_mentions_in_a_seed_paragraph(gazetteer):
+    paragraph = next(line for line in SEEDS["001"].splitlines() if line.startswith("今年以来,山西转型综改示范区"))
+    found = gazetteer.mentions(paragraph)
+    assert [
+        ("山西转型综合改革示范区", "山西转型综改示范区"),
+        ("太忻一体化经济区", "太忻一体化经济区"),
+        ("中北高新技术产业开发区", "中北高新技术 产业开发区"),
+        ("清徐经济开发区", "清徐经济开发区"),
+    ] == [(mention.zone, mention.surface) for mention in found]
+    assert all(paragraph[m.start : m.end] == m.surface for m in found)
+
+
+def test_mentions_are_leftmost_longest(gazetteer):
+    text = "运城盐湖高新区与盐湖高新区；山西转型综合改革示范区阳曲产业园区"
+    assert [
+        Mention("运城盐湖高新技术产业开发区", 0, 7, "运城盐湖高新区"),
+        Mention("运城盐湖高新技术产业开发区", 8, 13, "盐湖高新区"),
+        Mention("山西转型综合改革示范区", 14, 25, "山西转型综合改革示范区"),
+    ] == gazetteer.mentions(text)
+
+
+def test_mentions_normalise_traditional_full_width_and_line_breaks(gazetteer):
+    text = "據報道，晉城經開區與临汾经济开\n发区签约"
+    found = gazetteer.mentions(text)
+    assert ["晋城经济技术开发区", "临汾经济开发区"] == [m.zone for m in found]
+    assert ["晉城經開區", "临汾经济开\n发区"] == [m.surface for m in found]
+
+
+@pytest.mark.parametrize("text", ["晋城市", "清徐县的项目", "灵石", "开发区", "经开区", ""])
+def test_a_bare_place_or_zone_word_is_not_a_mention(gazetteer, text):
+    assert [] == gazetteer.mentions(text)
+    assert gazetteer.get(text) is None
+
+
+def test_forms_hold_official_names_aliases_and_derived_forms(gazetteer):
+    forms = gazetteer.forms()
+    assert "晋城经济技术开发区" == forms["晋城经济技术开发区"]
+    assert "晋城经济技术开发区" == forms["晋城开发区"]
+    assert "长子经济技术开发区" == forms["长子经开区"]  # derived: the CSV lists no alias
+    assert "山西风陵渡经济开发区" == forms["风陵渡经开区"]
+    cities = set(gazetteer.cities())
+    shorts = {zone.short_name for zone in gazetteer.zones}
+    assert not (set(forms) & (cities | shorts))
+
+
+def test_a_form_two_zones_share_names_neither():
+    text = (
+        "name,aliases,city,county,level,type,source\n"
+        "甲乙经济技术开发区,东区,太原,,省级,经济技术开发区,test\n"
+        "丙丁经济开发区,东区,太原,,省级,经济开发区,test\n"
+    )
+    gazetteer = Gazetteer.from_csv(text)
+    assert gazetteer.get("东区") is None
+    assert "东区" not in gazetteer.forms()
+    assert [] == gazetteer.mentions("东区经济")
+    assert "甲乙经济技术开发区" == gazetteer.get("甲乙经开区").name
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("晋城经济技术开发区", ("晋城经开区", "晋城开发区")),
+        ("文水经济开发区", ("文水经开区", "文水开发区")),
+        ("阳泉高新技术产业开发区", ("阳泉高新区",)),
+        ("山西转型综合改革示范区", ("山西转型综改示范区", "山西转型综改区", "转型综合改革示范区", "转型综改示范区", "转型综改区")),
+        ("阳曲现代农业产业示范区", ()),
+    ],
+)
+def test_derive_forms(name, expected):
+    assert expected == derive_forms(name)
+
+
+@pytest.mark.parametrize(
+    "name, cities, expected",
+    [
+        ("晋城经济技术开发区", ["晋城"], "晋城"),
+        ("运城盐湖高新技术产业开发区", ["运城"], "盐湖"),
+        ("山西转型综合改革示范区晋中开发区", ["晋中"], "晋中"),
+        ("山西晋中国家农业高新技术产业示范区", ["晋中"], "晋中"),
+        ("山西风陵渡经济开发区", ["运城"], "风陵渡"),
+        ("汾西县产业集聚区", ["临汾"], "汾西"),
+        ("兴县经济技术开发区", ["吕梁"], "兴县"),
+        ("山西转型综合改革示范区", ["太原"], "太原"),
+        ("火星开发区", [], "火星"),
+    ],
+)
+def test_place_part(name, cities, expected):
+    assert expected == place_part(name, cities)
+
+
+def test_every_csv_row_is_a_zone_and_doubtful_marks_are_kept(gazetteer):
+    rows = list(csv.DictReader(io.StringIO(ZONES_CSV)))
+    assert [row["name"] for row in rows] == [zone.name for zone in gazetteer.zones]
+    for row, zone in zip(rows, gazetteer.zones):
+        marked = "[UNSURE" in row["source"] or row["level"].startswith("未确认") or "[推定]" in row["county"]
+        assert zone.doubtful or not marked, zone.name
+        assert row["source"] == zone.source and row["level"] == zone.level and row["county"] == zone.county
+    by_name = {zone.name: zone for zone in gazetteer.zones}
+    assert "经济区（非开发区）" == by_name["太忻一体化经济区"].type
+    assert ("太原", "忻州") == by_name["太忻一体化经济区"].cities
+    assert "太原" == by_name["太忻一体化经济区"].city
+    for added in ("灵石经济技术开发区", "寿阳经济技术开发区", "长子经济技术开发区", "平遥经济技术开发区"):
+        assert by_name[added].doubtful
+        assert "seeds/" in by_name[added].source
+
+
+def test_cities_and_city_in(gazetteer):
+    cities = gazetteer.cities()
+    assert 11 == len(cities)  # Shanxi's eleven prefecture-level cities
+    assert "太忻一体化经济区" in {zone.name for zone in cities["忻州"]}
+    assert "太忻一体化经济区" in {zone.name for zone in cities["太原"]}
+    assert "长治" == gazetteer.city_in("长治市召开开发区工作会议")
+    assert "晋城" == gazetteer.city_in("来自晉城市的消息")
+    assert gazetteer.city_in("没有城市的句子") is None
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("name,city\n晋城经济技术开发区,晋城\n", "缺少列：aliases、county、level、type、source"),
+        ("name,aliases,city,county,level,type,source\n,,晋城,,,,\n", "第 2 行没有名称"),
+        ("name,aliases,city,county,level,type,source\n甲,,晋城,,,,\n甲,,晋城,,,,\n", "第 3 行重复了“甲”"),
+    ],
+)
+def test_a_broken_csv_says_what_is_wrong(text, message):
+    with pytest.raises(GazetteerError, match=message):
+        Gazetteer.from_csv(text)
+
+
+def test_normalize():
+    assert "晋城经开区abc1" == normalize(" 晉城\u3000經開區\nＡＢＣ１ ")
