@@ -6,6 +6,7 @@ brought up to date when it is opened, without losing rows.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -84,6 +85,43 @@ def m001_articles(db: Database) -> None:
     # FTS5's own tokenizer does not split Chinese: the columns hold jieba tokens joined by spaces
     # (see bot.search), and rowid is articles.id.
     db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='unicode61')")
+
+
+@MIGRATIONS()
+def m002_deliveries(db: Database) -> None:
+    """The outbox (see bot.delivery), digest runs, the bot's own state, and which issues have had
+    their pushes planned: issues stored before this migration count as planned, never pushed."""
+    db["deliveries"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "key": str,  # article:<id> | digest:<period> | digest:manual:<UTC time> | admin:…
+            "part": int,  # from 1: a long digest is split into parts
+            "text": str,  # the HTML text to send, rendered at planning time
+            "status": str,  # pending | sent | failed
+            "planned_at": str,  # UTC, ISO 8601
+            "attempts": int,
+            "next_attempt_at": str,  # UTC; null = at once
+            "sent_at": str,
+            "message_id": int,  # Telegram's, once sent
+            "error": str,  # the last error
+        },
+        pk="id",
+        not_null={"chat_id", "key", "part", "text", "status", "planned_at", "attempts"},
+    )
+    db["deliveries"].create_index(["chat_id", "key", "part"], unique=True)
+    db["deliveries"].create_index(["status", "chat_id"])
+    db["deliveries"].create_index(["sent_at"])
+    db["digest_runs"].create(
+        {"key": str, "planned_at": str, "as_of": str, "chats": int, "messages": int},
+        pk="key",
+    )
+    db["bot_state"].create({"name": str, "value": str}, pk="name")
+    db["issues"].add_column("pushes_planned_at", str)
+    db.execute(
+        "UPDATE issues SET pushes_planned_at = ?",
+        [datetime.now(timezone.utc).isoformat(timespec="milliseconds")],
+    )
 
 
 def open_db(path: str | Path) -> Database:
