@@ -17,7 +17,7 @@ import itertools
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -61,11 +61,25 @@ TYPE_SUFFIXES: tuple[str, ...] = tuple(
 )
 CITY_SUFFIX = "市"
 COUNTY_SUFFIX = "县"
+COUNTY = re.compile(r"[\u4e00-\u9fff]{2,4}[县区市]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PINYIN_NOISE = re.compile(r"[1-5'’·.\-]")  # tone numbers and syllable separators people type
+LATIN = re.compile(r"[a-z]+")
+
+# Precedence of written forms: a name the CSV states beats one derived from another zone's name.
+_OFFICIAL, _ALIAS, _DERIVED = 0, 1, 2
+# A query's target: ("zone", official name) or ("city", city).
+Target = tuple[str, str]
+ZONE, CITY = "zone", "city"
+# Which name a query hit, when one name means several things: a written form beats a city, which
+# beats a short name, which beats the county a zone lies in (盐湖: the 盐湖 zone, not all of 盐湖区).
+_FORM_TIER, _CITY_TIER, _SHORT_TIER, _COUNTY_TIER = 0, 1, 2, 3
 
 MAX_SUGGESTIONS = 3
 MAX_QUERY_CHARS = 64  # longer "queries" are pasted text: only the zones they mention are suggested
 MAX_READINGS = 32  # heteronym combinations indexed per name (长治 is chang zhi, pypinyin says zhang zhi)
 MIN_SUGGESTION_SCORE = 0.3  # mean of character overlap and pinyin similarity, both 0..1
+MIN_PINYIN_SUGGESTION_RATIO = 0.75  # a Latin query has only its pinyin to compare: ask for more
 
 
 class GazetteerError(ValueError):
@@ -263,8 +277,44 @@ def parse_zones(text: str) -> list[Zone]:
     return zones
 
 
-# Precedence of written forms: a name the CSV states beats one derived from another zone's name.
-_OFFICIAL, _ALIAS, _DERIVED = 0, 1, 2
+def pinyin_key(text: str) -> str | None:
+    """What someone typed in pinyin, without tones, spaces or case (Jìn Chéng -> jincheng); else None."""
+    text = unicodedata.normalize("NFD", clean(text).replace("ü", "v").replace("u\u0308", "v"))
+    text = PINYIN_NOISE.sub("", "".join(char for char in text if unicodedata.category(char) != "Mn"))
+    return text if LATIN.fullmatch(text) else None
+
+
+def _readings(name: str) -> tuple[str, tuple[str, ...]]:
+    """The usual pinyin of `name` and, when there are few, every reading its heteronyms allow."""
+    usual = "".join(lazy_pinyin(name, errors="ignore"))
+    choices = pinyin(name, style=Style.NORMAL, heteronym=True, errors="ignore")
+    count = 1
+    for options in choices:
+        count *= len(options)
+    others = tuple("".join(combo) for combo in itertools.product(*choices)) if count <= MAX_READINGS else ()
+    return usual, tuple(reading for reading in others if reading != usual)
+
+
+def county_places(county: str) -> tuple[str, ...]:
+    """How people name a zone's county: 太谷区 -> (太谷区, 太谷); () when the CSV gives no plain county."""
+    county = county.replace(f"[{INFERRED_MARK}]", "").strip()
+    if not COUNTY.fullmatch(county):
+        return ()
+    return (county, county[:-1]) if len(county) > 2 else (county,)
+
+
+def _one_deletion(text: str) -> set[str]:
+    return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one substitution, insertion or deletion turns `a` into `b`."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 class Gazetteer:
@@ -286,7 +336,8 @@ class Gazetteer:
         for zone in self.zones:
             written = [(zone.name, _OFFICIAL)]
             written += [(alias, _ALIAS) for alias in zone.aliases]
-            written += [(form, _DERIVED) for name in (zone.name, *zone.aliases) for form in derive_forms(name)]
+            derived = (form for name in (zone.name, *zone.aliases) for form in derive_forms(name))
+            written += [(form, _DERIVED) for form in derived]
             for form, rank in written:
                 key = normalize(form)
                 if key:
@@ -311,9 +362,39 @@ class Gazetteer:
         for zone in self.zones:
             for city in zone.cities:
                 self._cities[city] = (*self._cities.get(city, ()), zone)
-        self._shorts: dict[str, tuple[str, ...]] = {}
+        self._build_query_indexes()
+
+    def _build_query_indexes(self) -> None:
+        """Index every name a query may hit by its pinyin and by its one-character deletions."""
+        # name -> (tier, target) for each thing it names
+        self._names: dict[str, list[tuple[int, Target]]] = {}
+        for key, official in self._forms.items():
+            self._names.setdefault(key, []).append((_FORM_TIER, (ZONE, official)))
+        for city in self._cities:
+            self._names.setdefault(city, []).append((_CITY_TIER, (CITY, city)))
         for zone in self.zones:
-            self._shorts[zone.short_name] = (*self._shorts.get(zone.short_name, ()), zone.name)
+            self._names.setdefault(zone.short_name, []).append((_SHORT_TIER, (ZONE, zone.name)))
+        for zone in self.zones:
+            for place in county_places(zone.county):
+                self._names.setdefault(place, []).append((_COUNTY_TIER, (ZONE, zone.name)))
+        self._usual_pinyin: dict[str, set[str]] = {}  # pinyin -> names read so
+        self._other_pinyin: dict[str, set[str]] = {}
+        self._deletions: dict[str, set[str]] = {}  # name minus at most one character -> names
+        # official name -> (characters, pinyin syllables) of each place the zone is named after
+        self._suggestion_keys: dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = {}
+        for name in self._names:
+            usual, others = _readings(name)
+            self._usual_pinyin.setdefault(usual, set()).add(name)
+            for reading in others:
+                self._other_pinyin.setdefault(reading, set()).add(name)
+            if len(name) >= 2:
+                for deleted in _one_deletion(name):
+                    self._deletions.setdefault(deleted, set()).add(name)
+        for zone in self.zones:
+            places = dict.fromkeys([zone.short_name, *(place_part(a, zone.cities) for a in zone.aliases)])
+            self._suggestion_keys[zone.name] = tuple(
+                (frozenset(place), tuple(lazy_pinyin(place, errors="ignore"))) for place in places if place
+            )
 
     @classmethod
     def from_csv(cls, text: str) -> Gazetteer:
@@ -370,3 +451,120 @@ class Gazetteer:
         normal = normalize(text)
         positions = [(normal.find(city), city) for city in self._cities if city in normal]
         return min(positions)[1] if positions else None
+
+    def lookup(self, query: str) -> Lookup:
+        """What `query` (typed after /zone, maybe on a phone) means: a zone, a city, or nothing.
+
+        In order: 1. official name or alias; 2. city (吕梁, 晋城市), which wins over a zone's short
+        name; 3. short name (灵石, 盐湖), then the county a zone lies in (太谷); 4. the same after
+        traditional -> simplified (晉城); 5. pinyin, with or without tones, spaces or capitals
+        (jincheng, Jìn Chéng); 6. typos: the same pinyin (晋成) or, for names of two or more
+        characters, one character off. A query that fits several names equally matches none of
+        them; they come back as `suggestions`, as do up to three zones close to a query that
+        matched nothing.
+
+        Example usage::
+
+            gazetteer.lookup("晉城").city  # '晋城' (how == "traditional")
+            gazetteer.lookup("灵石").zone.name  # '灵石经济技术开发区' (how == "short")
+        """
+        cleaned = clean(query)
+        if len(cleaned) > MAX_QUERY_CHARS:
+            return self._nothing(query, cleaned, ())
+        simplified = normalize(cleaned)
+        steps: list[tuple[str | None, set[str]]] = [(None, self._exact_names(cleaned))]
+        if simplified != cleaned:
+            steps.append(("traditional", self._exact_names(simplified)))
+        typed_pinyin = pinyin_key(cleaned)
+        if typed_pinyin:
+            steps.append(("pinyin", self._usual_pinyin.get(typed_pinyin, set())))
+            steps.append(("pinyin", self._other_pinyin.get(typed_pinyin, set())))
+        elif CJK.search(simplified):
+            usual, others = _readings(simplified)
+            steps.append(("typo", self._usual_pinyin.get(usual, set())))
+            other_names = {name for reading in (usual, *others) for name in self._other_pinyin.get(reading, ())}
+            steps.append(("typo", other_names))
+            if len(simplified) >= 2:
+                steps.append(("typo", self._one_off_names(simplified)))
+        for how, names in steps:
+            if names:
+                return self._resolve(query, simplified, names, how)
+        return self._nothing(query, simplified, ())
+
+    def _exact_names(self, text: str) -> set[str]:
+        """{the name `text` is, or is once a trailing 市/县 is dropped (晋城市, 灵石县)}, or {}."""
+        for candidate in (text, text.removesuffix(CITY_SUFFIX), text.removesuffix(COUNTY_SUFFIX)):
+            if candidate in self._names:
+                return {candidate}
+            if candidate in self._shared:
+                return {candidate}
+        return set()
+
+    def _one_off_names(self, text: str) -> set[str]:
+        found = {name for deleted in _one_deletion(text) for name in self._deletions.get(deleted, ())}
+        return {name for name in found if _one_edit_apart(text, name)}
+
+    def _resolve(self, query: str, simplified: str, names: set[str], how: str | None) -> Lookup:
+        """One target when every name hit means the same thing, else suggestions from all of them."""
+        targets: set[Target] = set()
+        for name in names:
+            if name in self._shared:
+                targets.update((ZONE, official) for official in self._shared[name])
+                continue
+            entries = self._names[name]
+            tier = min(entry_tier for entry_tier, _ in entries)
+            targets.update(target for entry_tier, target in entries if entry_tier == tier)
+        if len(targets) != 1:
+            return self._nothing(query, simplified, tuple(targets))
+        (kind, value), name = next(iter(targets)), next(iter(names))
+        if how is None:  # an exact hit: `names` is that one name
+            if kind == CITY:
+                how = "city"
+            elif name in self._forms:
+                how = "exact" if self._form_ranks[name] == _OFFICIAL else "alias"
+            else:
+                how = "short"
+        if kind == CITY:
+            return Lookup(query, None, value, (), how)
+        return Lookup(query, self._by_name[value], None, (), how)
+
+    def _nothing(self, query: str, text: str, candidates: tuple[Target, ...]) -> Lookup:
+        """No single match: suggest the candidates' zones, else zones `text` names or resembles."""
+        if candidates:
+            pool = dict.fromkeys(
+                zone.name
+                for kind, value in sorted(candidates)
+                for zone in (self._cities[value] if kind == CITY else (self._by_name[value],))
+            )
+            ranked = sorted(pool, key=lambda name: -self._similarity(text, name))
+        else:
+            mentioned = [mention.zone for mention in self.mentions(text)]
+            resembling: list[str] = []
+            if len(text) <= MAX_QUERY_CHARS:
+                scored = [(self._similarity(text, zone.name), zone.name) for zone in self.zones]
+                threshold = MIN_PINYIN_SUGGESTION_RATIO if pinyin_key(text) else MIN_SUGGESTION_SCORE
+                scored.sort(key=lambda item: -item[0])
+                resembling = [name for score, name in scored if score >= threshold]
+            ranked = list(dict.fromkeys([*mentioned, *resembling]))
+        suggestions = tuple(self._by_name[name] for name in ranked[:MAX_SUGGESTIONS])
+        return Lookup(query, None, None, suggestions, "none")
+
+    def _similarity(self, text: str, official: str) -> float:
+        """How close `text` is to a zone, 0..1, comparing place parts (火星开发区 -> 火星).
+
+        Chinese: the mean of the characters shared (Jaccard) and the pinyin syllables shared
+        (difflib ratio), so 火星 is not near 转型 for sharing "xing". Latin: the letters of the
+        pinyin, as there are no syllables to split.
+        """
+        typed_pinyin = pinyin_key(text)
+        place = place_part(text)
+        syllables = tuple(lazy_pinyin(place, errors="ignore"))
+        best = 0.0
+        for chars, reading in self._suggestion_keys[official]:
+            if typed_pinyin:
+                best = max(best, SequenceMatcher(None, typed_pinyin, "".join(reading)).ratio())
+            elif place:
+                overlap = len(chars & set(place)) / len(chars | set(place))
+                sound = SequenceMatcher(None, syllables, reading).ratio() if syllables else 0.0
+                best = max(best, (overlap + sound) / 2)
+        return best

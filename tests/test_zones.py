@@ -209,3 +209,92 @@ def test_a_broken_csv_says_what_is_wrong(text, message):
 
 def test_normalize():
     assert "晋城经开区abc1" == normalize(" 晉城\u3000經開區\nＡＢＣ１ ")
+
+
+@pytest.mark.parametrize(
+    "query, how, zone, city",
+    [
+        ("晋城经济技术开发区", "exact", "晋城经济技术开发区", None),
+        ("晋城经开区", "alias", "晋城经济技术开发区", None),
+        (" 晋城 经开区 ", "alias", "晋城经济技术开发区", None),
+        ("长子经开区", "alias", "长子经济技术开发区", None),  # derived, not in the CSV
+        ("综改区", "alias", "山西转型综合改革示范区", None),
+        ("盐湖高新区", "alias", "运城盐湖高新技术产业开发区", None),
+        ("晋城", "city", None, "晋城"),
+        ("晋城市", "city", None, "晋城"),
+        ("吕梁", "city", None, "吕梁"),
+        ("忻州", "city", None, "忻州"),
+        ("灵石", "short", "灵石经济技术开发区", None),
+        ("灵石县", "short", "灵石经济技术开发区", None),
+        ("盐湖", "short", "运城盐湖高新技术产业开发区", None),
+        ("清徐", "short", "清徐经济开发区", None),
+        ("太谷", "short", "山西晋中国家农业高新技术产业示范区", None),  # its county
+        ("晉城", "traditional", None, "晋城"),
+        ("晉城經開區", "traditional", "晋城经济技术开发区", None),
+        ("jincheng", "pinyin", None, "晋城"),
+        ("JinCheng", "pinyin", None, "晋城"),
+        ("jin cheng", "pinyin", None, "晋城"),
+        ("Jìn Chéng", "pinyin", None, "晋城"),
+        ("jin4 cheng2", "pinyin", None, "晋城"),
+        ("ｊｉｎｃｈｅｎｇ", "pinyin", None, "晋城"),
+        ("lvliang", "pinyin", None, "吕梁"),
+        ("lüliang", "pinyin", None, "吕梁"),
+        ("changzhi", "pinyin", None, "长治"),  # pypinyin's usual reading of 长治 is zhang zhi
+        ("yanhu", "pinyin", "运城盐湖高新技术产业开发区", None),
+        ("jinchengjingkaiqu", "pinyin", "晋城经济技术开发区", None),
+        ("晋成", "typo", None, "晋城"),  # same pinyin
+        ("晋城经开", "typo", "晋城经济技术开发区", None),  # one character short
+        ("平遥经济技术开法区", "typo", "平遥经济技术开发区", None),  # one character wrong
+        ("综改", "typo", "山西转型综合改革示范区", None),
+    ],
+)
+def test_lookup(gazetteer, query, how, zone, city):
+    found = gazetteer.lookup(query)
+    assert (how, zone, city, ()) == (found.how, found.zone and found.zone.name, found.city, found.suggestions)
+    assert query == found.query
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("长冶", {"长治经济技术开发区", "长子经济技术开发区"}),  # one character off both 长治 and 长子
+        ("盐湖区", {"运城盐湖高新技术产业开发区", "运城经济技术开发区"}),  # the county of two zones
+        ("晋城高薪区", {"晋城经济技术开发区"}),
+        ("jinchen", {"晋城经济技术开发区"}),
+    ],
+)
+def test_lookup_without_one_match_suggests_the_closest_zones(gazetteer, query, expected):
+    found = gazetteer.lookup(query)
+    assert ("none", None, None) == (found.how, found.zone, found.city)
+    assert 1 <= len(found.suggestions) <= 3
+    assert expected <= {zone.name for zone in found.suggestions}
+
+
+def test_lookup_of_a_form_two_zones_share_suggests_both():
+    text = (
+        "name,aliases,city,county,level,type,source\n"
+        "甲乙经济技术开发区,东区,太原,,省级,经济技术开发区,test\n"
+        "丙丁经济开发区,东区,太原,,省级,经济开发区,test\n"
+    )
+    found = Gazetteer.from_csv(text).lookup("东区")
+    assert ("none", None) == (found.how, found.zone)
+    assert ["甲乙经济技术开发区", "丙丁经济开发区"] == sorted((z.name for z in found.suggestions), reverse=True)
+
+
+LONG_PARAGRAPH = max(SEEDS["001"].splitlines(), key=len)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["火星开发区", "🚀🏭", "", "   ", "abc", "x" * 2000, "晋" * 2000, "?!/zone", "\x00", LONG_PARAGRAPH * 10],
+)
+def test_lookup_of_anything_else_matches_nothing_and_does_not_crash(gazetteer, query):
+    found = gazetteer.lookup(query)
+    assert ("none", None, None) == (found.how, found.zone, found.city)
+    assert len(found.suggestions) <= 3
+
+
+def test_lookup_of_pasted_text_suggests_the_zones_it_names(gazetteer):
+    paragraph = next(line for line in SEEDS["001"].splitlines() if line.startswith("今年以来,山西转型综改示范区"))
+    found = gazetteer.lookup(paragraph * 3)
+    assert ["山西转型综合改革示范区", "太忻一体化经济区", "中北高新技术产业开发区"] == [z.name for z in found.suggestions]
