@@ -124,6 +124,37 @@ def m002_deliveries(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_subscriptions(db: Database) -> None:
+    """Chats that have talked to the bot (with a `paused` flag for delivery) and their subscriptions."""
+    db["chats"].create(
+        {
+            "chat_id": int,
+            "created_at": str,  # UTC, ISO 8601
+            "paused": int,  # 1 while deliveries to the chat are held (e.g. it blocked the bot)
+            "paused_reason": str,
+            "paused_at": str,  # UTC, ISO 8601
+        },
+        pk="chat_id",
+        not_null={"created_at", "paused"},
+        defaults={"paused": 0},
+    )
+    db["subscriptions"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "kind": str,  # zone | city | all
+            "target": str,  # official zone name, city, or "" for all
+            "created_at": str,  # UTC, ISO 8601
+        },
+        pk="id",
+        foreign_keys=[("chat_id", "chats", "chat_id")],
+        not_null={"chat_id", "kind", "target", "created_at"},
+    )
+    db["subscriptions"].create_index(["chat_id", "kind", "target"], unique=True)
+    db["subscriptions"].create_index(["kind", "target"])
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date."""
     db = Database(path)
