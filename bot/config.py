@@ -11,6 +11,7 @@ The bot token is read from the environment only, never from a file.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -33,9 +34,17 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     zones_csv: str = str(ROOT / "config" / "zones.csv")
     seeds: str = str(ROOT / "seeds")
+    inbox: str = "inbox"  # new page files dropped here are ingested and pushed (bot.delivery)
+    inbox_poll_seconds: int = 60
+    digest_day: str = "monday"  # the weekly digest's day (monday … sunday) and local time
+    digest_time: str = "09:00"
+    digest_send_empty: bool = False  # send a digest saying nothing is new, rather than none
 
 
 _ENV_ONLY = {"token"}
+# Paths a TOML file gives relative to its own folder (environment values stay relative to the
+# working directory, as on a command line).
+_PATHS = {"db", "zones_csv", "seeds", "inbox"}
 
 
 def _convert(name: str, kind: str, value: object) -> object:
@@ -87,6 +96,8 @@ def load_settings(environ: Mapping[str, str], path: str | Path | None = None) ->
             if key in _ENV_ONLY:
                 raise ConfigError(f"不要把 {key} 写进配置文件 {config_path}：请用环境变量 {ENV_PREFIX}{key.upper()}。")
             values[key] = _convert(key, known[key], value)
+            if key in _PATHS and values[key] is not None:
+                values[key] = os.path.normpath(config_path.parent / str(values[key]))
     for key, kind in known.items():
         env_value = environ.get(ENV_PREFIX + key.upper())
         if env_value is not None and env_value != "":
