@@ -432,6 +432,8 @@ class Gazetteer:
         while index < len(normal):
             for length in self._first_chars.get(normal[index], ()):
                 key = normal[index : index + length]
+                if len(key) < length:  # the text ends before a form this long could
+                    continue
                 if key in self._forms or key in self._shared:
                     if key in self._forms:
                         start, end = offsets[index], offsets[index + length - 1] + 1
