@@ -1,11 +1,34 @@
 """Split one newspaper page (text extracted from PDF) into articles.
 
 The data model below is the contract between the parser and the store (bot/ingest.py).
+
+How a 科学导报「开发区建设」 page reads once its PDF is text, and what `split_page` does about it:
+
+- An article is a header (a kicker line naming a zone, a unit or a city; a title; maybe a
+  ``——…见闻`` subtitle), body paragraphs (the first may open with a dateline such as
+  ``科学导报讯`` or ``科学导报 记者王波``) and a byline: names after the last sentence or alone on
+  a line. A dateline always opens a new body; a byline always closes one.
+- PDF extraction breaks sentences over blank lines and leaves spaces between Chinese characters:
+  a paragraph that does not end a sentence is joined with the next body paragraph, and spaces
+  are dropped unless they separate two Latin words or digits (titles keep theirs).
+- Headers are not always above their body. A header with no body of its own (followed by another
+  header, the masthead or the end of the page) belongs to the headerless body printed just before
+  it, else to a body elsewhere that is about its zone. A header printed in the middle of a
+  sentence belongs to the body that sentence is in.
+- Masthead lines, section labels and continuation marks are recorded in `Page.notes`; photo
+  captions become PHOTO records; text that fits nowhere goes to `Page.fragments`. Nothing is
+  dropped: every Chinese character of the page ends up in one of these places (the words 摄 and
+  供图 of a photo credit aside).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from summarize.zones import Gazetteer
 
 ARTICLE = "article"
 PHOTO = "photo"
@@ -39,3 +62,783 @@ class Page:
     masthead_date: str | None = None  # YYYY-MM-DD when the masthead prints one
     latest_date: str | None = None  # the latest full date anywhere in the text (YYYY-MM-DD)
     notes: tuple[str, ...] = field(default=())  # what the parser did that a reader should know
+
+
+# Prefixes of the notes that hold page text no article carries (see Page.notes).
+NOTE_MASTHEAD = "masthead: "
+NOTE_SECTION = "section label: "
+NOTE_CONTINUATION = "continuation mark: "
+
+CJK = "\u4e00-\u9fff"
+# A paragraph ending in one of these ends a sentence; any other ending was cut by a PDF line break.
+SENTENCE_FINAL = frozenset("。！？；…”’』」）!?;)\"")
+# Titles, kickers and section labels never hold these.
+CLAUSE_MARKS = frozenset("，,。；;：:")
+MAX_TITLE_CHARS = 40  # the longest headline on the seed pages has 36 characters
+MAX_MASTHEAD_CHARS = 80  # the seed's issue line has 56; a dated sentence in a body is longer
+MASTHEAD_REACH = 2  # the page name and slogan sit this close to the issue line
+PAGE_NAME = "开发区建设"  # the page's name, printed in its masthead and slogan
+MASTHEAD_WORDS = re.compile(r"邮发代号|投稿邮箱|统一连续出版物号|统一刊号|(?:责任编辑|责编|美编|校对)\s*[:：]")
+SECTION_LABEL = re.compile(
+    rf"^[{CJK}]{{0,4}}(?:新闻|动态|速递|快讯|要闻|简讯|聚焦|视点|短波|传真|关注|专栏|观察|扫描|掠影)$"
+)
+ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,4})\s*期")
+FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
+CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z]?\s*\d+\s*版\s*[)）]")
+DATELINE = re.compile(
+    rf"^(?:科学导报|本报)(?:讯|\s+记者\s*(?P<reporter>[{CJK}]{{2,4}})(?=\s|$)|(?=\s|$))"
+)
+# A byline: one name of 2–4 characters, or several of 2–3 separated by spaces ("罗文平 张小菊 朱怡").
+NAMES = rf"(?:[{CJK}]{{2,4}}|[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})+)"
+NAMES_ONLY = re.compile(rf"^{NAMES}$")
+TRAILING_NAMES = re.compile(rf"^(?P<text>.*?\S)\s+(?P<names>{NAMES})$")
+PHOTO_MARK = "■"
+CREDIT = re.compile(r"^(?P<who>.*?)\s*(?:摄影|摄|供图)$")
+CAPTION_CREDIT = re.compile(
+    rf"^(?P<caption>.*[。！？”…!?])?\s*(?P<who>{NAMES})\s*摄$|"
+    rf"^(?P<caption2>.*[。！？”…!?])\s*(?P<who2>[^\s，。,]{{2,20}}?)\s*供图$"
+)
+SUBTITLE_DASHES = ("——", "—", "--", "－－")
+# PDF extraction sometimes turns a subtitle's "——" into "一".
+SUBTITLE_DASH_LOOKALIKE = "一"
+SPACES = re.compile(r"\s+")
+LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def _squeeze(text: str) -> str:
+    """Body text without PDF spaces: a space survives only between two Latin letters or digits."""
+    text = text.strip()
+
+    def keep(match: re.Match[str]) -> str:
+        before, after = text[match.start() - 1], text[match.end()]
+        return " " if LATIN.match(before) and LATIN.match(after) else ""
+
+    return SPACES.sub(keep, text)
+
+
+def _single_spaced(text: str) -> str:
+    """Title text: runs of spaces become one space (it may separate two halves of a title)."""
+    return SPACES.sub(" ", text.strip())
+
+
+def _unfinished(text: str) -> bool:
+    """Whether a paragraph stops in the middle of a sentence."""
+    text = text.rstrip()
+    return bool(text) and text[-1] not in SENTENCE_FINAL
+
+
+def _has_clause_marks(text: str) -> bool:
+    return any(char in CLAUSE_MARKS for char in text)
+
+
+def _visible_length(text: str) -> int:
+    return len(SPACES.sub("", text))
+
+
+def _iso_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _full_dates(text: str) -> Iterator[str]:
+    for match in FULL_DATE.finditer(text):
+        found = _iso_date(*match.groups())
+        if found:
+            yield found
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"[。！？!?]", text, maxsplit=1)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines -> items
+
+
+@dataclass
+class _Para:
+    """A body paragraph (or a subsection heading inside a body), text as printed."""
+
+    line: int
+    text: str
+    dateline: str | None = None
+    reporter: str | None = None
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class _HeadLine:
+    """A line that may belong to a header: a zone/city line, a title, a subtitle."""
+
+    line: int
+    text: str
+    place_end: int = 0  # > 0: the line starts with a zone name (or is a city) ending here
+    zone: str | None = None  # the zone named at its start
+    city: str | None = None  # the city it names, when it is a city line
+
+    @property
+    def bare_place(self) -> bool:
+        return self.place_end > 0 and not self.text[self.place_end:].strip()
+
+    @property
+    def dashed(self) -> bool:
+        return self.text.startswith(SUBTITLE_DASHES)
+
+
+@dataclass(frozen=True)
+class _Byline:
+    line: int
+    names: str
+
+
+@dataclass(frozen=True)
+class _Photo:
+    """A photo caption with its credit, or (caption None) a credit line under the caption above."""
+
+    line: int
+    caption: str | None
+    author: str | None
+
+
+@dataclass(frozen=True)
+class _Skip:
+    """A line that is not article text: masthead, section label, continuation mark."""
+
+    line: int
+    note: str
+    barrier: bool  # masthead and section labels end whatever came before
+
+
+_Item = _Para | _HeadLine | _Byline | _Photo | _Skip
+
+
+@dataclass(frozen=True)
+class _Masthead:
+    lines: frozenset[int]
+    issue_label: str | None
+    date: str | None
+
+
+def _find_masthead(lines: Sequence[str]) -> _Masthead:
+    """The masthead lines (issue line, page name, slogan), the issue label and the printed date."""
+    issue_lines: list[int] = []
+    label: str | None = None
+    printed: str | None = None
+    for number, text in enumerate(lines):
+        words = MASTHEAD_WORDS.search(text)
+        issue = ISSUE.search(text)
+        dated = FULL_DATE.search(text) and WEEKDAY.search(text)
+        plain = len(text) <= MAX_MASTHEAD_CHARS and not any(mark in text for mark in "，。,")
+        if words or ((issue or dated) and plain):
+            issue_lines.append(number)
+            if issue and label is None:
+                label = f"{issue.group(1)}年第{int(issue.group(2))}期"
+            if dated and printed is None:
+                printed = next(_full_dates(text), None)
+    found = set(issue_lines)
+    for number in issue_lines:
+        for near in range(max(0, number - MASTHEAD_REACH), min(len(lines), number + MASTHEAD_REACH + 1)):
+            if PAGE_NAME in lines[near] and not _has_clause_marks(lines[near]):
+                found.add(near)
+    return _Masthead(frozenset(found), label, printed)
+
+
+def _is_name(text: str, gazetteer: Gazetteer) -> bool:
+    """Whether `text` can be a byline: names only, not a zone, a city or a section label."""
+    if not NAMES_ONLY.match(text) or SECTION_LABEL.match(text) or gazetteer.mentions(text):
+        return False
+    city = gazetteer.city_in(text)
+    return city is None or text not in (city, city + "市")
+
+
+def _photo(text: str) -> _Photo | None:
+    """A caption with a credit (…。 张哲远摄, … ■ XX供图) or a credit line (■ 梁栋 摄)."""
+    if PHOTO_MARK in text:
+        caption, _, credit = text.rpartition(PHOTO_MARK)
+        credit = credit.strip()
+        match = CREDIT.match(credit)
+        who = match.group("who").strip() if match else credit
+        return _Photo(0, caption.strip() or None, who or None)
+    match = CAPTION_CREDIT.match(text)
+    if not match:
+        return None
+    caption = match.group("caption") or match.group("caption2")
+    who = match.group("who") or match.group("who2")
+    return _Photo(0, caption.strip() if caption else None, _single_spaced(who))
+
+
+def _place(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None]:
+    """(end of the zone name or city the line starts with, that zone, that city); (0, None, None)."""
+    mentions = gazetteer.mentions(text)
+    if mentions and mentions[0].start == 0:
+        return mentions[0].end, mentions[0].zone, None
+    city = gazetteer.city_in(text)
+    if city and SPACES.sub("", text) in (city, city + "市"):
+        return len(text), None, city
+    return 0, None, None
+
+
+def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -> list[_Item]:
+    """Each non-empty line as an item; a body line may give two (paragraph, trailing byline)."""
+    items: list[_Item] = []
+    pending: list[_Para] = []  # "科学导报 记者王波" alone on its line: the body starts on the next
+
+    def flush() -> None:
+        items.extend(_Para(para.line, para.dateline or "") for para in pending)
+        pending.clear()
+
+    def emit(item: _Item) -> None:
+        if pending and isinstance(item, _Para) and item.dateline is None:
+            item = replace(item, line=pending[0].line, dateline=pending[0].dateline, reporter=pending[0].reporter)
+            pending.clear()
+        flush()
+        items.append(item)
+
+    for number, text in enumerate(lines):
+        for mark in CONTINUATION.findall(text):
+            emit(_Skip(number, NOTE_CONTINUATION + _squeeze(mark), barrier=False))
+        text = CONTINUATION.sub("", text).strip()
+        if not text:
+            continue
+        if number in masthead.lines:
+            emit(_Skip(number, NOTE_MASTHEAD + text, barrier=True))
+            continue
+        if text == PAGE_NAME or SECTION_LABEL.match(text):
+            emit(_Skip(number, NOTE_SECTION + text, barrier=True))
+            continue
+        photo = _photo(text)
+        if photo:
+            emit(replace(photo, line=number))
+            continue
+        dateline = DATELINE.match(text)
+        if dateline:
+            para = _Para(number, text[dateline.end():].strip(), dateline.group(0), dateline.group("reporter"))
+            if not para.text:
+                flush()
+                pending.append(para)
+                continue
+        else:
+            if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
+                emit(_Byline(number, _single_spaced(text)))
+                continue
+            if _visible_length(text) <= MAX_TITLE_CHARS and not _has_clause_marks(text):
+                place_end, zone, city = _place(text, gazetteer)
+                emit(_HeadLine(number, text, place_end, zone, city))
+                continue
+            para = _Para(number, text)
+        trailing = TRAILING_NAMES.match(para.text)
+        if trailing and _is_byline_tail(trailing, gazetteer):
+            emit(replace(para, text=trailing.group("text")))
+            emit(_Byline(number, _single_spaced(trailing.group("names"))))
+        else:
+            emit(para)
+    flush()
+    return items
+
+
+def _may_sign(before: _Item | None) -> bool:
+    """Whether a line of names printed after `before` can be a byline.
+
+    Not at the top of a page, nor after a byline, a photo, the masthead or a kicker: there it is
+    a short title.
+    """
+    if isinstance(before, _HeadLine):
+        return not before.bare_place
+    return isinstance(before, _Para)
+
+
+def _is_byline_tail(match: re.Match[str], gazetteer: Gazetteer) -> bool:
+    """Names after the text of a paragraph: one name needs a finished sentence before it."""
+    names = match.group("names")
+    if not all(_is_name(name, gazetteer) for name in names.split()):
+        return False
+    return " " in SPACES.sub(" ", names) or not _unfinished(match.group("text"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Header lines -> headers
+
+
+@dataclass(frozen=True)
+class _Header:
+    line: int
+    printed: tuple[str, ...]  # the lines as printed, for a fragment if the header finds no body
+    kicker: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    zone: str | None = None  # the zone its kicker line names
+    city: str | None = None  # the city its kicker line names, when that line is a city
+
+    @property
+    def title_only(self) -> bool:
+        return self.kicker is None and self.subtitle is None and self.zone is None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.kicker or self.subtitle or ""
+
+
+def _is_subtitle(line: _HeadLine) -> bool:
+    return line.dashed or (
+        line.text.startswith(SUBTITLE_DASH_LOOKALIKE) and _visible_length(line.text) > 4
+    )
+
+
+def _parse_headers(run: Sequence[_HeadLine]) -> list[_Header]:
+    """Consecutive header lines -> headers: [kicker] title [subtitle], a zone line starting each."""
+    headers: list[_Header] = []
+    index = 0
+    while index < len(run):
+        start = index
+        kicker = title = subtitle = zone = city = None
+        line = run[index]
+        following = run[index + 1] if index + 1 < len(run) else None
+        title_follows = following is not None and not _is_subtitle(following) and not following.bare_place
+        if line.place_end:
+            rest = line.text[line.place_end:]
+            zone, city = line.zone, line.city
+            if not rest.strip() or title_follows:
+                kicker = line.text
+            elif rest[0].isspace():
+                kicker, title = line.text[: line.place_end], rest
+            else:  # a title that names the zone (临汾经济开发区党工委……调研……)
+                title, zone = line.text, None
+            index += 1
+        elif title_follows and following is not None and not following.place_end:
+            kicker = line.text  # 引题 above the title
+            index += 1
+        if title is None and index < len(run) and not run[index].bare_place and (
+            index == start or not run[index].dashed
+        ):
+            title = run[index].text
+            index += 1
+        if title is not None and index < len(run) and _is_subtitle(run[index]):
+            subtitle = run[index].text
+            index += 1
+        index = max(index, start + 1)
+        headers.append(
+            _Header(
+                line=run[start].line,
+                printed=tuple(item.text for item in run[start:index]),
+                kicker=_single_spaced(kicker) if kicker else None,
+                title=_single_spaced(title) if title else None,
+                subtitle=_squeeze(subtitle) if subtitle else None,
+                zone=zone,
+                city=city,
+            )
+        )
+    return headers
+
+
+# ---------------------------------------------------------------------------------------------
+# Items -> units (a header with its body, or a headerless body)
+
+
+@dataclass
+class _Unit:
+    header: _Header | None
+    paras: list[_Para] = field(default_factory=list)
+    byline: str | None = None
+    at_page_start: bool = False  # a headerless body with nothing but headers/masthead before it
+    closed_by: str = ""  # "header" | "byline" | "dateline" | "barrier" | "end"
+
+    @property
+    def line(self) -> int:
+        lines = [para.line for para in self.paras[:1]] + ([self.header.line] if self.header else [])
+        return min(lines)
+
+
+class _Zones:
+    """Zone names in the page's texts, memoised: a page asks about the same paragraph often."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._seen: dict[str, tuple[str, ...]] = {}
+
+    def named(self, text: str | None) -> tuple[str, ...]:
+        if not text:
+            return ()
+        if text not in self._seen:
+            self._seen[text] = tuple(mention.zone for mention in self.gazetteer.mentions(text))
+        return self._seen[text]
+
+    def in_header(self, header: _Header | None) -> tuple[str, ...]:
+        if header is None:
+            return ()
+        return self.named(header.kicker) + self.named(header.title) + self.named(header.subtitle)
+
+    def primary(self, header: _Header | None) -> str | None:
+        """The zone a header is about: its zone line, else its subtitle, title, kicker."""
+        if header is None or header.city:
+            return None
+        if header.zone:
+            return header.zone
+        for text in (header.subtitle, header.title, header.kicker):
+            named = self.named(text)
+            if named:
+                return named[0]
+        return None
+
+    def of_unit(self, unit: _Unit) -> tuple[str, ...]:
+        named = list(self.in_header(unit.header))
+        for para in unit.paras:
+            named.extend(self.named(para.text))
+        return tuple(dict.fromkeys(named))
+
+    def split_point(self, unit: _Unit, zone: str) -> int | None:
+        """Where the paragraphs about `zone` start in a body about something else, if they do.
+
+        The first paragraph (not the body's first) that names `zone`, when neither the header nor
+        an earlier paragraph does.
+        """
+        before = set(self.in_header(unit.header))
+        for index, para in enumerate(unit.paras):
+            named = self.named(para.text)
+            if zone in named:
+                return index if index > 0 and zone not in before else None
+            before.update(named)
+        return None
+
+
+@dataclass
+class _Assembly:
+    units: list[_Unit] = field(default_factory=list)
+    photos: list[tuple[int, Article]] = field(default_factory=list)
+    fragments: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _next_body(items: Sequence[_Item], index: int) -> _Para | None:
+    """The paragraph that follows items[index:], skipping photo captions; None if other."""
+    for item in items[index:]:
+        if isinstance(item, _Photo) and item.caption is not None:
+            continue
+        return item if isinstance(item, _Para) else None
+    return None
+
+
+def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _Assembly:
+    """Walk the items in order, opening and closing units at headers, datelines and bylines."""
+    done = _Assembly()
+    current: _Unit | None = None
+    seen_body = False
+
+    def close(how: str) -> None:
+        nonlocal current
+        if current is not None:
+            current.closed_by = how
+            done.units.append(current)
+        current = None
+
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if isinstance(item, _HeadLine):
+            end = index
+            while end < len(items) and isinstance(items[end], _HeadLine):
+                end += 1
+            run: list[_HeadLine] = items[index:end]  # type: ignore[assignment]
+            signed = end < len(items) and isinstance(items[end], _Byline)
+            if signed and current is not None and current.paras:  # a title is never signed
+                current.paras.extend(_Para(line.line, line.text) for line in run)
+                index = end
+                continue
+            headers = _parse_headers(run)
+            body = _next_body(items, end)
+            continues = body is not None and body.dateline is None
+            for number, header in enumerate(headers):
+                last = number == len(headers) - 1
+                if last and continues and current is not None:
+                    placed = _place_inner_header(header, current, zones, done)
+                    if placed is not None:
+                        current = placed
+                        continue
+                close("header")
+                current = _Unit(header)
+            index = end
+            continue
+        if isinstance(item, _Para):
+            if item.dateline is not None and current is not None and (current.paras or not current.header):
+                close("dateline")
+            if current is None:
+                current = _Unit(None, at_page_start=not seen_body)
+            current.paras.append(item)
+            seen_body = True
+        elif isinstance(item, _Byline):
+            if current is not None and current.paras:
+                current.byline = item.names
+                close("byline")
+            else:
+                done.fragments.append((item.line, item.names))
+        elif isinstance(item, _Photo):
+            caption, line = item.caption, item.line
+            if caption is None and current is not None and current.paras:
+                above = current.paras.pop()  # the caption printed above its credit line
+                caption, line = _squeeze(above.text), above.line
+                if not current.paras and current.header is None:
+                    current = None
+            if caption is None:
+                done.fragments.append((line, item.author or ""))
+            else:
+                done.photos.append((line, _photo_article(caption, item.author, zones, gazetteer)))
+        elif isinstance(item, _Skip):
+            done.notes.append(item.note)
+            if item.barrier:
+                close("barrier")
+        index += 1
+    close("end")
+    return done
+
+
+def _place_inner_header(header: _Header, current: _Unit, zones: _Zones, done: _Assembly) -> _Unit | None:
+    """A header with body text on both sides: the unit it belongs to, or None if it opens one.
+
+    Printed mid-sentence, it is the header of the headerless body it interrupts, or of the
+    paragraphs about its zone at the end of the body it interrupts. A bare title between
+    finished paragraphs is a subsection heading.
+    """
+    if not current.paras:
+        if header.title_only and current.header is not None and current.header.title:
+            current.paras.append(_Para(header.line, header.title, heading=True))
+            return current
+        return None
+    if _unfinished(current.paras[-1].text):
+        if current.header is None:
+            current.header = header
+            done.notes.append(f"header printed inside its body: {header.label}")
+            return current
+        zone = zones.primary(header)
+        split = zones.split_point(current, zone) if zone else None
+        if split is not None:
+            moved = _Unit(header, current.paras[split:])
+            current.paras = current.paras[:split]
+            current.closed_by = "header"
+            done.units.append(current)
+            done.notes.append(f"header printed inside its body: {header.label}")
+            return moved
+    own_zones = set(zones.of_unit(current))
+    foreign = [zone for zone in zones.named(header.title) if zone not in own_zones]
+    dateline_body = current.header is not None or current.paras[0].dateline is not None
+    if header.title_only and dateline_body and not foreign and header.title:
+        current.paras.append(_Para(header.line, header.title, heading=True))
+        return current
+    return None
+
+
+def _photo_article(caption: str, author: str | None, zones: _Zones, gazetteer: Gazetteer) -> Article:
+    named = tuple(dict.fromkeys(zones.named(caption) + zones.named(author)))
+    zone = named[0] if named else None
+    found = gazetteer.get(zone) if zone else None
+    published, month_day = _published(caption)
+    return Article(
+        kind=PHOTO,
+        title=None,
+        body=(caption,),
+        zone=zone,
+        zones=named,
+        city=found.city if found else None,
+        author=author,
+        published=published,
+        published_month_day=month_day,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Units without a body (headers) or without a header (bodies) find each other
+
+
+def _claim_bodies(done: _Assembly, zones: _Zones) -> None:
+    """Give each header that has no body of its own the body it belongs to."""
+    for orphan_header in [unit for unit in done.units if unit.header and not unit.paras]:
+        position = next(index for index, unit in enumerate(done.units) if unit is orphan_header)
+        header = orphan_header.header
+        assert header is not None
+        before = done.units[position - 1] if position > 0 else None
+        if before is not None and before.header is None:
+            before.header = header
+            done.units.pop(position)
+            done.notes.append(f"header printed after its body: {header.label}")
+            continue
+        zone = zones.primary(header)
+        claimed = _claim_by_zone(done, position, header, zone, zones) if zone else False
+        if not claimed:
+            done.units.pop(position)
+            done.fragments.append((header.line, " ".join(_single_spaced(text) for text in header.printed)))
+            done.notes.append(f"header without a body kept as a fragment: {header.label}")
+
+
+def _claim_by_zone(done: _Assembly, position: int, header: _Header, zone: str, zones: _Zones) -> bool:
+    """A headerless body about `zone`, or a signed run about it at the end of another body."""
+    for unit in done.units:
+        if unit.header is None and unit.paras and zones.of_unit(unit)[:1] == (zone,):
+            unit.header = header
+            done.units.pop(position)
+            done.notes.append(f"header joined to the body about its zone: {header.label}")
+            return True
+    for unit in done.units:
+        if unit.header is None or not unit.paras or unit.byline is None:
+            continue
+        split = zones.split_point(unit, zone)
+        if split is None:
+            continue
+        kept = _Unit(unit.header, unit.paras[:split])
+        run = _Unit(header, unit.paras[split:])
+        if set(zones.of_unit(run)) & set(zones.of_unit(kept)):
+            continue
+        run.byline, run.closed_by = unit.byline, unit.closed_by
+        unit.paras, unit.byline = kept.paras, None
+        done.units[position] = run
+        done.notes.append(f"column about its zone moved out of another article: {header.label}")
+        return True
+    return False
+
+
+def _place_orphans(done: _Assembly, zones: _Zones) -> None:
+    """Headerless bodies: articles if dated or signed, else a lead, a spill-over or fragments."""
+    continued = any(note.startswith(NOTE_CONTINUATION) and "上接" in note for note in done.notes)
+    index = 0
+    while index < len(done.units):
+        unit = done.units[index]
+        if unit.header is not None or unit.byline or unit.paras[0].dateline is not None:
+            index += 1
+            continue
+        after = done.units[index + 1] if index + 1 < len(done.units) else None
+        before = done.units[index - 1] if index > 0 else None
+        if unit.at_page_start and unit.closed_by == "header" and after and after.header and not continued:
+            after.paras[:0] = unit.paras
+            done.notes.append(f"lead paragraph printed above its title: {after.header.label}")
+        elif before is not None and _about(before, zones) and _about(before, zones) in zones.of_unit(unit):
+            before.paras.extend(unit.paras)
+            done.notes.append(f"paragraph after a byline joined to the article about its zone: {_label(before)}")
+        else:
+            done.fragments.extend((para.line, _squeeze(para.text)) for para in unit.paras)
+        done.units.pop(index)
+
+
+def _about(unit: _Unit, zones: _Zones) -> str | None:
+    """The zone a unit is about: its header's, else the first its body names (unless a city's)."""
+    if unit.header is not None and (unit.header.city or zones.primary(unit.header)):
+        return zones.primary(unit.header)
+    named = zones.of_unit(unit)
+    return named[0] if named else None
+
+
+def _label(unit: _Unit) -> str:
+    return unit.header.label if unit.header else _squeeze(unit.paras[0].text)[:12]
+
+
+# ---------------------------------------------------------------------------------------------
+# Units -> articles
+
+
+def _mend(paras: Sequence[_Para]) -> list[_Para]:
+    """Join each paragraph that stops mid-sentence with the body paragraph after it."""
+    mended: list[_Para] = []
+    for para in paras:
+        last = mended[-1] if mended else None
+        if (
+            last is not None
+            and not last.heading
+            and not para.heading
+            and para.dateline is None
+            and _unfinished(last.text)
+        ):
+            glue = " " if LATIN.match(last.text.rstrip()[-1]) and LATIN.match(para.text.lstrip()[0]) else ""
+            mended[-1] = replace(last, text=last.text.rstrip() + glue + para.text.lstrip())
+        else:
+            mended.append(para)
+    return mended
+
+
+def _published(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """(published, published_month_day) from the first date in the lead sentence of `text`."""
+    match = FIRST_DATE.search(_first_sentence(text))
+    if not match:
+        return None, None
+    year, month, day = match.groups()
+    if year:
+        return _iso_date(year, month, day), None
+    if _iso_date("2000", month, day):  # a leap year: 2月29日 is a real month and day
+        return None, (int(month), int(day))
+    return None, None
+
+
+def _to_article(unit: _Unit, zones: _Zones, gazetteer: Gazetteer) -> Article:
+    header = unit.header
+    dated = next((para for para in unit.paras if para.dateline is not None), None)
+    paras = _mend(unit.paras)
+    body = tuple(_single_spaced(p.text) if p.heading else _squeeze(p.text) for p in paras)
+    lead = next((text for para, text in zip(paras, body) if not para.heading), "")
+    published, month_day = _published(lead)
+    zone = _about(unit, zones)
+    named = [zone] if zone else []
+    named += zones.in_header(header)
+    for text in body:
+        named += zones.named(text)
+    found = gazetteer.get(zone) if zone else None
+    city = found.city if found else None
+    if city is None and header is not None:
+        city = header.city or gazetteer.city_in(header.kicker or "") or gazetteer.city_in(header.title or "")
+    return Article(
+        kind=ARTICLE,
+        title=header.title if header else None,
+        body=body,
+        zone=zone,
+        zones=tuple(dict.fromkeys(named)),
+        city=city,
+        subtitle=header.subtitle if header else None,
+        kicker=header.kicker if header else None,
+        author=unit.byline or (dated.reporter if dated else None),
+        dateline=_single_spaced(dated.dateline) if dated and dated.dateline else None,
+        published=published,
+        published_month_day=month_day,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def split_page(text: str, gazetteer: Gazetteer) -> Page:
+    """Split the text of one page into articles and photos, in the order they are printed.
+
+    Pure: text in, values out. Any text (empty, a masthead only, no headers at all) gives a
+    Page; what cannot be placed in an article is kept in `Page.fragments`.
+
+    Example usage::
+
+        gazetteer = Gazetteer.from_csv(Path("config/zones.csv").read_text("utf-8"))
+        page = split_page(Path("seeds/003_697c6edd13f2ce04.txt").read_text("utf-8"), gazetteer)
+        page.articles[0].title  # '构筑校地合作新生态'
+        page.articles[0].zone  # '晋城经济技术开发区'
+        page.articles[0].author  # '王波'
+
+    Args:
+        text: the page as extracted from the PDF (any line endings).
+        gazetteer: the zones, to recognise zone lines and name the zones articles are about.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    masthead = _find_masthead(lines)
+    zones = _Zones(gazetteer)
+    done = _assemble(_classify(lines, masthead, gazetteer), zones, gazetteer)
+    _claim_bodies(done, zones)
+    _place_orphans(done, zones)
+    placed = [(unit.line, _to_article(unit, zones, gazetteer)) for unit in done.units] + done.photos
+    placed.sort(key=lambda pair: pair[0])
+    dates = sorted(_full_dates(text))
+    return Page(
+        articles=tuple(article for _, article in placed),
+        fragments=tuple(fragment for _, fragment in sorted(done.fragments) if fragment),
+        issue_label=masthead.issue_label,
+        masthead_date=masthead.date,
+        latest_date=dates[-1] if dates else None,
+        notes=tuple(done.notes),
+    )
