@@ -1,23 +1,123 @@
-"""Delivery: the schedule, planning (idempotent), and the sender through faults, on a real store."""
+"""Delivery: the schedule, planning (idempotent), and the sender through faults, on a real store.
+
+The sender is driven here with a fake `send` at Telegram's edge that raises PTB's own errors;
+tests/test_delivery_e2e.py does the same through the Bot API stand-in and a real PTB bot.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+import asyncio
+import json
+import shutil
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlite_utils import Database
+from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot import delivery
+from botapi import parse_html
+from bot import delivery, render
+from bot.config import ConfigError, Settings
 from bot.db import MIGRATIONS, open_db
+from bot.ingest import ingest_paths, load_gazetteer
+from bot.service import ZoneService
+from summarize.tokens import Tokenizer
 
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+NEW_PAGE = SEEDS[4]  # 吕梁 ×3 (one city), 综改区, 临汾经济开发区, 祁县: six articles and a photo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = 0
-NINE = time(9, 0)
+MONDAY_NINE = delivery.Schedule(0, time(9, 0), SHANGHAI)
+T0 = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)  # Sunday noon in Shanghai
 
 
 def shanghai(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="module")
+def text_tools():
+    gazetteer = load_gazetteer(Settings().zones_csv)
+    return gazetteer, Tokenizer(extra_words=gazetteer.forms())
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, text_tools) -> Path:
+    """A store with four seed pages dated in the week before T0, already planned (as at a first start)."""
+    gazetteer, tokenizer = text_tools
+    path = tmp_path_factory.mktemp("template") / "zonebrief.db"
+    db = open_db(path)
+    for day, page in zip(("2026-11-16", "2026-11-18", "2026-11-20", "2026-11-21"), SEEDS[:4]):
+        [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=day)
+        assert outcome.error is None
+    assert 0 == delivery.plan_pushes(ZoneService(db, gazetteer, tokenizer), T0)  # nobody subscribes yet
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def service(tmp_path, template, text_tools):
+    """A copy of the template store, for one test."""
+    shutil.copy(template, tmp_path / "zonebrief.db")
+    db = open_db(tmp_path / "zonebrief.db")
+    yield ZoneService(db, *text_tools)
+    db.close()
+
+
+def subscribe(service: ZoneService, chat_id: int, *queries: str) -> None:
+    for query in queries:
+        service.subscribe(chat_id, service.target(query))
+
+
+def ingest_new_page(service: ZoneService, day: str = "2026-11-22") -> int:
+    [outcome] = ingest_paths(service.db, [NEW_PAGE], gazetteer=service.gazetteer, tokenizer=service.tokenizer,
+                             issue_date=day)
+    return outcome.result.issue_id
+
+
+def planned(db: Database, status: str | None = None) -> Counter:
+    rows = db.execute("SELECT chat_id, key, part, status FROM deliveries").fetchall()
+    return Counter((chat, key, part) for chat, key, part, row_status in rows if status in (None, row_status))
+
+
+def expected_pushes(db: Database, issue_id: int, zones: list[str] = (), cities: list[str] = (),
+                    everything: bool = False) -> set[str]:
+    """The push keys of an issue for a chat with these subscriptions, straight from the tables."""
+    keys = set()
+    for article_id, city, zone_list in db.execute(
+        "SELECT a.id, a.city, (SELECT json_group_array(zone) FROM article_zones WHERE article_id = a.id)"
+        " FROM articles a WHERE a.issue_id = ? AND a.kind = 'article'", [issue_id],
+    ).fetchall():
+        article_zones = set(json.loads(zone_list))
+        zone_cities = {row[0] for row in db.execute(
+            "SELECT city FROM zones WHERE name IN (SELECT value FROM json_each(?))", [zone_list])}
+        if everything or article_zones & set(zones) or {city, *zone_cities} & set(cities):
+            keys.add(f"article:{article_id}")
+    return keys
+
+
+def keys_of(db: Database, chat_id: int) -> set[str]:
+    return {row[0] for row in db.execute("SELECT key FROM deliveries WHERE chat_id = ?", [chat_id])}
+
+
+# --- the schedule ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -36,32 +136,351 @@ def shanghai(*args: int) -> datetime:
     ],
 )
 def test_monday_nine_in_shanghai(now, last, following):
-    assert last == delivery.last_digest_run(now, MONDAY, NINE, SHANGHAI)
-    assert following == delivery.next_digest_run(now, MONDAY, NINE, SHANGHAI)
+    assert last == MONDAY_NINE.last_run(now)
+    assert following == MONDAY_NINE.next_run(now)
 
 
 def test_digest_period_is_the_iso_week_in_the_zone():
-    assert "2026-W48" == delivery.digest_period(shanghai(2026, 11, 23, 9, 0), SHANGHAI)
+    assert "2026-W48" == MONDAY_NINE.period(shanghai(2026, 11, 23, 9, 0))
     # 2026-11-22 20:00 UTC is already Monday in Shanghai.
-    assert "2026-W48" == delivery.digest_period(datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc), SHANGHAI)
-    assert "2026-W53" == delivery.digest_period(shanghai(2026, 12, 28, 9, 0), SHANGHAI)
+    assert "2026-W48" == MONDAY_NINE.period(datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc))
+    assert "2026-W53" == MONDAY_NINE.period(shanghai(2026, 12, 28, 9, 0))
 
 
-@pytest.mark.parametrize(("weekday", "ptb"), [(0, 1), (4, 5), (5, 6), (6, 0)])
-def test_ptb_counts_days_from_sunday(weekday, ptb):
-    assert ptb == delivery.ptb_day(weekday)
+@pytest.mark.parametrize(("day", "weekday", "ptb"),
+                         [("monday", 0, 1), ("Fri", 4, 5), ("周六", 5, 6), ("星期日", 6, 0), ("sunday", 6, 0)])
+def test_schedule_from_settings_and_ptb_days(day, weekday, ptb):
+    schedule = delivery.load_schedule(Settings(digest_day=day, digest_time="08:30"))
+    assert (weekday, time(8, 30), (ptb,)) == (schedule.weekday, schedule.at, schedule.ptb_days)
+
+
+@pytest.mark.parametrize(("field", "value", "hint"), [
+    ("digest_day", "someday", "monday … sunday"),
+    ("digest_time", "9点", "HH:MM"),
+    ("timezone", "Mars/Olympus", "Asia/Shanghai"),
+])
+def test_bad_schedule_settings_say_how_to_fix_them(field, value, hint):
+    with pytest.raises(ConfigError, match=hint):
+        delivery.load_schedule(Settings(**{field: value}))
+
+
+def test_missed_digest_is_planned_once_at_start_up(service):
+    subscribe(service, 1, "全部")
+    assert delivery.plan_missed_digest(service, MONDAY_NINE, T0, send_empty=False) is None  # first start
+    # Down from Sunday until Tuesday: Monday 09:00 was missed.
+    tuesday = shanghai(2026, 11, 24, 10, 0)
+    run = delivery.plan_missed_digest(service, MONDAY_NINE, tuesday, send_empty=False)
+    assert ("digest:2026-W48", 1, True) == (run.key, run.chats, run.new)
+    assert delivery.plan_missed_digest(service, MONDAY_NINE, tuesday + timedelta(hours=1), send_empty=False) is None
+    assert {"digest:2026-W48"} == keys_of(service.db, 1)
+
+
+def test_a_first_start_after_the_run_plans_no_digest(service):
+    subscribe(service, 1, "全部")
+    assert delivery.plan_missed_digest(service, MONDAY_NINE, shanghai(2026, 11, 23, 9, 1), send_empty=False) is None
+    assert set() == keys_of(service.db, 1)
+
+
+# --- the store ---------------------------------------------------------------------------------------
 
 
 def test_upgrade_marks_stored_issues_as_pushed(tmp_path):
-    path = tmp_path / "old.db"
-    db = Database(path)
+    db = Database(tmp_path / "old.db")
     MIGRATIONS.apply(db, stop_before="m002_deliveries")
-    db["issues"].insert({
-        "source": "old.txt", "content_hash": "x", "issue_date": "2024-05-10",
-        "date_source": "masthead", "ingested_at": "2024-05-10T00:00:00+00:00",
-    })
+    db["issues"].insert({"source": "old.txt", "content_hash": "x", "issue_date": "2024-05-10",
+                         "date_source": "masthead", "ingested_at": "2024-05-10T00:00:00+00:00"})
     db.close()
-    db = open_db(path)
-    [planned] = [row[0] for row in db.execute("SELECT pushes_planned_at FROM issues")]
-    assert planned is not None
+    db = open_db(tmp_path / "old.db")
+    [(planned_at,)] = db.execute("SELECT pushes_planned_at FROM issues").fetchall()
+    assert planned_at is not None
     db.close()
+
+
+# --- planning pushes -----------------------------------------------------------------------------------
+
+
+def test_pushes_go_to_the_subscribers_of_each_article(service):
+    subscribe(service, 1, "全部")
+    subscribe(service, 2, "吕梁")  # a city
+    subscribe(service, 3, "临汾经开区")  # a zone, by its short name
+    subscribe(service, 4, "晋城经开区")  # nothing on this page
+    subscribe(service, 5, "吕梁", "全部")  # overlapping: each article once
+    issue_id = ingest_new_page(service)
+    count = delivery.plan_pushes(service, T0)
+    db = service.db
+    assert expected_pushes(db, issue_id, everything=True) == keys_of(db, 1) == keys_of(db, 5)
+    assert 6 == len(keys_of(db, 1))  # the page's photo is not pushed
+    assert expected_pushes(db, issue_id, cities=["吕梁"]) == keys_of(db, 2)
+    assert 3 == len(keys_of(db, 2))
+    assert expected_pushes(db, issue_id, zones=["临汾经济开发区"]) == keys_of(db, 3)
+    assert set() == keys_of(db, 4)
+    assert count == sum(planned(db).values()) == 6 + 3 + 1 + 6
+    assert all(n == 1 for n in planned(db).values())
+
+
+def test_planning_twice_plans_nothing_twice(service):
+    subscribe(service, 1, "全部")
+    issue_id = ingest_new_page(service)
+    first = delivery.plan_pushes(service, T0)
+    assert 0 == delivery.plan_pushes(service, T0)
+    # Even an issue planned again (its mark lost) adds no row: rows are unique per chat and key.
+    service.db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
+    assert 0 == delivery.plan_pushes(service, T0)
+    assert first == sum(planned(service.db).values())
+
+
+def test_a_new_subscriber_does_not_get_old_issues(service):
+    ingest_new_page(service)
+    delivery.plan_pushes(service, T0)
+    subscribe(service, 1, "全部")
+    assert 0 == delivery.plan_pushes(service, T0)
+
+
+def test_a_paused_chat_gets_no_new_pushes(service):
+    subscribe(service, 1, "全部")
+    subscribe(service, 2, "全部")
+    delivery.pause_chat(service.db, 2, "Forbidden: bot was blocked by the user", T0)
+    ingest_new_page(service)
+    delivery.plan_pushes(service, T0)
+    assert 6 == len(keys_of(service.db, 1))
+    assert set() == keys_of(service.db, 2)
+    assert 1 == service.db["subscriptions"].count_where("chat_id = 2")  # kept
+
+
+def test_a_push_is_the_summary_card(service):
+    subscribe(service, 3, "临汾经开区")
+    ingest_new_page(service)
+    delivery.plan_pushes(service, T0)
+    [(key, text)] = service.db.execute("SELECT key, text FROM deliveries WHERE chat_id = 3").fetchall()
+    article_id = int(key.removeprefix("article:"))
+    assert render.article_summary(service.article_summary(article_id)) in text
+    assert f"/read {article_id}" in text
+    plain, _ = parse_html(text)  # valid Telegram HTML
+    assert "临汾经济开发区" in plain
+
+
+# --- planning digests ------------------------------------------------------------------------------
+
+
+def test_digest_has_each_article_of_the_week_once_per_chat(service):
+    subscribe(service, 1, "全部")
+    subscribe(service, 2, "朔州经开区", "全部")
+    digests = delivery.build_digests(service, date(2026, 11, 22))
+    week = {row[0] for row in service.db.execute(
+        "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id"
+        " WHERE a.kind = 'article' AND i.issue_date BETWEEN '2026-11-16' AND '2026-11-22'")}
+    for chat in (1, 2):
+        ids = [entry.id for section in digests[chat].sections for entry in section.entries]
+        assert sorted(week) == sorted(ids)
+    first = digests[2].sections[0]
+    assert "朔州经济开发区" == first.target.name
+    assert {1, 8} == {entry.id for entry in first.entries}  # the two 朔州 articles lead, not repeated after
+    assert all(1 <= len(entry.summary.split("。")) - 1 <= 2 for s in digests[1].sections for entry in s.entries
+               if entry.summary.endswith("。"))
+
+
+def test_digest_covers_seven_days_ending_on_its_day(service):
+    subscribe(service, 1, "全部")
+    # 2026-11-23 covers 11-17 … 11-23: the page dated 11-16 drops out.
+    digest = delivery.build_digests(service, date(2026, 11, 23))[1]
+    dated_16 = {row[0] for row in service.db.execute(
+        "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE i.issue_date = '2026-11-16'")}
+    shown = {entry.id for section in digest.sections for entry in section.entries}
+    assert shown and not shown & dated_16
+    assert (date(2026, 11, 17), date(2026, 11, 23)) == (digest.first_day, digest.last_day)
+
+
+def test_a_long_digest_is_split_into_valid_messages_in_order(service):
+    subscribe(service, 1, "全部")
+    ingest_new_page(service)  # five pages in one week: 27 articles, more than one message holds
+    run = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    rows = service.db.execute("SELECT part, text FROM deliveries WHERE chat_id = 1 ORDER BY id").fetchall()
+    assert run.messages == len(rows) > 1
+    assert [part for part, _ in rows] == list(range(1, len(rows) + 1))
+    for _, text in rows:
+        assert render.utf16_length(text) <= render.MESSAGE_LIMIT
+        parse_html(text)
+    assert "开发区周报" in rows[0][1]
+
+
+def test_a_digest_key_is_planned_once(service):
+    subscribe(service, 1, "全部")
+    first = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    subscribe(service, 2, "全部")
+    again = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    assert first.new and not again.new
+    assert (first.chats, first.messages) == (again.chats, again.messages)
+    assert set() == keys_of(service.db, 2)
+
+
+@pytest.mark.parametrize("send_empty", [False, True])
+def test_nothing_new_sends_nothing_unless_configured(service, send_empty):
+    subscribe(service, 1, "晋城经开区")  # the 晋城 page is dated 11-20
+    run = delivery.plan_digest(service, "digest:2026-W50", date(2026, 12, 7), T0, send_empty=send_empty)
+    assert run.chats == int(send_empty)
+    texts = [row[0] for row in service.db.execute("SELECT text FROM deliveries WHERE chat_id = 1")]
+    assert texts == (["📋 <b>开发区周报</b>（2026-12-01 至 2026-12-07）\n\n这一周你订阅的开发区没有新报道。"]
+                     if send_empty else [])
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+
+class FakeTelegram:
+    """Telegram at the edge of the sender: records what it accepts, raises what it is told to."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.accepted: list[tuple[int, str]] = []
+        self.faults: dict[int, list[Exception]] = {}
+        self.delay = delay
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    def fail(self, chat_id: int, *errors: Exception) -> None:
+        self.faults.setdefault(chat_id, []).extend(errors)
+
+    async def send(self, chat_id: int, text: str) -> int:
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)  # on the way in: a crash now loses nothing
+            if self.faults.get(chat_id):
+                raise self.faults[chat_id].pop(0)
+            self.accepted.append((chat_id, text))
+            return len(self.accepted)
+        finally:
+            self.in_flight -= 1
+
+    def count(self, chat_id: int | None = None) -> Counter:
+        return Counter(text for chat, text in self.accepted if chat_id in (None, chat))
+
+
+def plan_week(service: ZoneService, chats: range) -> Counter:
+    for chat_id in chats:
+        subscribe(service, chat_id, "全部" if chat_id % 2 else "吕梁")
+    ingest_new_page(service)
+    delivery.plan_pushes(service, T0)
+    delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    return Counter((chat, text) for chat, text in service.db.execute("SELECT chat_id, text FROM deliveries"))
+
+
+def test_sender_sends_every_row_once_in_order_per_chat(service):
+    expected = plan_week(service, range(1, 21))
+    telegram = FakeTelegram(delay=0.001)
+    report = asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+    assert expected == Counter(telegram.accepted)
+    assert report.sent == sum(expected.values())
+    assert 1 < telegram.peak_in_flight <= delivery.CONCURRENCY
+    for chat_id in (1, 2):  # per chat, in the order planned: pushes, then the digest's parts in order
+        planned_order = [row[0] for row in service.db.execute(
+            "SELECT text FROM deliveries WHERE chat_id = ? ORDER BY id", [chat_id])]
+        assert planned_order == [text for chat, text in telegram.accepted if chat == chat_id]
+    assert {delivery.SENT} == {row[0] for row in service.db.execute("SELECT status FROM deliveries")}
+    assert 0 == service.db.execute("SELECT count(*) FROM deliveries WHERE message_id IS NULL").fetchone()[0]
+
+
+def test_a_crash_mid_fan_out_then_a_restart_sends_each_message_once(service, tmp_path):
+    expected = plan_week(service, range(1, 31))
+    telegram = FakeTelegram(delay=0.002)
+
+    async def crash_after(count: int) -> None:
+        task = asyncio.create_task(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+        while len(telegram.accepted) < count:
+            await asyncio.sleep(0.0005)
+        task.cancel()  # the process dies: sends in flight never reach Telegram
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(crash_after(25))
+    assert 25 <= len(telegram.accepted) < sum(expected.values())
+    restarted = open_db(tmp_path / "zonebrief.db")  # a new process: a new connection to the same file
+    asyncio.run(delivery.Sender(restarted, telegram.send, clock=Clock()).drain())
+    assert expected == Counter(telegram.accepted)
+    restarted.close()
+
+
+def test_the_one_window_a_crash_can_duplicate_a_message(service):
+    """Telegram accepted the message, the process died before the commit: that one is sent again."""
+    expected = plan_week(service, range(1, 3))
+    telegram = FakeTelegram()
+
+    class Killed(BaseException):
+        pass
+
+    async def accepted_then_killed(chat_id: int, text: str) -> int:
+        await telegram.send(chat_id, text)
+        raise Killed
+
+    with pytest.raises(Killed):
+        asyncio.run(delivery.Sender(service.db, accepted_then_killed, concurrency=1, clock=Clock()).drain())
+    asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+    duplicated = Counter(telegram.accepted) - expected
+    assert 1 == sum(duplicated.values())
+    assert set(expected) == set(Counter(telegram.accepted))
+
+
+def test_retry_after_leaves_the_row_pending_until_the_wait_is_over(service):
+    plan_week(service, range(1, 3))
+    telegram, clock = FakeTelegram(), Clock()
+    telegram.fail(1, RetryAfter(5))
+    sender = delivery.Sender(service.db, telegram.send, clock=clock)
+    report = asyncio.run(sender.drain())
+    assert 1 == report.retried
+    held = planned(service.db, delivery.PENDING)
+    assert held and {1} == {chat for chat, _, _ in held}
+    clock.advance(4)
+    assert 0 == asyncio.run(sender.drain()).sent  # still inside the 5 s
+    clock.advance(1)
+    asyncio.run(sender.drain())
+    assert not planned(service.db, delivery.PENDING)
+    assert all(n == 1 for n in telegram.count(1).values())
+
+
+def test_timeouts_back_off_and_then_deliver(service):
+    plan_week(service, range(1, 2))
+    telegram, clock = FakeTelegram(), Clock()
+    telegram.fail(1, TimedOut(), TimedOut())
+    sender = delivery.Sender(service.db, telegram.send, clock=clock)
+    asyncio.run(sender.drain())
+    [(attempts, next_at, error)] = service.db.execute(
+        "SELECT attempts, next_attempt_at, error FROM deliveries WHERE attempts > 0").fetchall()
+    assert (1, delivery.timestamp(T0 + timedelta(seconds=1))) == (attempts, next_at)
+    assert error.startswith("TimedOut")
+    clock.advance(1)
+    asyncio.run(sender.drain())  # the second timeout: 2 s
+    clock.advance(2)
+    asyncio.run(sender.drain())
+    assert not planned(service.db, delivery.PENDING)
+    assert sum(planned(service.db).values()) == len(telegram.accepted)
+
+
+def test_forbidden_pauses_the_chat_and_resume_delivers_what_was_held(service):
+    expected = plan_week(service, range(1, 4))
+    telegram, clock = FakeTelegram(), Clock()
+    telegram.fail(2, Forbidden("Forbidden: bot was blocked by the user"))
+    sender = delivery.Sender(service.db, telegram.send, clock=clock)
+    report = asyncio.run(sender.drain())
+    assert [2] == report.paused
+    chat = service.db["chats"].get(2)
+    assert (1, "Forbidden: bot was blocked by the user") == (chat["paused"], chat["paused_reason"])
+    assert {2} == {chat for chat, _, _ in planned(service.db, delivery.PENDING)}
+    assert service.subscriptions(2)  # kept
+    clock.advance(3600)
+    assert 0 == asyncio.run(sender.drain()).sent  # paused: nothing is tried
+    assert delivery.resume_chat(service.db, 2)
+    assert not delivery.resume_chat(service.db, 2)
+    asyncio.run(sender.drain())
+    assert expected == Counter(telegram.accepted)
+
+
+def test_bad_request_fails_the_row_and_tells_the_admins(service):
+    plan_week(service, range(1, 2))
+    telegram = FakeTelegram()
+    telegram.fail(1, BadRequest("Message is too long"))
+    sender = delivery.Sender(service.db, telegram.send, admins=(900,), clock=Clock())
+    asyncio.run(sender.drain())
+    [(key, error)] = service.db.execute("SELECT key, error FROM deliveries WHERE status = 'failed'").fetchall()
+    assert "BadRequest: Message is too long" == error
+    [notice] = list(telegram.count(900))
+    assert key in notice and "Message is too long" in notice
+    assert not planned(service.db, delivery.PENDING)  # the chat's other rows went on
