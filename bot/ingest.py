@@ -1,0 +1,468 @@
+"""Page files -> split_page -> rows in the store, one file per transaction.
+
+`ingest_text` stores one decoded page inside a single `db.atomic()` block: it either writes the
+whole page (issue, articles, zones, fragments, search index) or nothing. `ingest_paths` expands
+folders, reads and decodes each file and ingests it on its own, so a file that fails leaves the
+store exactly as it was and never stops the others. The CLI and the inbox poller both call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.search import index_article, unindex_articles
+from summarize.segment import Article, Page, split_page
+from summarize.tokens import Tokenizer
+from summarize.zones import Gazetteer, GazetteerError
+
+logger = logging.getLogger(__name__)
+
+PAGE_SUFFIX = ".txt"
+# A page is about 20 KB of text; anything this big is not one page.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Share of control bytes (other than tab, newlines, form feed) above which a file is binary.
+MAX_CONTROL_SHARE = 0.01
+# Share of undecodable characters up to which a file is still read as (damaged) UTF-8; a GBK
+# page read as UTF-8 has far more, as nearly every Chinese character fails.
+MAX_DAMAGED_SHARE = 0.005
+
+NEW = "new"
+UNCHANGED = "unchanged"
+REPLACED = "replaced"
+
+DATE_FROM_FLAG = "flag"
+DATE_FROM_MASTHEAD = "masthead"
+DATE_FROM_TEXT = "text"
+DATE_FROM_FILE = "file"
+
+
+class IngestError(Exception):
+    """A page cannot be ingested; the message (Chinese) says what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What ingesting one page did."""
+
+    status: str  # NEW | UNCHANGED | REPLACED
+    issue_id: int
+    source: str  # the page file's name (for UNCHANGED: of the issue already stored)
+    label: str
+    issue_date: str
+    date_source: str
+    article_count: int  # articles the issue now has
+    articles_added: int  # articles that got a new id
+    fragment_count: int
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One path given to ingest_paths: what became of it, or why it failed."""
+
+    path: Path
+    result: IngestResult | None = None
+    error: str | None = None
+
+
+def parse_issue_date(value: str) -> date:
+    """A real calendar date written YYYY-MM-DD, else IngestError.
+
+    Example usage::
+
+        parse_issue_date("2025-12-20")  # date(2025, 12, 20)
+    """
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise IngestError(f"日期“{value}”无效：请写成 YYYY-MM-DD 格式的真实日期，例如 2025-12-20") from None
+
+
+def content_hash(text: str) -> str:
+    """sha256 of `text` with its line endings normalised to \\n."""
+    return hashlib.sha256(_normalise_newlines(text).encode("utf-8")).hexdigest()
+
+
+def load_gazetteer(path: str | Path) -> Gazetteer:
+    """The gazetteer in the zones CSV at `path` (UTF-8); IngestError if it cannot be read."""
+    try:
+        return Gazetteer.from_csv(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise IngestError(f"无法读取开发区名录 {path}（{error}）：请检查配置项 zones_csv 指向的 UTF-8 CSV 文件") from None
+    except GazetteerError as error:
+        raise IngestError(f"{path}：{error}") from None
+
+
+def load_zones(db: Database, gazetteer: Gazetteer) -> None:
+    """Upsert every zone of the gazetteer into `zones` (zones no longer listed are kept)."""
+    db["zones"].upsert_all(
+        (
+            {
+                "name": zone.name,
+                "aliases": json.dumps(list(zone.aliases), ensure_ascii=False),
+                "city": zone.city,
+                "county": zone.county,
+                "level": zone.level,
+                "type": zone.type,
+                "source": zone.source,
+                "doubtful": int(bool(zone.doubtful)),
+            }
+            for zone in gazetteer.zones
+        ),
+        pk="name",
+    )
+
+
+def ingest_text(
+    db: Database,
+    text: str,
+    source: str,
+    *,
+    gazetteer: Gazetteer,
+    tokenizer: Tokenizer,
+    issue_date: str | None = None,
+    issue_label: str | None = None,
+    file_time: datetime | None = None,
+    encoding: str | None = None,
+) -> IngestResult:
+    """Store one page's text as an issue named `source`, in one transaction.
+
+    Same content as a stored issue (see content_hash): nothing is written, status UNCHANGED.
+    Same `source` as a stored issue but new content (a corrected page): that issue's articles
+    are replaced, keeping the ids of articles whose (kind, title, zone) is unchanged: REPLACED.
+    Otherwise a new issue: NEW. Raises IngestError for a page that cannot be stored.
+
+    The issue date is `issue_date` (YYYY-MM-DD), else the masthead's, else the latest full date
+    in the text, else the date of `file_time`; the issue label is `issue_label`, else the
+    masthead's, else the file stem of `source`.
+    """
+    text = _normalise_newlines(text)
+    if not text.strip():
+        raise IngestError("文件是空的：请重新把版面导出为文本后再导入")
+    digest = content_hash(text)
+    stored = db.execute(
+        "SELECT id, source, label, issue_date, date_source, article_count, fragment_count"
+        " FROM issues WHERE content_hash = ?",
+        [digest],
+    ).fetchone()
+    if stored is not None:
+        issue_id, stored_source, label, stored_date, date_source, article_count, fragment_count = stored
+        return IngestResult(UNCHANGED, issue_id, stored_source, label, stored_date, date_source,
+                            article_count, 0, fragment_count)
+
+    page = split_page(text, gazetteer)
+    if not page.articles:
+        raise IngestError("没有找到任何文章：请确认这是《科学导报·开发区建设》版面的文本")
+    day, date_source = _issue_date(page, issue_date, file_time)
+    label = issue_label or page.issue_label or Path(source).stem
+    issue_row = {
+        "source": source,
+        "content_hash": digest,
+        "label": label,
+        "issue_date": day.isoformat(),
+        "date_source": date_source,
+        "encoding": encoding,
+        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "article_count": len(page.articles),
+        "fragment_count": len(page.fragments),
+    }
+    with db.atomic():
+        load_zones(db, gazetteer)
+        previous = db.execute(
+            "SELECT id FROM issues WHERE source = ? ORDER BY id DESC LIMIT 1", [source]
+        ).fetchone()
+        if previous is None:
+            issue_id = db["issues"].insert(issue_row).last_pk
+            status, kept = NEW, {}
+        else:
+            issue_id = previous[0]
+            db["issues"].update(issue_id, issue_row)
+            status, kept = REPLACED, _clear_issue(db, issue_id)
+        added = _store_articles(db, issue_id, page.articles, day, kept, tokenizer)
+        db["fragments"].insert_all(
+            {"issue_id": issue_id, "seq": seq, "text": fragment}
+            for seq, fragment in enumerate(page.fragments, start=1)
+        )
+    return IngestResult(status, issue_id, source, label, day.isoformat(), date_source,
+                        len(page.articles), added, len(page.fragments))
+
+
+def ingest_paths(
+    db: Database,
+    paths: Iterable[str | Path],
+    *,
+    gazetteer: Gazetteer,
+    tokenizer: Tokenizer,
+    issue_date: str | None = None,
+    issue_label: str | None = None,
+    progress: Callable[[Sequence[Path]], Iterable[Path]] | None = None,
+) -> list[FileOutcome]:
+    """Ingest page files and folders of page files (*.txt, not hidden, sorted), each on its own.
+
+    A folder is not searched recursively. `progress`, if given, wraps the list of files (a
+    progress bar). A path that fails gets a FileOutcome with the error; the others go on.
+    Raises IngestError, before reading any file, if `issue_date` is not a real YYYY-MM-DD date.
+    """
+    if issue_date is not None:
+        parse_issue_date(issue_date)
+    plan: list[Path | FileOutcome] = []  # in the order given: files to ingest, or errors
+    for path in map(Path, paths):
+        if not path.exists():
+            plan.append(FileOutcome(path, error="找不到这个文件或文件夹：请检查路径是否写对"))
+        elif path.is_dir():
+            pages = page_files(path)
+            plan.extend(pages or [FileOutcome(path, error=(
+                f"文件夹里没有版面文件（*{PAGE_SUFFIX}，不含子文件夹）：请放入版面文本文件，或直接给出文件路径"
+            ))])
+        else:
+            plan.append(path)
+    unique: dict[Path, Path] = {}  # a file named twice (or by two spellings) is ingested once
+    for item in plan:
+        if isinstance(item, Path):
+            unique.setdefault(item.resolve(), item)
+    files = list(unique.values())
+    done = {
+        file: _ingest_file(db, file, gazetteer, tokenizer, issue_date, issue_label)
+        for file in (progress(files) if progress else files)
+    }
+    return [done.pop(item) if isinstance(item, Path) else item
+            for item in plan if isinstance(item, FileOutcome) or item in done]
+
+
+def ensure_seeded(db: Database, seeds_dir: str | Path, *, gazetteer: Gazetteer,
+                  tokenizer: Tokenizer) -> list[FileOutcome]:
+    """Ingest the bundled seed pages if the store holds no issue yet; else do nothing."""
+    if db["issues"].count:
+        return []
+    return ingest_paths(db, [seeds_dir], gazetteer=gazetteer, tokenizer=tokenizer)
+
+
+def export_articles(db: Database) -> Iterator[dict[str, object]]:
+    """Every stored article as a dict (id, issue = the issue label, source = the page file's name,
+    published, kind, zone, zones, city, title, subtitle, author, body), by issue date, issue, seq."""
+    zones: dict[int, list[str]] = defaultdict(list)
+    for article_id, zone in db.execute(
+        "SELECT article_id, zone FROM article_zones ORDER BY article_id, is_primary DESC, rowid"
+    ):
+        zones[article_id].append(zone)
+    cursor = db.execute(
+        "SELECT articles.id, issues.label, issues.source, articles.published, articles.kind, articles.zone,"
+        " articles.city, articles.title, articles.subtitle, articles.author, articles.body"
+        " FROM articles JOIN issues ON issues.id = articles.issue_id"
+        " ORDER BY issues.issue_date, issues.id, articles.seq"
+    )
+    for article_id, label, source, published, kind, zone, city, title, subtitle, author, body in cursor:
+        yield {
+            "id": article_id,
+            "issue": label,
+            "source": source,
+            "published": published,
+            "kind": kind,
+            "zone": zone,
+            "zones": zones.get(article_id, []),
+            "city": city,
+            "title": title,
+            "subtitle": subtitle,
+            "author": author,
+            "body": body,
+        }
+
+
+def zone_counts(db: Database, *, include_empty: bool = False) -> list[tuple[str, str | None, int]]:
+    """(zone, city, articles concerning it) for the zones with articles (every zone if
+    `include_empty`), most articles first."""
+    return [
+        tuple(row)
+        for row in db.execute(
+            "SELECT zones.name, zones.city, COUNT(article_zones.article_id) AS articles"
+            " FROM zones LEFT JOIN article_zones ON article_zones.zone = zones.name"
+            " GROUP BY zones.name HAVING articles > 0 OR ?"
+            " ORDER BY articles DESC, zones.city, zones.name",
+            [int(include_empty)],
+        )
+    ]
+
+
+def page_files(folder: Path) -> list[Path]:
+    """The page files directly inside `folder`: *.txt, not hidden, sorted by name."""
+    return sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() == PAGE_SUFFIX and not path.name.startswith(".")
+    )
+
+
+def decode_page(data: bytes) -> tuple[str, str]:
+    """The text of a page file and the encoding it was in: UTF-8 (BOM or not), UTF-16 with a
+    BOM, else GB18030 (which covers GBK and GB2312). Raises IngestError for binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    elif not _looks_binary(data):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+        # UTF-8 with a few broken bytes (a character cut by the PDF tool) stays UTF-8: read as
+        # GB18030 it would not fail but turn into nonsense.
+        text = data.decode("utf-8-sig", errors="replace")
+        if text.count("\ufffd") <= len(text) * MAX_DAMAGED_SHARE:
+            return text, "utf-8-sig/replace"
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            pass
+        raise IngestError("无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）：请把它另存为 UTF-8 文本后重新导入")
+    raise IngestError("这是二进制文件，不是文本：请先把版面 PDF 转成 .txt 文本（UTF-8 或 GBK）再导入")
+
+
+def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
+                 issue_date: str | None, issue_label: str | None) -> FileOutcome:
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            raise IngestError(
+                f"文件太大（{stat.st_size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
+                "一个版面的文本通常只有约 20 KB，请确认选对了文件，或把多个版面分成单独的文件"
+            )
+        text, encoding = decode_page(path.read_bytes())
+        result = ingest_text(
+            db, text, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+            issue_label=issue_label, file_time=datetime.fromtimestamp(stat.st_mtime).astimezone(),
+            encoding=encoding,
+        )
+    except IngestError as error:
+        return FileOutcome(path, error=str(error))
+    except OSError as error:
+        return FileOutcome(path, error=f"读取失败（{error.strerror or error}）：请检查文件权限后重试")
+    except sqlite3.Error as error:
+        logger.debug("writing %s failed", path, exc_info=True)
+        return FileOutcome(path, error=f"写入数据库失败（{error}），数据库未改动：请检查磁盘空间或是否有其他程序占用后重试")
+    except Exception as error:  # a parser bug must not stop the other files of the run
+        logger.debug("ingesting %s failed", path, exc_info=True)
+        return FileOutcome(path, error=(
+            f"处理时出错（{type(error).__name__}: {error}），数据库未改动：请用 zonebrief -v ingest 查看详情并报告此问题"
+        ))
+    return FileOutcome(path, result=result)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    sample = data[:65536]
+    control = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f\v" or byte == 0x7F)
+    return control > len(sample) * MAX_CONTROL_SHARE
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _issue_date(page: Page, flag: str | None, file_time: datetime | None) -> tuple[date, str]:
+    # 1. the --date flag; 2. the masthead; 3. the latest full date in the text; 4. the file time.
+    if flag is not None:
+        return parse_issue_date(flag), DATE_FROM_FLAG
+    if page.masthead_date:
+        return date.fromisoformat(page.masthead_date), DATE_FROM_MASTHEAD
+    if page.latest_date:
+        return date.fromisoformat(page.latest_date), DATE_FROM_TEXT
+    if file_time is not None:
+        return file_time.date(), DATE_FROM_FILE
+    raise IngestError("找不到这一期的日期：请用 --date YYYY-MM-DD 指定")
+
+
+def published_date(article: Article, issue_day: date) -> str | None:
+    """The article's full date, else its month and day in the issue's year (the year before if
+    that would fall after the issue), else None."""
+    if article.published:
+        return article.published
+    if article.published_month_day is None:
+        return None
+    month, day = article.published_month_day
+    for year in (issue_day.year, issue_day.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= issue_day:
+            return candidate.isoformat()
+    return None
+
+
+def _article_key(kind: str, title: str | None, zone: str | None) -> tuple[str, str, str]:
+    return kind, title or "", zone or ""
+
+
+def _clear_issue(db: Database, issue_id: int) -> dict[tuple[str, str, str], list[int]]:
+    """Remove an issue's fragments, zone links and index entries; park its articles at seq = -id
+    so new rows can take their places. Returns the parked article ids by (kind, title, zone)."""
+    rows = db.execute(
+        "SELECT id, kind, title, zone FROM articles WHERE issue_id = ? ORDER BY seq", [issue_id]
+    ).fetchall()
+    ids = [row[0] for row in rows]
+    unindex_articles(db, ids)
+    db.execute("DELETE FROM article_zones WHERE article_id IN (SELECT id FROM articles WHERE issue_id = ?)",
+               [issue_id])
+    db.execute("DELETE FROM fragments WHERE issue_id = ?", [issue_id])
+    db.execute("UPDATE articles SET seq = -id WHERE issue_id = ?", [issue_id])
+    kept: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for article_id, kind, title, zone in rows:
+        kept[_article_key(kind, title, zone)].append(article_id)
+    return kept
+
+
+def _store_articles(
+    db: Database,
+    issue_id: int,
+    articles: Sequence[Article],
+    issue_day: date,
+    kept: dict[tuple[str, str, str], list[int]],
+    tokenizer: Tokenizer,
+) -> int:
+    """Write the articles of an issue, reusing the ids in `kept` for unchanged (kind, title, zone);
+    delete the parked ids left over. Returns how many articles got a new id."""
+    added = 0
+    for seq, article in enumerate(articles, start=1):
+        body = "\n\n".join(article.body)
+        row = {
+            "issue_id": issue_id,
+            "seq": seq,
+            "kind": article.kind,
+            "zone": article.zone,
+            "city": article.city,
+            "title": article.title,
+            "subtitle": article.subtitle,
+            "kicker": article.kicker,
+            "author": article.author,
+            "dateline": article.dateline,
+            "published": published_date(article, issue_day),
+            "body": body,
+        }
+        reused = kept.get(_article_key(article.kind, article.title, article.zone))
+        if reused:
+            article_id = reused.pop(0)
+            db["articles"].update(article_id, row)
+        else:
+            article_id = db["articles"].insert(row).last_pk
+            added += 1
+        zones = list(dict.fromkeys(([article.zone] if article.zone else []) + list(article.zones)))
+        db["article_zones"].insert_all(
+            {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.zone)} for zone in zones
+        )
+        index_article(db, article_id, article.title, body, tokenizer)
+    leftover = [article_id for ids in kept.values() for article_id in ids]
+    if leftover:
+        db.execute("DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(leftover)])
+    return added

@@ -1,0 +1,329 @@
+"""Ingesting the real seed pages into real SQLite files: counts, idempotence, corrected pages,
+rollback of a failing file, decoding, issue dates and labels."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import ingest
+from bot.config import Settings
+from bot.db import open_db
+from bot.ingest import (
+    DATE_FROM_FILE,
+    DATE_FROM_FLAG,
+    DATE_FROM_MASTHEAD,
+    DATE_FROM_TEXT,
+    NEW,
+    REPLACED,
+    UNCHANGED,
+    IngestError,
+    content_hash,
+    decode_page,
+    ensure_seeded,
+    export_articles,
+    ingest_paths,
+    ingest_text,
+    load_gazetteer,
+    published_date,
+)
+from bot.search import search
+from summarize.segment import ARTICLE, Article, split_page
+from summarize.tokens import Tokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
+FILE_TIME = datetime(2025, 12, 22, 9, 30).astimezone()
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer(Settings().zones_csv)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(gazetteer):
+    return Tokenizer(extra_words=gazetteer.forms())
+
+
+@pytest.fixture
+def db(tmp_path):
+    store = open_db(tmp_path / "zonebrief.db")
+    yield store
+    store.close()
+
+
+def dump(db) -> list[str]:
+    """Every row of every table (search index included), as SQL."""
+    return list(db.conn.iterdump())
+
+
+def seed_text(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazetteer, tokenizer):
+    outcomes = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert [path.name for path in SEED_FILES] == [outcome.path.name for outcome in outcomes]
+    assert [None] * len(SEED_FILES) == [outcome.error for outcome in outcomes]
+    exported = list(export_articles(db))
+    for path, outcome in zip(SEED_FILES, outcomes):
+        page = split_page(seed_text(path), gazetteer)
+        assert (NEW, len(page.articles), len(page.fragments)) == (
+            outcome.result.status, outcome.result.article_count, outcome.result.fragment_count)
+        stored = [row for row in exported if row["source"] == path.name]
+        assert [(a.kind, a.title, "\n\n".join(a.body)) for a in page.articles] == [
+            (row["kind"], row["title"], row["body"]) for row in stored]
+        assert page.fragments == tuple(text for (text,) in db.execute(
+            "SELECT text FROM fragments JOIN issues ON issues.id = issue_id WHERE source = ? ORDER BY seq",
+            [path.name]))
+    assert all(row["body"].strip() for row in exported)
+    assert len(exported) == len({row["id"] for row in exported}) == db["articles"].count
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert len(gazetteer.zones) == db["zones"].count
+
+
+def test_second_ingest_changes_nothing(db, gazetteer, tokenizer):
+    ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+    before = dump(db)
+
+    again = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert [UNCHANGED] * len(SEED_FILES) == [outcome.result.status for outcome in again]
+    assert [0] * len(SEED_FILES) == [outcome.result.articles_added for outcome in again]
+    assert before == dump(db)
+
+
+def test_same_page_in_gbk_with_crlf_is_the_same_content(db, gazetteer, tokenizer, tmp_path):
+    text = seed_text(SEED_FILES[3])
+    copy = tmp_path / "gbk" / "page.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    ingest_paths(db, [SEED_FILES[3]], gazetteer=gazetteer, tokenizer=tokenizer)
+    before = dump(db)
+
+    [outcome] = ingest_paths(db, [copy], gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert (UNCHANGED, SEED_FILES[3].name) == (outcome.result.status, outcome.result.source)
+    assert before == dump(db)
+
+
+def test_gbk_page_is_decoded_and_stored(db, gazetteer, tokenizer, tmp_path):
+    page = tmp_path / "gbk.txt"
+    page.write_bytes(seed_text(SEED_FILES[0]).encode("gbk"))
+
+    [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert NEW == outcome.result.status
+    assert "gb18030" == db.execute("SELECT encoding FROM issues").fetchone()[0]
+    assert content_hash(seed_text(SEED_FILES[0])) == db.execute("SELECT content_hash FROM issues").fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("晋城经济技术开发区\n".encode("utf-8"), "utf-8-sig"),
+        ("\ufeff晋城经济技术开发区\n".encode("utf-8"), "utf-8-sig"),
+        ("晋城经济技术开发区\n".encode("gbk"), "gb18030"),
+        ("晋城经济技术开发区\n".encode("utf-16"), "utf-16"),
+    ],
+)
+def test_decode_page(data, encoding):
+    assert ("晋城经济技术开发区\n", encoding) == decode_page(data)
+
+
+def test_utf8_with_a_cut_character_stays_utf8():
+    text = seed_text(SEED_FILES[0])
+    data = text.encode("utf-8")
+    cut = data.index("腾笼".encode("utf-8")) + 1  # inside the three bytes of 腾
+
+    decoded, encoding = decode_page(data[:cut] + data[cut + 2:])
+
+    assert "utf-8-sig/replace" == encoding
+    assert decoded.replace("\ufffd", "腾", 1) == text
+
+
+def test_undecodable_text_is_refused():
+    with pytest.raises(IngestError, match="编码"):
+        decode_page("Zoë's café page\n".encode("latin-1"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n\x00\x01\x02 binary",
+        bytes(range(256)) * 20,
+        b"\x1b\x02\x03\x04\x05\x06\x07\x08" * 100 + "晋城".encode("utf-8"),
+    ],
+)
+def test_binary_data_is_refused(data):
+    with pytest.raises(IngestError, match="二进制"):
+        decode_page(data)
+
+
+def test_failing_file_leaves_the_database_as_it_was(db, gazetteer, tokenizer, monkeypatch):
+    ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer, tokenizer=tokenizer)
+    before = dump(db)
+    calls = []
+
+    def fail_on_third(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        return index_article(*args, **kwargs)
+
+    index_article = ingest.index_article
+    monkeypatch.setattr(ingest, "index_article", fail_on_third)
+
+    with pytest.raises(RuntimeError):
+        ingest_text(db, seed_text(SEED_FILES[1]), SEED_FILES[1].name, gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert 3 == len(calls)
+    assert before == dump(db)
+
+
+def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeypatch):
+    failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
+    index_article = ingest.index_article
+
+    def fail_for_one_article(db, article_id, title, body, tokenizer):
+        if title == failing.title:
+            raise sqlite3.OperationalError("disk I/O error")
+        index_article(db, article_id, title, body, tokenizer)
+
+    monkeypatch.setattr(ingest, "index_article", fail_for_one_article)
+
+    outcomes = ingest_paths(db, SEED_FILES[1:4], gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert [None, None] == [outcomes[0].error, outcomes[2].error]
+    assert "disk I/O error" in outcomes[1].error and "数据库未改动" in outcomes[1].error
+    assert [SEED_FILES[1].name, SEED_FILES[3].name] == [row["source"] for row in db["issues"].rows]
+    assert {SEED_FILES[1].name, SEED_FILES[3].name} == {row["source"] for row in export_articles(db)}
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+
+
+def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer, tokenizer):
+    original = seed_text(SEED_FILES[4])
+    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
+    tail = split_page(original, gazetteer).articles[0].body[-1][-20:]
+    corrected = original.replace(tail, tail + "更正后补充的一句话：鲲鹏展翅。", 1)
+
+    second = ingest_text(db, corrected, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert (REPLACED, first.issue_id, 0) == (second.status, second.issue_id, second.articles_added)
+    assert 1 == db["issues"].count
+    rows = list(export_articles(db))
+    assert [(a.kind, a.title, "\n\n".join(a.body)) for a in split_page(corrected, gazetteer).articles] == [
+        (row["kind"], row["title"], row["body"]) for row in rows]
+    assert list(old_ids.values()) == [row["id"] for row in rows]
+    assert [rows[0]["id"]] == [hit.article_id for hit in search(db, "鲲鹏展翅", tokenizer)]
+
+
+def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazetteer, tokenizer):
+    original = seed_text(SEED_FILES[4])
+    ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
+    lines = original.splitlines()
+    shorter = "\n".join(lines[: len(lines) // 2])
+    new_keys = [(a.kind, a.title) for a in split_page(shorter, gazetteer).articles]
+    dropped = {article_id for key, article_id in old_ids.items() if key not in new_keys}
+
+    result = ingest_text(db, shorter, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+
+    rows = list(export_articles(db))
+    assert dropped and REPLACED == result.status
+    assert new_keys == [(row["kind"], row["title"]) for row in rows]
+    assert [old_ids.get(key) for key in new_keys] == [
+        row["id"] if (row["kind"], row["title"]) in old_ids else None for row in rows]
+    assert sum(key not in old_ids for key in new_keys) == result.articles_added
+    assert not dropped & {row["id"] for row in rows}
+    assert not dropped & {article_id for (article_id,) in db.execute("SELECT article_id FROM article_zones")}
+    assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_fts")}
+
+
+def test_empty_text_is_refused(db, gazetteer, tokenizer):
+    for text in ("", " \n\r\n\u3000\n"):
+        with pytest.raises(IngestError, match="空"):
+            ingest_text(db, text, "empty.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    assert 0 == db["issues"].count
+
+
+def test_issue_date_from_the_flag_beats_everything(db, gazetteer, tokenizer):
+    result = ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer,
+                         tokenizer=tokenizer, issue_date="2025-01-06", issue_label="2025年第1期",
+                         file_time=FILE_TIME)
+
+    assert ("2025-01-06", DATE_FROM_FLAG, "2025年第1期") == (result.issue_date, result.date_source, result.label)
+    assert ("2025-01-06", DATE_FROM_FLAG, "2025年第1期") == db.execute(
+        "SELECT issue_date, date_source, label FROM issues").fetchone()
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=[path.name[:3] for path in SEED_FILES])
+def test_issue_date_and_label_from_the_page_else_the_file(db, gazetteer, tokenizer, path):
+    page = split_page(seed_text(path), gazetteer)
+    expected_date, expected_source = (
+        (page.masthead_date, DATE_FROM_MASTHEAD) if page.masthead_date
+        else (page.latest_date, DATE_FROM_TEXT) if page.latest_date
+        else (FILE_TIME.date().isoformat(), DATE_FROM_FILE)
+    )
+
+    result = ingest_text(db, seed_text(path), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
+                         file_time=FILE_TIME)
+
+    assert (expected_date, expected_source) == (result.issue_date, result.date_source)
+    assert (page.issue_label or path.stem) == result.label
+
+
+def test_page_without_any_date_needs_a_date(db, gazetteer, tokenizer):
+    undated = next(path for path in SEED_FILES
+                   if not split_page(seed_text(path), gazetteer).latest_date
+                   and not split_page(seed_text(path), gazetteer).masthead_date)
+    with pytest.raises(IngestError, match="--date"):
+        ingest_text(db, seed_text(undated), undated.name, gazetteer=gazetteer, tokenizer=tokenizer)
+    assert 0 == db["issues"].count
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-2-3", "20250203", "明天", "2025-13-01", ""])
+def test_flag_date_must_be_a_real_date(db, gazetteer, tokenizer, value):
+    with pytest.raises(IngestError, match="YYYY-MM-DD"):
+        ingest_paths(db, [SEED_FILES[0]], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=value)
+    assert 0 == db["issues"].count
+
+
+@pytest.mark.parametrize(
+    ("article", "issue_day", "expected"),
+    [
+        (Article(ARTICLE, "t", ("b",), published="2024-05-20"), date(2024, 6, 1), "2024-05-20"),
+        (Article(ARTICLE, "t", ("b",), published_month_day=(5, 20)), date(2024, 6, 1), "2024-05-20"),
+        # A December dateline in a January issue is from the year before.
+        (Article(ARTICLE, "t", ("b",), published_month_day=(12, 15)), date(2025, 1, 6), "2024-12-15"),
+        (Article(ARTICLE, "t", ("b",), published_month_day=(2, 29)), date(2024, 3, 1), "2024-02-29"),
+        (Article(ARTICLE, "t", ("b",), published_month_day=(2, 30)), date(2024, 3, 1), None),
+        (Article(ARTICLE, "t", ("b",)), date(2024, 3, 1), None),
+    ],
+)
+def test_published_date(article, issue_day, expected):
+    assert expected == published_date(article, issue_day)
+
+
+def test_ensure_seeded_ingests_the_seeds_only_into_an_empty_store(db, gazetteer, tokenizer):
+    first = ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer, tokenizer=tokenizer)
+    before = dump(db)
+
+    assert [NEW] * len(SEED_FILES) == [outcome.result.status for outcome in first]
+    assert [] == ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer, tokenizer=tokenizer)
+    assert before == dump(db)
+
+
+def test_folder_listing_skips_hidden_and_other_files(tmp_path):
+    for name in ("b.txt", "a.TXT", ".hidden.txt", "notes.md", "page.txt.bak"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub.txt").mkdir()
+
+    assert ["a.TXT", "b.txt"] == [path.name for path in ingest.page_files(tmp_path)]
