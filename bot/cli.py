@@ -2,13 +2,63 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sqlite3
 import sys
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+with warnings.catch_warnings():
+    # jieba 0.42.1 imports the deprecated pkg_resources, which would warn on every start.
+    warnings.simplefilter("ignore", UserWarning)
+    import jieba
 
 import click
+from sqlite_utils import Database
+from tqdm import tqdm
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.db import open_db
+from bot.ingest import (
+    DATE_FROM_FILE,
+    DATE_FROM_FLAG,
+    DATE_FROM_MASTHEAD,
+    DATE_FROM_TEXT,
+    NEW,
+    REPLACED,
+    UNCHANGED,
+    FileOutcome,
+    IngestError,
+    IngestResult,
+    export_articles,
+    ingest_paths,
+    load_gazetteer,
+    parse_issue_date,
+    zone_counts,
+)
+from summarize.tokens import Tokenizer
+from summarize.zones import Gazetteer
+
+# More page files than this in one run get a progress bar (on a terminal).
+PROGRESS_MIN_FILES = 10
+DATE_SOURCES = {
+    DATE_FROM_FLAG: "取自 --date",
+    DATE_FROM_MASTHEAD: "取自报头",
+    DATE_FROM_TEXT: "取自正文中最晚的日期",
+    DATE_FROM_FILE: "取自文件修改时间",
+}
+DB_HELP = "数据库文件（默认 $ZONEBRIEF_DB，否则配置文件里的 db，都没有则为当前目录下的 zonebrief.db）。"
+
+
+class CliError(click.ClickException):
+    """A one-line error in Chinese, `错误：<what>，<what to do>`, exit status 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -27,10 +77,139 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading to stderr at DEBUG
     try:
         ctx.obj = load_settings(os.environ, config_path)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _db_path(ctx: click.Context, db_option: Path | None) -> Path:
+    # 1. --db; 2. $ZONEBRIEF_DB; 3. the config file's db; 4. zonebrief.db (2-4 are Settings.db).
+    return db_option or Path(_settings(ctx).db)
+
+
+def _open_store(path: Path) -> Database:
+    try:
+        return open_db(path)
+    except sqlite3.Error as error:
+        raise CliError(f"无法打开数据库 {path}（{error}）：请确认它是 ZoneBrief 的数据库，且所在文件夹存在、可写") from None
+
+
+def _open_existing_store(path: Path) -> Database:
+    """Open a store that must already exist: a read command never creates an empty database."""
+    if not path.is_file():
+        raise CliError(f"找不到数据库 {path}：请先运行 zonebrief ingest 导入版面，或用 --db / $ZONEBRIEF_DB 指定数据库文件")
+    return _open_store(path)
+
+
+def _text_tools(settings: Settings) -> tuple[Gazetteer, Tokenizer]:
+    try:
+        gazetteer = load_gazetteer(settings.zones_csv)
+    except IngestError as error:
+        raise CliError(str(error)) from None
+    return gazetteer, Tokenizer(extra_words=gazetteer.forms())
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_issue_date(value)
+        except IngestError as error:
+            raise CliError(f"--date：{error}") from None
+    return value
+
+
+def _progress(files: Sequence[Path]) -> Sequence[Path]:
+    if len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty():
+        return tqdm(files, desc="导入", unit="个文件", file=sys.stderr)  # type: ignore[return-value]
+    return files
+
+
+def _describe(result: IngestResult, path: Path) -> str:
+    issue = f"（{result.label}，{result.issue_date}，日期{DATE_SOURCES[result.date_source]}）"
+    if result.status == UNCHANGED:
+        if result.source == path.name:
+            return "内容未变，跳过"
+        return f"内容与已导入的 {result.source} 相同，跳过"
+    if result.status == REPLACED:
+        return (f"同名版面内容有变，已替换旧版：{result.article_count} 篇文章（其中新增 {result.articles_added} 篇），"
+                f"{result.fragment_count} 段未归位{issue}")
+    return f"新增，{result.article_count} 篇文章，{result.fragment_count} 段未归位{issue}"
+
+
+def _summary(outcomes: list[FileOutcome]) -> str:
+    results = [outcome.result for outcome in outcomes if outcome.result is not None]
+    written = [result for result in results if result.status != UNCHANGED]
+    counts = {status: sum(result.status == status for result in results) for status in (NEW, REPLACED, UNCHANGED)}
+    return (
+        f"合计：新增 {counts[NEW]} 个版面，替换 {counts[REPLACED]} 个，未变 {counts[UNCHANGED]} 个，"
+        f"失败 {len(outcomes) - len(results)} 个；新增文章 {sum(r.articles_added for r in written)} 篇，"
+        f"未归位片段 {sum(r.fragment_count for r in written)} 段"
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--date", "issue_date", callback=_check_date,
+              help="本期日期 YYYY-MM-DD（默认取报头日期，否则正文中最晚的完整日期，否则文件修改日期）。")
+@click.option("--issue", "issue_label", help="期次名称，例如 2025年第50期（默认取报头，否则用文件名）。")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], db_option: Path | None, issue_date: str | None,
+           issue_label: str | None) -> None:
+    """导入版面文本文件，或文件夹里的全部 .txt 版面。"""
+    if not paths:
+        raise CliError("请给出要导入的版面文件或文件夹，例如：zonebrief ingest seeds/")
+    gazetteer, tokenizer = _text_tools(_settings(ctx))
+    with _open_store(_db_path(ctx, db_option)) as db:
+        outcomes = ingest_paths(db, paths, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+                                issue_label=issue_label, progress=_progress)
+    for outcome in outcomes:
+        if outcome.result is None:
+            click.echo(f"错误：{outcome.path}：{outcome.error}", err=True)
+        else:
+            click.echo(f"{outcome.path}：{_describe(outcome.result, outcome.path)}")
+    click.echo(_summary(outcomes))
+    if any(outcome.result is None for outcome in outcomes):
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.pass_context
+def export(ctx: click.Context, db_option: Path | None) -> None:
+    """把全部文章导出为 JSON Lines：每行一篇文章。"""
+    with _open_existing_store(_db_path(ctx, db_option)) as db:
+        for article in export_articles(db):
+            click.echo(json.dumps(article, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--all", "show_all", is_flag=True, help="列出名录中的全部开发区，包括还没有文章的。")
+@click.pass_context
+def zones(ctx: click.Context, db_option: Path | None, show_all: bool) -> None:
+    """列出有文章的开发区，以及所在城市和文章数。"""
+    with _open_existing_store(_db_path(ctx, db_option)) as db:
+        rows = zone_counts(db, include_empty=show_all)
+    if not rows:
+        click.echo("库里还没有开发区的文章：请先运行 zonebrief ingest 导入版面")
+        return
+    table = [("开发区", "城市", "文章数"), *((name, city or "", str(count)) for name, city, count in rows)]
+    widths = [max(_width(row[column]) for row in table) for column in range(2)]
+    for name, city, count in table:
+        click.echo(f"{_pad(name, widths[0])}  {_pad(city, widths[1])}  {count}")
+    click.echo(f"共 {len(rows)} 个开发区")
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def main() -> None:
