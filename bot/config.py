@@ -40,6 +40,10 @@ class Settings:
     digest_time: str = "09:00"
     digest_send_empty: bool = False  # send a digest saying nothing is new, rather than none
 
+    def is_admin(self, *ids: int | None) -> bool:
+        """Whether any of `ids` (a chat's, a user's) is in `admins`."""
+        return any(identity in self.admins for identity in ids if identity is not None)
+
 
 _ENV_ONLY = {"token"}
 # Paths a TOML file gives relative to its own folder (environment values stay relative to the

@@ -65,6 +65,13 @@ CONCURRENCY = 12
 MAX_BACKOFF_SECONDS = 300
 # A RetryAfter that the rate limiter could not absorb waits at least this long.
 MIN_RETRY_SECONDS = 1.0
+# Times the rate limiter itself retries after a RetryAfter (pausing every request meanwhile).
+RATE_LIMIT_RETRIES = 3
+# The sender looks for due rows this often (retries, rows planned by commands or other processes).
+SEND_TICK_SECONDS = 2.0
+# A digest whose time came while the event loop was busy still runs, up to this late.
+DIGEST_MISFIRE_SECONDS = 6 * 3600
+ADMIN_ONLY = "抱歉，此命令仅限管理员使用。"
 
 Clock = Callable[[], datetime]
 SendFunction = Callable[[int, str], Awaitable[int]]  # (chat_id, HTML text) -> Telegram message id
@@ -491,6 +498,11 @@ class Sender:
         self._clock = clock
         self._lock = asyncio.Lock()
 
+    @property
+    def busy(self) -> bool:
+        """Whether a drain is running."""
+        return self._lock.locked()
+
     async def drain(self) -> DrainReport:
         """Send every row that is due, until none is; a second caller waits for the first."""
         report = DrainReport()
@@ -567,3 +579,271 @@ def _retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore")
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+# --- Statistics --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The store and the outbox at a glance (/stats, zonebrief stats)."""
+
+    issues: int
+    articles: int
+    zones: int  # zones with at least one article
+    subscribers: int  # chats with at least one subscription
+    paused: int  # of those, paused (they blocked the bot)
+    subscriptions: int
+    sent: int  # deliveries sent in the last seven days
+    pending: int  # deliveries waiting (now)
+    failed: int  # deliveries failed in the last seven days
+    last_digest: str | None  # key of the latest digest planned
+
+
+def delivery_stats(db: Database, now: datetime) -> Stats:
+    """Count what /stats shows; "the last seven days" end at `now`."""
+    since = timestamp(now - timedelta(days=DIGEST_DAYS))
+
+    def one(sql: str, params: list[object] = []) -> int:  # noqa: B006 (never mutated)
+        return db.execute(sql, params).fetchone()[0]
+
+    last = db.execute("SELECT key FROM digest_runs ORDER BY planned_at DESC, rowid DESC LIMIT 1").fetchone()
+    return Stats(
+        issues=one("SELECT count(*) FROM issues"),
+        articles=one("SELECT count(*) FROM articles WHERE kind = ?", [ARTICLE]),
+        zones=one("SELECT count(DISTINCT zone) FROM article_zones"),
+        subscribers=one("SELECT count(DISTINCT chat_id) FROM subscriptions"),
+        paused=one("SELECT count(*) FROM chats WHERE paused AND chat_id IN (SELECT chat_id FROM subscriptions)"),
+        subscriptions=one("SELECT count(*) FROM subscriptions"),
+        sent=one("SELECT count(*) FROM deliveries WHERE status = ? AND sent_at >= ?", [SENT, since]),
+        pending=one("SELECT count(*) FROM deliveries WHERE status = ?", [PENDING]),
+        failed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [FAILED, since]),
+        last_digest=last[0] if last else None,
+    )
+
+
+def stats_text(stats: Stats) -> str:
+    """Stats as Telegram HTML."""
+    return (
+        "<b>运行统计</b>\n"
+        f"版面：{stats.issues} 期 · 文章：{stats.articles} 篇 · 有报道的开发区：{stats.zones} 个\n"
+        f"订阅者：{stats.subscribers} 个聊天（{stats.subscriptions} 项订阅，其中 {stats.paused} 个聊天已暂停推送）\n"
+        f"近 7 天投递：已发送 {stats.sent} 条，失败 {stats.failed} 条；当前待发送 {stats.pending} 条\n"
+        f"最近一次周报：{render.esc(stats.last_digest or '尚无')}"
+    )
+
+
+# --- Admin operations (transport-free: bot/commands.py and the document handler call them) ------------
+
+
+def take_in(service: ZoneService, settings: Settings, outcomes: Iterable[InboxOutcome], now: datetime) -> int:
+    """After inbox files were processed: tell the admins of each failure (once per file content),
+    then plan the pushes of what was stored. Returns the pushes planned."""
+    for outcome in outcomes:
+        if not outcome.ok:
+            key = f"{ADMIN_PREFIX}failed:{outcome.name}:{outcome.fingerprint}"
+            notify_admins(service.db, settings.admins, key, outcome.notice, now)
+    return plan_pushes(service, now)
+
+
+def ingest_report(outcome: InboxOutcome, pushes: int) -> str:
+    """What became of one page an admin handed in, as Telegram HTML."""
+    name = render.esc(outcome.name)
+    if not outcome.ok:
+        return f"导入 {name} 失败：{render.esc(outcome.outcome.error)}\n文件已移到 failed/ 文件夹。"
+    result = outcome.outcome.result
+    issue = f"{render.esc(result.label)}（{result.issue_date}）"
+    if result.status == UNCHANGED:
+        return f"{name} 与已导入的 {render.esc(result.source)} 内容相同，没有新内容，不会重复推送。"
+    verb = "已更新" if result.status == REPLACED else "已导入"
+    return f"{verb} {name}：{issue}，{result.article_count} 篇文章；已安排推送 {pushes} 条消息。"
+
+
+def ingest_inbox_file(service: ZoneService, settings: Settings, name: str, now: datetime) -> str:
+    """/ingest <name>: ingest a file already in the inbox now, plan its pushes; the answer."""
+    folder = Path(settings.inbox)
+    path = folder / name
+    if Path(name).name != name or not path.is_file():
+        waiting = [file.name for file in page_files(folder)] if folder.is_dir() else []
+        listing = "、".join(render.esc(file) for file in waiting) if waiting else "（收件箱是空的）"
+        return f"收件箱里没有“{render.echo(name)}”：请写文件名（不含路径）。收件箱里现有：{listing}"
+    outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    return ingest_report(outcome, take_in(service, settings, [outcome], now))
+
+
+def ingest_upload(service: ZoneService, settings: Settings, filename: str, data: bytes, now: datetime) -> str:
+    """A page sent to the bot as a document: saved into the inbox, ingested, pushes planned."""
+    if Path(filename).suffix.lower() != PAGE_SUFFIX:
+        return f"只能导入 {PAGE_SUFFIX} 文本文件（版面 PDF 请先转成文本），收到的是“{render.echo(filename)}”。"
+    path = save_upload(Path(settings.inbox), filename, data)
+    outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    return ingest_report(outcome, take_in(service, settings, [outcome], now))
+
+
+def ingest_usage(settings: Settings) -> str:
+    """/ingest without a file: how to use it, and what waits in the inbox."""
+    folder = Path(settings.inbox)
+    waiting = [file.name for file in page_files(folder)] if folder.is_dir() else []
+    listing = "\n".join(f"• {render.esc(name)}" for name in waiting) or "（收件箱是空的）"
+    return ("用法：把版面文本文件（.txt）作为文件发给我，说明写 /ingest；"
+            f"或发送 /ingest 文件名，导入收件箱里已有的文件。\n收件箱里现有：\n{listing}")
+
+
+def digest_now(service: ZoneService, settings: Settings, now: datetime) -> str:
+    """/digest_now: plan a digest for every subscriber now, as the schedule would; the answer."""
+    run = plan_manual_digest(service, load_schedule(settings), now, send_empty=settings.digest_send_empty)
+    if not run.chats:
+        return "已生成周报，但近 7 天没有订阅者关心的新报道，所以没有消息要发（可用配置项 digest_send_empty 改为照发）。"
+    return f"已生成周报：{run.chats} 个聊天，共 {run.messages} 条消息，几秒内发出。"
+
+
+# --- The running bot: PTB's JobQueue and handlers ----------------------------------------------------------
+
+
+def store_path(db: Database) -> Path:
+    """The file of a store."""
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
+class SenderLock:
+    """Only one process sends from a store: an exclusive OS lock on `<store>.sender.lock`.
+
+    The kernel drops the lock when its process ends, however it ends (kill -9 included), so a
+    restarted bot never waits for a dead one; `zonebrief digest --send` leaves the sending to a bot
+    that is running.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock if it is free (or already ours); never waits."""
+        if self._file is not None:
+            return True
+        file = self._path.open("ab")
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.close()
+            return False
+        self._file = file
+        return True
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing drops the lock
+            self._file = None
+
+
+def rate_limiter() -> AIORateLimiter:
+    """The bot's rate limiter: Telegram's ~30 messages a second overall (PTB's defaults), and a
+    RetryAfter answered by pausing every request for the time Telegram asks, then retrying."""
+    return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+
+
+def bot_sender(bot: Bot) -> SendFunction:
+    """`send` for the Sender: one HTML message through the bot (and its rate limiter)."""
+
+    async def send(chat_id: int, text: str) -> int:
+        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                         link_preview_options=LinkPreviewOptions(is_disabled=True))
+        return message.message_id
+
+    return send
+
+
+class Courier:
+    """The delivery side of a running bot: start-up catch-up, the inbox poll, the weekly digest and
+    the sender, as jobs on PTB's JobQueue; /start resumes a paused chat; admins hand in pages."""
+
+    def __init__(self, service: ZoneService, settings: Settings, send: SendFunction, *, clock: Clock = utc_now):
+        self.service = service
+        self.settings = settings
+        self.schedule = load_schedule(settings)
+        self.sender = Sender(service.db, send, admins=settings.admins, clock=clock)
+        self.lock = SenderLock(store_path(service.db).with_name(store_path(service.db).name + ".sender.lock"))
+        self._clock = clock
+
+    async def send_due(self) -> DrainReport | None:
+        """Drain the outbox unless a drain is running here or another process holds the lock."""
+        if self.sender.busy or not self.lock.acquire():
+            return None
+        return await self.sender.drain()
+
+    def kick(self, application: Application) -> None:
+        """Start a drain now, in the background."""
+        application.create_task(self.send_due(), name="zonebrief-send")
+
+    async def start_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Catch up after a start: pushes of issues stored but not planned, a digest missed."""
+        now = self._clock()
+        plan_pushes(self.service, now)
+        missed = plan_missed_digest(self.service, self.schedule, now, send_empty=self.settings.digest_send_empty)
+        if missed:
+            logger.warning("the digest %s was missed while the bot was down: sending it now", missed.key)
+        self.kick(context.application)
+
+    async def poll_inbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ingest the pages dropped into the inbox; plan the pushes of every issue not planned yet
+        (those stored by `zonebrief ingest` included)."""
+        now = self._clock()
+        outcomes = process_inbox(self.service.db, Path(self.settings.inbox), gazetteer=self.service.gazetteer,
+                                 tokenizer=self.service.tokenizer, now=now)
+        if take_in(self.service, self.settings, outcomes, now) or outcomes:
+            self.kick(context.application)
+
+    async def weekly_digest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plan this week's digest (once per week, whatever calls it) and send it."""
+        now = self._clock()
+        plan_scheduled_digest(self.service, self.schedule, self.schedule.last_run(now), now,
+                              send_empty=self.settings.digest_send_empty)
+        self.kick(context.application)
+
+    async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send what is due: retries whose wait is over, rows planned by another process or command."""
+        self.kick(context.application)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Resume a chat paused because it had blocked the bot (/start); the usual answer follows."""
+        if update.effective_chat and resume_chat(self.service.db, update.effective_chat.id):
+            logger.info("chat %s is back: resuming its deliveries", update.effective_chat.id)
+            self.kick(context.application)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ingest a page an admin sends as a document; refuse anyone else."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or message.document is None or chat is None:
+            return
+        if not self.settings.is_admin(chat.id, user.id if user else None):
+            await message.reply_text(ADMIN_ONLY)
+            return
+        document = message.document
+        if document.file_size and document.file_size > MAX_FILE_BYTES:
+            answer = (f"文件太大（{document.file_size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
+                      "一个版面的文本通常只有约 20 KB，请确认选对了文件。")
+        else:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+            answer = ingest_upload(self.service, self.settings, document.file_name or "page.txt", data, self._clock())
+            self.kick(context.application)
+        await message.reply_text(answer, parse_mode=ParseMode.HTML)
+
+
+
+def install_delivery(application: Application, settings: Settings, service: ZoneService, *,
+                     clock: Clock = utc_now) -> Courier:
+    """Add delivery to a bot built with `rate_limiter()`: jobs, the /start resume, admin uploads.
+
+    Raises ConfigError for a wrong digest schedule.
+    """
+    courier = Courier(service, settings, bot_sender(application.bot), clock=clock)
+    jobs = application.job_queue
+    jobs.run_once(courier.start_up, 0, name="delivery: start-up")
+    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, first=0, name="delivery: inbox")
+    jobs.run_repeating(courier.tick, SEND_TICK_SECONDS, first=SEND_TICK_SECONDS, name="delivery: send")
+    jobs.run_daily(courier.weekly_digest, courier.schedule.at.replace(tzinfo=courier.schedule.tz),
+                   days=courier.schedule.ptb_days, name="delivery: weekly digest",
+                   job_kwargs={"misfire_grace_time": DIGEST_MISFIRE_SECONDS, "coalesce": True})
+    application.add_handler(CommandHandler("start", courier.on_start), group=-1)
+    application.add_handler(MessageHandler(filters.Document.ALL, courier.on_document))
+    return courier

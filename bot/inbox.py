@@ -1,8 +1,8 @@
 """The inbox folder: page files dropped there are ingested with bot.ingest's code, then moved.
 
 A page that was stored (new, replaced or already known) moves to `done/`; one that failed moves
-to `failed/` beside a `<name>.reason.txt`, and the admins get a notice through the outbox. A file
-is never overwritten: a name already taken gets a numbered suffix. Files changed in the last
+to `failed/` beside a `<name>.reason.txt`, and its outcome carries the notice for the admins (sent
+through the outbox by bot.delivery.take_in). A file is never overwritten: a name already taken gets a numbered suffix. Files changed in the last
 SETTLE_SECONDS are left for the next poll, so a copy still in progress is not read; hidden files
 and files not named *.txt are never touched.
 
@@ -21,7 +21,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.delivery import ADMIN_PREFIX, notify_admins
 from bot.ingest import FileOutcome, ingest_paths, page_files
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
@@ -42,10 +41,17 @@ class InboxOutcome:
     name: str
     moved_to: Path
     outcome: FileOutcome
+    fingerprint: str  # of the file's bytes: the same file failing again is not news
 
     @property
     def ok(self) -> bool:
         return self.outcome.error is None
+
+    @property
+    def notice(self) -> str:
+        """For the admins, when the file failed (Telegram HTML)."""
+        return (f"⚠️ 收件箱文件 {html.escape(self.name)} 导入失败：{html.escape(self.outcome.error or '')}\n"
+                f"文件已移到 {html.escape(str(self.moved_to))}。")
 
 
 def ready_files(inbox: Path, now: datetime) -> list[Path]:
@@ -57,49 +63,40 @@ def ready_files(inbox: Path, now: datetime) -> list[Path]:
 
 
 def process_inbox(
-    db: Database,
-    inbox: Path,
-    *,
-    gazetteer: Gazetteer,
-    tokenizer: Tokenizer,
-    admins: tuple[int, ...],
-    now: datetime,
+    db: Database, inbox: Path, *, gazetteer: Gazetteer, tokenizer: Tokenizer, now: datetime
 ) -> list[InboxOutcome]:
     """Ingest every settled page file of `inbox`, each on its own, and move it."""
     ensure_folders(inbox)
-    return [
-        process_file(db, path, gazetteer=gazetteer, tokenizer=tokenizer, admins=admins, now=now)
-        for path in ready_files(inbox, now)
-    ]
+    return [process_file(db, path, gazetteer=gazetteer, tokenizer=tokenizer) for path in ready_files(inbox, now)]
 
 
-def process_file(
-    db: Database,
-    path: Path,
-    *,
-    gazetteer: Gazetteer,
-    tokenizer: Tokenizer,
-    admins: tuple[int, ...],
-    now: datetime,
-) -> InboxOutcome:
-    """Ingest one file of the inbox, move it to done/ or failed/; a failure is logged, written
-    beside the file and sent to the admins."""
+def process_file(db: Database, path: Path, *, gazetteer: Gazetteer, tokenizer: Tokenizer) -> InboxOutcome:
+    """Ingest one file of the inbox and move it to done/ or failed/ (a failure is logged and its
+    reason written beside the file)."""
     inbox = path.parent
     ensure_folders(inbox)
     fingerprint = _fingerprint(path)
     [outcome] = ingest_paths(db, [path], gazetteer=gazetteer, tokenizer=tokenizer)
     if outcome.error is None:
-        return InboxOutcome(path.name, _move(path, inbox / DONE_DIR), outcome)
+        return InboxOutcome(path.name, _move(path, inbox / DONE_DIR), outcome, fingerprint)
     target = _move(path, inbox / FAILED_DIR)
     target.with_name(target.name + REASON_SUFFIX).write_text(outcome.error + "\n", encoding="utf-8")
     logger.warning("inbox file %s failed: %s (moved to %s)", path.name, outcome.error, target)
-    notify_admins(
-        db, admins, f"{ADMIN_PREFIX}failed:{path.name}:{fingerprint}",
-        f"⚠️ 收件箱文件 {html.escape(path.name)} 导入失败：{html.escape(outcome.error)}\n"
-        f"文件已移到 {html.escape(str(target))}。",
-        now,
-    )
-    return InboxOutcome(path.name, target, outcome)
+    return InboxOutcome(path.name, target, outcome, fingerprint)
+
+
+def save_upload(inbox: Path, filename: str, data: bytes) -> Path:
+    """Write a file sent to the bot into the inbox under its own name (a free one if taken).
+
+    It is written under a hidden name first and renamed, so a poll never reads half a file.
+    """
+    ensure_folders(inbox)
+    name = Path(filename).name.lstrip(".") or "page.txt"
+    partial = inbox / f".{name}.partial"
+    partial.write_bytes(data)
+    target = free_path(inbox, name)
+    partial.rename(target)
+    return target
 
 
 def ensure_folders(inbox: Path) -> None:

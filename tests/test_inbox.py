@@ -46,8 +46,11 @@ def drop(folder: Path, source: Path, name: str | None = None, age: float = 10.0)
 
 
 def process(service: ZoneService, folder: Path) -> list[inbox.InboxOutcome]:
-    return inbox.process_inbox(service.db, folder, gazetteer=service.gazetteer, tokenizer=service.tokenizer,
-                               admins=ADMINS, now=NOW)
+    """One poll, as the bot does it: ingest and move, then tell the admins and plan the pushes."""
+    outcomes = inbox.process_inbox(service.db, folder, gazetteer=service.gazetteer, tokenizer=service.tokenizer,
+                                   now=NOW)
+    delivery.take_in(service, Settings(admins=ADMINS, inbox=str(folder)), outcomes, NOW)
+    return outcomes
 
 
 def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
@@ -58,7 +61,7 @@ def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
     assert outcome.ok and "new" == outcome.outcome.result.status
     assert folder / "done" / SEEDS[4].name == outcome.moved_to
     assert [] == [path.name for path in folder.iterdir() if path.is_file()]
-    assert 6 == delivery.plan_pushes(service, NOW)  # six articles, the photo is not pushed
+    assert 6 == service.db["deliveries"].count  # six articles, the photo is not pushed
 
 
 def test_the_same_code_as_zonebrief_ingest(service, tmp_path, text_tools):
@@ -94,7 +97,8 @@ def test_a_failed_file_goes_to_failed_with_its_reason_and_the_admins_are_told(se
     assert outcome.outcome.error in reason and "二进制" in reason
     notices = service.db.execute("SELECT chat_id, key, text FROM deliveries ORDER BY chat_id").fetchall()
     assert list(ADMINS) == [chat for chat, _, _ in notices]
-    assert all(key.startswith("admin:failed:scan.txt:") and "scan.txt" in text for _, key, text in notices)
+    assert all(key.startswith("admin:failed:scan.txt:") and "scan.txt" in text and "二进制" in text
+               for _, key, text in notices)
     # The same broken file dropped again: moved aside again, the admins not told twice.
     drop(folder, broken, name="scan.txt")
     [again] = process(service, folder)
@@ -110,6 +114,15 @@ def test_files_being_copied_hidden_or_not_pages_are_left_alone(service, tmp_path
     assert [] == process(service, folder)
     assert {"fresh.txt", ".partial.txt", "page.pdf"} == {p.name for p in folder.iterdir() if p.is_file()}
     assert 0 == service.db["issues"].count
+
+
+def test_an_upload_is_saved_whole_under_a_free_name(tmp_path):
+    folder = tmp_path / "inbox"
+    first = inbox.save_upload(folder, "../../page.txt", b"one")
+    second = inbox.save_upload(folder, "page.txt", b"two")
+    assert (folder / "page.txt", folder / "page-1.txt") == (first, second)
+    assert b"two" == second.read_bytes()
+    assert {"page.txt", "page-1.txt"} == {p.name for p in folder.iterdir() if p.is_file()}
 
 
 def test_missing_folders_are_created(service, tmp_path):
