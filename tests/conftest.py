@@ -1,10 +1,17 @@
 """Shared pytest fixtures."""
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
+from bot.db import open_db
+from bot.ingest import ensure_seeded, load_gazetteer
+from bot.service import ZoneService
 from botapi import BotApiStandIn
+from summarize.tokens import Tokenizer
 
 
 @pytest.fixture
@@ -12,3 +19,48 @@ def botapi() -> Iterator[BotApiStandIn]:
     """A Telegram Bot API stand-in on 127.0.0.1 (see tests/botapi.py), stopped afterwards."""
     with BotApiStandIn() as standin:
         yield standin
+
+
+@pytest.fixture(scope="session")
+def text_tools():
+    """The gazetteer of config/zones.csv and a tokenizer that knows its zone names."""
+    gazetteer = load_gazetteer(Settings().zones_csv)
+    return gazetteer, Tokenizer(extra_words=gazetteer.forms())
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory, text_tools) -> Path:
+    """A store file holding the seed pages, built once per run: tests write to copies (store_path)."""
+    path = tmp_path_factory.mktemp("seeded") / "zonebrief.db"
+    gazetteer, tokenizer = text_tools
+    with open_db(path) as db:
+        outcomes = ensure_seeded(db, Settings().seeds, gazetteer=gazetteer, tokenizer=tokenizer)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert [] == [outcome.error for outcome in outcomes if outcome.error]
+    return path
+
+
+@pytest.fixture
+def store_path(tmp_path, seeded_store) -> Path:
+    """This test's own copy of the seeded store."""
+    path = tmp_path / "zonebrief.db"
+    shutil.copy(seeded_store, path)
+    return path
+
+
+def _service(store_path: Path, text_tools, **options) -> Iterator[ZoneService]:
+    gazetteer, tokenizer = text_tools
+    with open_db(store_path) as db:
+        yield ZoneService(db, gazetteer, tokenizer, **options)
+
+
+@pytest.fixture
+def service(store_path, text_tools) -> Iterator[ZoneService]:
+    """The service layer (bot/service.py) over this test's own seeded store."""
+    yield from _service(store_path, text_tools)
+
+
+@pytest.fixture
+def service_one_per_page(store_path, text_tools) -> Iterator[ZoneService]:
+    """The service layer over a seeded store, one article per page (to reach later pages)."""
+    yield from _service(store_path, text_tools, page_size=1)

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from bot.db import open_db
+from bot.service import ALL, CITY, GIST_CHARS, SEARCH_LIMIT, ZONE, CityView, NotFound, ZoneCard, zone_code
 
 
 def test_subscriptions_schema_is_unique_per_chat_kind_and_target(tmp_path):
@@ -16,3 +17,107 @@ def test_subscriptions_schema_is_unique_per_chat_kind_and_target(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         db["subscriptions"].insert(row)
     db.close()
+
+
+@pytest.mark.parametrize("query", ["晋城", "晉城", "jincheng", "Jìn Chéng", "晋成", "晋城市"])
+def test_a_city_query_shows_the_city_view(service, query):
+    view = service.find(query)
+    assert isinstance(view, CityView) and "晋城" == view.city
+    assert "晋城经济技术开发区" == view.zones[0].zone.name and view.zones[0].article_count >= 1
+    assert "构筑校地合作新生态" in [line.title for line in view.articles]
+
+
+@pytest.mark.parametrize("query", ["晋城经开区", "晋城经济技术开发区", "晉城經開區", "晋城开发区"])
+def test_a_zone_name_or_alias_shows_the_zone_card(service, query):
+    card = service.find(query)
+    assert isinstance(card, ZoneCard)
+    assert ("晋城经济技术开发区", "晋城", "国家级") == (card.zone.name, card.zone.city, card.zone.level)
+    assert "构筑校地合作新生态" == card.articles[0].title
+    assert card.articles[0].gist and len(card.articles[0].gist) <= GIST_CHARS
+    assert card.keywords and all(figure.measure and figure.kind != "date" for figure in card.figures)
+
+
+def test_city_view_puts_zones_with_articles_first_and_counts_them(service):
+    view = service.find("吕梁")
+    counts = [entry.article_count for entry in view.zones]
+    assert counts == sorted(counts, key=lambda count: count == 0)
+    assert {zone.name for zone in service.gazetteer.cities()["吕梁"]} == {entry.zone.name for entry in view.zones}
+    expected = service.db.execute(
+        "SELECT count(*) FROM article_zones WHERE zone = '吕梁经济技术开发区'").fetchone()[0]
+    assert expected == next(e.article_count for e in view.zones if e.zone.name == "吕梁经济技术开发区")
+
+
+def test_unknown_query_gets_at_most_three_suggestions(service):
+    found = service.find("晋城高新区")
+    assert isinstance(found, NotFound)
+    assert 1 <= len(found.suggestions) <= 3
+    assert not service.find("完全不相干的一句话，与开发区无关").suggestions
+
+
+def test_pages_follow_one_another_newest_first(service_one_per_page):
+    service = service_one_per_page
+    first, second = service.city_view("太原"), service.city_view("太原", offset=1)
+    assert (1, 1, 0, 1) == (len(first.articles), len(second.articles), first.offset, second.offset)
+    assert first.article_count == second.article_count >= 2
+    assert first.articles[0].date >= second.articles[0].date
+    assert () == service.city_view("太原", offset=first.article_count).articles
+
+
+def test_summary_tells_where_the_article_came_from_and_is_cached(service):
+    article_id = service.find("晋城经开区").articles[0].id
+    summary = service.article_summary(article_id)
+    assert ("构筑校地合作新生态", "晋城经济技术开发区") == (summary.title, summary.zone)
+    assert summary.summary.text and summary.issue_label
+    assert service.zone_by_code(summary.zone_code).name == "晋城经济技术开发区"
+    assert summary.summary is service.article_summary(article_id).summary
+    assert service.article_summary(10**6) is None and service.article_text(10**6) is None
+
+
+def test_full_text_keeps_every_paragraph(service):
+    article_id = service.find("晋城经开区").articles[0].id
+    body = service.db["articles"].get(article_id)["body"]
+    assert body.split("\n\n") == list(service.article_text(article_id).paragraphs)
+
+
+@pytest.mark.parametrize("query", ['"', "*", "NEAR(", "<b>", "&", "😀", "人才" * 1000])
+def test_search_takes_any_text(service, query):
+    results = service.search(query)
+    assert len(results.hits) <= SEARCH_LIMIT
+
+
+def test_search_finds_words_and_dates_its_hits(service):
+    results = service.search("中山大学")
+    assert "构筑校地合作新生态" == results.hits[0].title and results.hits[0].date
+    assert () == service.search("*** !!!").terms
+
+
+def test_latest_issue_is_the_newest_with_its_articles_in_page_order(service):
+    issue = service.latest_issue()
+    newest = service.db.execute("SELECT id, label FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()
+    assert newest[1] == issue.label
+    ids = [row[0] for row in service.db.execute("SELECT id FROM articles WHERE issue_id = ? ORDER BY seq", [newest[0]])]
+    assert ids == [article.id for article in issue.articles]
+
+
+@pytest.mark.parametrize("text, kind, name", [("全部", ALL, ""), ("吕梁", CITY, "吕梁"), ("晋城经开区", ZONE, "晋城经济技术开发区"),
+                                              ("jincheng", CITY, "晋城"), ("吕梁经济技术开发区", ZONE, "吕梁经济技术开发区")])
+def test_subscription_targets(service, text, kind, name):
+    target = service.target(text)
+    assert (kind, name) == (target.kind, target.name)
+
+
+def test_subscriptions_are_kept_per_chat_once_each(service):
+    zone, city = service.target("晋城经开区"), service.target("吕梁")
+    assert service.subscribe(1, zone) and service.subscribe(1, city) and service.subscribe(2, zone)
+    assert not service.subscribe(1, zone)
+    assert (zone, city) == service.subscriptions(1)
+    assert 0 == service.db["chats"].get(1)["paused"]
+    assert service.unsubscribe(1, zone) and not service.unsubscribe(1, zone)
+    assert 1 == service.unsubscribe_all(1)
+    assert () == service.subscriptions(1) and (zone,) == service.subscriptions(2)
+
+
+def test_zone_codes_are_short_unique_and_resolve(service):
+    codes = {zone_code(zone.name): zone for zone in service.gazetteer.zones}
+    assert len(codes) == len(service.gazetteer.zones)
+    assert all(len(f"zp:{code}:9999".encode()) <= 64 and service.zone_by_code(code) is zone for code, zone in codes.items())

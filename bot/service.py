@@ -1,0 +1,404 @@
+"""ZoneService: what the bot knows, as dataclasses; never Telegram types, never formatted text.
+
+Zone cards, city views, article summaries, full text, search and subscriptions, read from the store
+(bot/db.py) and summarised with summarize/. bot/render.py turns the dataclasses into text and
+bot/commands.py decides which one a message asks for.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+from bot.search import query_terms, search
+from summarize.figures import Figure
+from summarize.textrank import Summary, summarize
+from summarize.tokens import Tokenizer
+from summarize.zones import Gazetteer, Zone
+
+PAGE_SIZE = 5  # articles on a zone card or city view, per page (ZoneService's default)
+SEARCH_LIMIT = 10
+GIST_CHARS = 60  # a one-line summary: the summary's first sentence, cut to this
+MAX_FIGURES = 5  # key figures on a zone card
+MAX_KEYWORDS = 8  # keywords on a zone card
+SUMMARY_CACHE_SIZE = 1024  # summaries kept per process (an article's text rarely changes)
+ZONE_CODE_CHARS = 8  # hex digits of a zone's code: short enough for 64-byte callback data
+
+# Subscription kinds, as stored in subscriptions.kind.
+ZONE = "zone"
+CITY = "city"
+ALL = "all"
+ALL_WORDS = frozenset({"全部", "所有", "全部开发区", "all"})
+
+
+def zone_code(name: str) -> str:
+    """A short code for a zone, stable across restarts and gazetteer edits (a hash of its name)."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:ZONE_CODE_CHARS]
+
+
+@dataclass(frozen=True)
+class ArticleLine:
+    """An article in a list: enough to recognise it and ask for its summary."""
+
+    id: int
+    date: str | None  # YYYY-MM-DD: the article's own date, else its issue's
+    title: str | None
+    kind: str  # article | photo (a photo with its caption)
+    zone: str | None  # official name of the zone it is about, else its city, else None
+    gist: str  # a one-line summary
+
+
+@dataclass(frozen=True)
+class ZoneCount:
+    """A zone and how many stored articles concern it."""
+
+    zone: Zone
+    code: str
+    article_count: int
+
+
+@dataclass(frozen=True)
+class ZoneCard:
+    """One zone: who it is and its latest articles (one page of them), figures and keywords."""
+
+    zone: Zone
+    code: str
+    article_count: int
+    articles: tuple[ArticleLine, ...]
+    offset: int  # of articles[0] among all the zone's articles, newest first
+    figures: tuple[Figure, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CityView:
+    """One city: its zones (those with articles first) and its latest articles (one page)."""
+
+    city: str
+    zones: tuple[ZoneCount, ...]
+    article_count: int
+    articles: tuple[ArticleLine, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """A query that names no zone or city, with the closest zones."""
+
+    query: str
+    suggestions: tuple[ZoneCount, ...]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One article's summary, with what it is about and where it came from."""
+
+    id: int
+    title: str | None
+    kind: str
+    subtitle: str | None
+    zone: str | None
+    zone_code: str | None  # when `zone` is a zone of the gazetteer
+    date: str | None
+    author: str | None
+    issue_label: str
+    summary: Summary
+    figures: tuple[Figure, ...]  # the summary's key figures, at most MAX_FIGURES
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """One article in full."""
+
+    id: int
+    title: str | None
+    kind: str
+    subtitle: str | None
+    zone: str | None
+    date: str | None
+    author: str | None
+    issue_label: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article found by a search."""
+
+    id: int
+    title: str | None
+    zone: str | None
+    date: str | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """What a search found; `terms` is empty when the query held nothing to search for."""
+
+    query: str
+    terms: tuple[str, ...]
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True)
+class IssueDigest:
+    """The newest issue and its articles' summaries."""
+
+    label: str
+    date: str
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a chat subscribes to: a zone (name = official name), a city, or everything."""
+
+    kind: str  # ZONE | CITY | ALL
+    name: str  # "" for ALL
+    code: str  # zone code, city name, or "" for ALL: what buttons carry
+
+
+class ZoneService:
+    """Lookups, cards, summaries, search and subscriptions over one store.
+
+    Example usage::
+
+        service = ZoneService(db, gazetteer, Tokenizer(extra_words=gazetteer.forms()))
+        service.find("晋城")  # CityView(city='晋城', …)
+        service.find("晋城经开区")  # ZoneCard(zone=Zone(name='晋城经济技术开发区', …), …)
+    """
+
+    def __init__(self, db: Database, gazetteer: Gazetteer, tokenizer: Tokenizer, *, page_size: int = PAGE_SIZE) -> None:
+        self.db = db
+        self.gazetteer = gazetteer
+        self.tokenizer = tokenizer
+        self.page_size = page_size
+        self._by_code = {zone_code(zone.name): zone for zone in gazetteer.zones}
+        if len(self._by_code) != len(gazetteer.zones):
+            raise ValueError("two zones share a zone code: lengthen ZONE_CODE_CHARS")
+        self._summarize = functools.lru_cache(maxsize=SUMMARY_CACHE_SIZE)(self._summarize_text)
+
+    # --- zones and cities ---------------------------------------------------------------------
+
+    def find(self, query: str) -> ZoneCard | CityView | NotFound:
+        """What `query` names: a city (city view), a zone (zone card), or nothing (suggestions)."""
+        lookup = self.gazetteer.lookup(query)
+        if lookup.city:
+            return self.city_view(lookup.city)
+        if lookup.zone:
+            return self.zone_card(lookup.zone)
+        return NotFound(query, self._counted(lookup.suggestions))
+
+    def zone_by_code(self, code: str) -> Zone | None:
+        """The zone whose zone_code is `code`, else None."""
+        return self._by_code.get(code)
+
+    def is_city(self, name: str) -> bool:
+        """Whether `name` is a city of the gazetteer."""
+        return name in self.gazetteer.cities()
+
+    def zone_card(self, zone: Zone, offset: int = 0) -> ZoneCard:
+        """A zone's card with a page of articles from `offset` (newest first)."""
+        where = "a.id IN (SELECT article_id FROM article_zones WHERE zone = ?)"
+        count, rows = self._article_page(where, [zone.name], offset)
+        summaries = [self._summary_of(row) for row in rows]
+        return ZoneCard(
+            zone=zone,
+            code=zone_code(zone.name),
+            article_count=count,
+            articles=tuple(self._line(row, summary) for row, summary in zip(rows, summaries)),
+            offset=offset,
+            figures=_key_figures(summaries),
+            keywords=_key_words(summaries),
+        )
+
+    def city_view(self, city: str, offset: int = 0) -> CityView:
+        """A city's zones with their article counts, and a page of its articles from `offset`."""
+        zones = self._counted(self.gazetteer.cities().get(city, ()))
+        names = json.dumps([entry.zone.name for entry in zones], ensure_ascii=False)
+        where = "(a.city = ? OR a.id IN (SELECT article_id FROM article_zones WHERE zone IN (SELECT value FROM json_each(?))))"
+        count, rows = self._article_page(where, [city, names], offset)
+        ranked = tuple(sorted(zones, key=lambda entry: entry.article_count == 0))  # stable: CSV order
+        articles = tuple(self._line(row, self._summary_of(row)) for row in rows)
+        return CityView(city, ranked, count, articles, offset)
+
+    def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
+        """Every city with its zones and their article counts, in gazetteer order."""
+        counts = self._article_counts()
+        return tuple(
+            (city, tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones))
+            for city, zones in self.gazetteer.cities().items()
+        )
+
+    # --- articles ---------------------------------------------------------------------------------
+
+    def article_summary(self, article_id: int) -> ArticleSummary | None:
+        """One article's summary, or None when there is no such article."""
+        row = self._article(article_id)
+        if row is None:
+            return None
+        zone = self.gazetteer.get(row["zone"]) if row["zone"] else None
+        summary = self._summary_of(row)
+        return ArticleSummary(
+            id=row["id"],
+            title=row["title"],
+            kind=row["kind"],
+            subtitle=row["subtitle"],
+            zone=row["zone"] or row["city"],
+            zone_code=zone_code(zone.name) if zone else None,
+            date=row["day"],
+            author=row["author"],
+            issue_label=row["label"],
+            summary=summary,
+            figures=_key_figures([summary]),
+        )
+
+    def article_text(self, article_id: int) -> ArticleText | None:
+        """One article in full, or None when there is no such article."""
+        row = self._article(article_id)
+        if row is None:
+            return None
+        paragraphs = tuple(p.strip() for p in row["body"].split("\n\n") if p.strip())
+        return ArticleText(row["id"], row["title"], row["kind"], row["subtitle"], row["zone"] or row["city"],
+                           row["day"], row["author"], row["label"], paragraphs)
+
+    def search(self, query: str) -> SearchResults:
+        """The SEARCH_LIMIT best articles for `query` (any text is safe: see bot.search)."""
+        terms = tuple(query_terms(query, self.tokenizer))
+        hits = search(self.db, query, self.tokenizer, SEARCH_LIMIT) if terms else []
+        dates = dict(self.db.execute(
+            "SELECT a.id, COALESCE(a.published, i.issue_date) FROM articles a JOIN issues i ON i.id = a.issue_id"
+            " WHERE a.id IN (SELECT value FROM json_each(?))",
+            [json.dumps([hit.article_id for hit in hits])],
+        ).fetchall())
+        return SearchResults(query, terms, tuple(
+            SearchHit(hit.article_id, hit.title, hit.zone, dates.get(hit.article_id), hit.snippet) for hit in hits
+        ))
+
+    def latest_issue(self) -> IssueDigest | None:
+        """The newest issue (by date, then by when it was stored) with its articles' summaries."""
+        issue = self.db.execute(
+            "SELECT id, label, issue_date FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if issue is None:
+            return None
+        ids = [row[0] for row in self.db.execute(
+            "SELECT id FROM articles WHERE issue_id = ? ORDER BY seq", [issue[0]]
+        ).fetchall()]
+        summaries = (self.article_summary(article_id) for article_id in ids)
+        return IssueDigest(issue[1], issue[2], tuple(summary for summary in summaries if summary))
+
+    # --- subscriptions ----------------------------------------------------------------------------
+
+    def target(self, text: str) -> Target | NotFound:
+        """What `/subscribe text` means: 全部, a city, a zone, or nothing (with suggestions)."""
+        if text.strip().lower() in ALL_WORDS:
+            return Target(ALL, "", "")
+        found = self.gazetteer.lookup(text)
+        if found.city:
+            return Target(CITY, found.city, found.city)
+        if found.zone:
+            return Target(ZONE, found.zone.name, zone_code(found.zone.name))
+        return NotFound(text, self._counted(found.suggestions))
+
+    def subscribe(self, chat_id: int, target: Target) -> bool:
+        """Subscribe a chat to `target`; False when it already was."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
+                            [chat_id, now])
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
+                [chat_id, target.kind, target.name, now],
+            )
+        return cursor.rowcount == 1
+
+    def unsubscribe(self, chat_id: int, target: Target) -> bool:
+        """Remove one subscription; False when the chat did not have it."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND target = ?",
+                [chat_id, target.kind, target.name],
+            )
+        return cursor.rowcount == 1
+
+    def unsubscribe_all(self, chat_id: int) -> int:
+        """Remove every subscription of a chat; returns how many there were."""
+        with self.db.atomic():
+            cursor = self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
+        return cursor.rowcount
+
+    def subscriptions(self, chat_id: int) -> tuple[Target, ...]:
+        """A chat's subscriptions, in the order they were made."""
+        rows = self.db.execute(
+            "SELECT kind, target FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id]
+        ).fetchall()
+        return tuple(Target(kind, name, zone_code(name) if kind == ZONE else name) for kind, name in rows)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _article_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT zone, count(*) FROM article_zones GROUP BY zone").fetchall())
+
+    def _counted(self, zones: Iterable[Zone]) -> tuple[ZoneCount, ...]:
+        counts = self._article_counts()
+        return tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones)
+
+    def _article_page(self, where: str, params: Sequence[object], offset: int) -> tuple[int, list[dict]]:
+        count = self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", list(params)).fetchone()[0]
+        rows = list(self.db.query(
+            f"{_ARTICLE_SELECT} WHERE {where} ORDER BY day DESC, i.id DESC, a.seq LIMIT ? OFFSET ?",
+            [*params, self.page_size, max(offset, 0)],
+        ))
+        return count, rows
+
+    def _article(self, article_id: int) -> dict | None:
+        rows = list(self.db.query(f"{_ARTICLE_SELECT} WHERE a.id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def _summary_of(self, row: dict) -> Summary:
+        return self._summarize(row["title"], row["body"])
+
+    def _summarize_text(self, title: str | None, body: str) -> Summary:
+        # Cached by the text itself: a corrected page may keep an article's id with a new body.
+        return summarize(body, title=title, tokenizer=self.tokenizer)
+
+    def _line(self, row: dict, summary: Summary) -> ArticleLine:
+        first = summary.sentences[0] if summary.sentences else summary.text
+        gist = first if len(first) <= GIST_CHARS else first[: GIST_CHARS - 1] + "…"
+        return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
+
+
+_ARTICLE_SELECT = (
+    "SELECT a.id, a.kind, a.title, a.subtitle, a.zone, a.city, a.author, a.body, i.label,"
+    " COALESCE(a.published, i.issue_date) AS day"
+    " FROM articles a JOIN issues i ON i.id = a.issue_id"
+)
+
+
+def _key_figures(summaries: Iterable[Summary]) -> tuple[Figure, ...]:
+    """The first MAX_FIGURES distinct figures of the summaries that say what they measure (no dates)."""
+    seen: dict[str, Figure] = {}
+    for summary in summaries:
+        for figure in summary.figures:
+            if figure.kind != "date" and figure.measure and figure.value not in seen:
+                seen[figure.value] = figure
+    return tuple(seen.values())[:MAX_FIGURES]
+
+
+def _key_words(summaries: Sequence[Summary]) -> tuple[str, ...]:
+    """The keywords ranked high across the summaries (each ranks its own keywords)."""
+    scores: Counter[str] = Counter()
+    for summary in summaries:
+        for rank, word in enumerate(summary.keywords):
+            scores[word] += len(summary.keywords) - rank
+    return tuple(word for word, _ in scores.most_common(MAX_KEYWORDS))
+
