@@ -1,0 +1,367 @@
+"""The service's dataclasses as Chinese text in Telegram's HTML, and that HTML split for sending.
+
+Every string from an article or a user goes through `esc` (html.escape); the markup itself uses
+only <b> and <i>, and never across a blank line, so a paragraph is always well-formed on its own.
+`split_message` cuts long text under Telegram's 4,096-character limit; `to_plain` turns the HTML
+into what a reader sees, for the console.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from bot.service import (
+    ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, SearchResults,
+    Target, ZoneCard, ZoneCount,
+)
+from summarize.figures import Figure
+from summarize.segment import ARTICLE, PHOTO
+from summarize.sentences import split_sentences
+from summarize.zones import Zone
+
+MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
+ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
+BUTTON_TITLE_CHARS = 12  # of an article title on a 摘要 button
+NO_TITLE = "（无标题）"
+PHOTO_TITLE = "（图片新闻）"
+
+# The commands people see in /help and in Telegram's menu (setMyCommands), in this order.
+MENU: tuple[tuple[str, str], ...] = (
+    ("zone", "查看开发区或城市的最新报道，例如 /zone 晋城"),
+    ("summary", "文章摘要、关键数据和关键词，例如 /summary 3"),
+    ("read", "阅读文章全文，例如 /read 3"),
+    ("search", "全文搜索，例如 /search 人才"),
+    ("latest", "最新一期的文章摘要"),
+    ("subscribe", "订阅开发区、城市或全部，例如 /subscribe 晋城经开区"),
+    ("unsubscribe", "取消订阅，/unsubscribe 全部 取消所有"),
+    ("subscriptions", "查看我的订阅"),
+    ("help", "使用说明"),
+)
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+_ATOM = re.compile(r"<[^>]*>|&#?[a-zA-Z0-9]+;|.", re.DOTALL)
+
+
+def esc(text: object) -> str:
+    """`text` escaped for Telegram's HTML parse mode."""
+    return html.escape(str(text), quote=False)
+
+
+def echo(text: str) -> str:
+    """What a user typed, shortened to ECHO_CHARS characters and escaped."""
+    text = " ".join(text.split())
+    return esc(text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…")
+
+
+def _untitled(kind: str) -> str:
+    return PHOTO_TITLE if kind == PHOTO else NO_TITLE
+
+
+def title_of(title: str | None, kind: str = ARTICLE) -> str:
+    """An article's title as shown, escaped."""
+    return esc(" ".join(title.split())) if title else _untitled(kind)
+
+
+def button_title(title: str | None, kind: str = ARTICLE) -> str:
+    """An article's title on a button (plain text: Telegram does not parse button labels)."""
+    title = " ".join(title.split()) if title else _untitled(kind)
+    return title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1] + "…"
+
+
+# --- Telegram's limit -------------------------------------------------------------------------------
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """`text` (Telegram HTML) in pieces of at most `limit` UTF-16 units.
+
+    Pieces end at paragraph boundaries (blank lines) where they can; a paragraph longer than
+    `limit` is cut between sentences, and a sentence longer than that between characters. A cut
+    never falls inside a tag or an entity, and tags open at a cut are closed before it and opened
+    again after it, so every piece is valid HTML on its own.
+
+    Example usage::
+
+        split_message("<b>标题</b>\\n\\n" + "很长的段落。" * 1000)  # ['<b>标题</b>', '很长的段落。…', …]
+    """
+    pieces: list[str] = []
+    for paragraph in text.split("\n\n"):
+        for part in _split_paragraph(paragraph, limit) if utf16_length(paragraph) > limit else [paragraph]:
+            if pieces and utf16_length(pieces[-1]) + 2 + utf16_length(part) <= limit:
+                pieces[-1] += "\n\n" + part
+            else:
+                pieces.append(part)
+    return [piece for piece in pieces if piece.strip()] or [text]
+
+
+def _split_paragraph(paragraph: str, limit: int) -> list[str]:
+    """An over-long paragraph cut between sentences, else between atoms (tags, entities, characters)."""
+    chunks: list[str] = []
+    stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open at the end of `current`
+    current: list[str] = []  # the atoms of the chunk being filled
+    reopened = 0  # how many of them are tags re-opened from the chunk before
+
+    def add(atoms: Sequence[str]) -> None:
+        nonlocal stack
+        current.extend(atoms)
+        stack = _after(stack, atoms)
+
+    def flush() -> None:
+        nonlocal reopened
+        chunks.append("".join(current) + _closing(stack))
+        current[:] = [opening for _, opening in stack]
+        reopened = len(current)
+
+    for sentence in _lossless_sentences(paragraph):
+        atoms = _ATOM.findall(sentence)
+        if not _fits(current, atoms, stack, limit) and len(current) > reopened:
+            flush()
+        if _fits(current, atoms, stack, limit):
+            add(atoms)
+            continue
+        for atom in atoms:  # a sentence longer than the limit
+            if not _fits(current, [atom], stack, limit) and len(current) > reopened:
+                flush()
+            add([atom])
+    if len(current) > reopened:
+        flush()
+    return chunks
+
+
+def _lossless_sentences(paragraph: str) -> list[str]:
+    """The sentences of `paragraph` with the whitespace between them kept (split_sentences drops it)."""
+    pieces: list[str] = []
+    cursor = 0
+    for sentence in split_sentences(paragraph):
+        end = paragraph.index(sentence, cursor) + len(sentence)
+        pieces.append(paragraph[cursor:end])
+        cursor = end
+    if cursor < len(paragraph):
+        pieces.append(paragraph[cursor:])
+    return pieces
+
+
+def _after(stack: list[tuple[str, str]], atoms: Sequence[str]) -> list[tuple[str, str]]:
+    stack = list(stack)
+    for atom in atoms:
+        tag = _TAG.fullmatch(atom)
+        if tag and tag.group(1):
+            if stack and stack[-1][0] == tag.group(2).lower():
+                stack.pop()
+        elif tag:
+            stack.append((tag.group(2).lower(), atom))
+    return stack
+
+
+def _closing(stack: Sequence[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _fits(current: Sequence[str], atoms: Sequence[str], stack: list[tuple[str, str]], limit: int) -> bool:
+    text = "".join(current) + "".join(atoms)
+    return utf16_length(text) + utf16_length(_closing(_after(stack, atoms))) <= limit
+
+
+def to_plain(text: str) -> str:
+    """Telegram HTML as a reader sees it: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", text))
+
+
+# --- replies ----------------------------------------------------------------------------------------
+
+
+def help_text() -> str:
+    """What the bot does, with examples."""
+    commands = "\n".join(f"/{name} — {esc(description)}" for name, description in MENU)
+    return (
+        "<b>开发区简报机器人</b>\n"
+        "我整理《科学导报·开发区建设》版面上山西各开发区的报道：查开发区、看摘要、搜全文、订阅推送。\n\n"
+        f"{commands}\n\n"
+        "也可以直接发送开发区或城市的名字（如“晋城经开区”“吕梁”，繁体、拼音 jincheng 或错别字也行），"
+        "其他文字会当作搜索词。"
+    )
+
+
+def _article_lines(lines: Sequence[ArticleLine], offset: int, show_zone: bool) -> str:
+    parts = []
+    for number, line in enumerate(lines, start=offset + 1):
+        where = f"{esc(line.zone)} " if show_zone and line.zone else ""
+        parts.append(f"{number}. {esc(line.date or '日期不详')} {where}《{title_of(line.title, line.kind)}》\n{esc(line.gist)}")
+    return "\n\n".join(parts)
+
+
+def _range(offset: int, shown: int, total: int) -> str:
+    return f"第 {offset + 1}–{offset + shown} 篇，共 {total} 篇" if shown else f"共 {total} 篇"
+
+
+def _figures(figures: Sequence[Figure]) -> str:
+    return "\n".join(f"• {esc(figure.value)}（{esc(figure.measure)}）" if figure.measure else f"• {esc(figure.value)}"
+                     for figure in figures)
+
+
+def zone_card(card: ZoneCard) -> str:
+    """A zone: official name, city, level, article count, latest articles, figures, keywords."""
+    zone = card.zone
+    facts = [f"城市：{esc('、'.join(zone.cities) or '不详')}", f"级别：{esc(zone.level or '不详')}",
+             f"报道：{card.article_count} 篇"]
+    parts = [f"<b>{esc(zone.name)}</b>\n" + " · ".join(facts)]
+    if zone.aliases:
+        parts[0] += f"\n又称：{esc('、'.join(zone.aliases))}"
+    if card.articles:
+        parts.append(f"<b>最新报道</b>（{_range(card.offset, len(card.articles), card.article_count)}）")
+        parts.append(_article_lines(card.articles, card.offset, show_zone=False))
+    elif card.article_count:
+        parts.append(f"已经到底了：共 {card.article_count} 篇。")
+    else:
+        parts.append("暂无这个开发区的报道。订阅后，有新报道时会推送给你。")
+    if card.figures:
+        parts.append("<b>关键数据</b>\n" + _figures(card.figures))
+    if card.keywords:
+        parts.append("<b>关键词</b>：" + esc("、".join(card.keywords)))
+    return "\n\n".join(parts)
+
+
+def city_view(view: CityView) -> str:
+    """A city: its zones with article counts, and its latest articles."""
+    with_articles = sum(1 for entry in view.zones if entry.article_count)
+    zones = "\n".join(f"• {esc(entry.zone.name)}（{entry.article_count} 篇）" for entry in view.zones)
+    parts = [f"<b>{esc(view.city)}</b>：{len(view.zones)} 个开发区，{with_articles} 个有报道\n{zones}"]
+    if view.articles:
+        parts.append(f"<b>{esc(view.city)}最新报道</b>（{_range(view.offset, len(view.articles), view.article_count)}）")
+        parts.append(_article_lines(view.articles, view.offset, show_zone=True))
+    elif view.article_count:
+        parts.append(f"已经到底了：共 {view.article_count} 篇。")
+    else:
+        parts.append(f"暂无{esc(view.city)}的报道。")
+    return "\n\n".join(parts)
+
+
+def directory(cities: Sequence[tuple[str, Sequence[ZoneCount]]]) -> str:
+    """Every city and its zones (article counts where there are articles)."""
+    total = sum(len(zones) for _, zones in cities)
+    lines = [f"<b>山西各市开发区</b>（{total} 个）：发送 /zone 名称 查看，例如 /zone 晋城"]
+    for city, zones in cities:
+        names = "、".join(esc(entry.zone.name) + (f"（{entry.article_count} 篇）" if entry.article_count else "")
+                         for entry in zones)
+        lines.append(f"<b>{esc(city)}</b>：{names}")
+    return "\n\n".join(lines)
+
+
+def not_found(result: NotFound, action: str = "查看") -> str:
+    """No zone or city by that name, and what comes closest (its buttons do `action`)."""
+    text = f"没有找到“{echo(result.query)}”。"
+    if result.suggestions:
+        names = "、".join(esc(entry.zone.name) for entry in result.suggestions)
+        return text + f"你要找的是不是：{names}？点下面的按钮{action}。"
+    return text + "请检查名称，或发送 /zone 查看全部开发区。"
+
+
+def _meta(zone: str | None, date: str | None, author: str | None, issue_label: str) -> str:
+    facts = [esc(zone) if zone else None, esc(date) if date else None,
+             f"作者：{esc(author)}" if author else None, f"《科学导报》{esc(issue_label)}"]
+    return " · ".join(fact for fact in facts if fact)
+
+
+def article_summary(article: ArticleSummary) -> str:
+    """One article: title, zone, date, author, the summary, key figures, keywords."""
+    heading = f"<b>{title_of(article.title, article.kind)}</b>"
+    if article.subtitle:
+        heading += f"\n{esc(article.subtitle)}"
+    parts = [heading + "\n" + _meta(article.zone, article.date, article.author, article.issue_label),
+             f"<b>摘要</b>：{esc(article.summary.text or '这篇文章太短，没有可摘要的句子。')}"]
+    if article.figures:
+        parts.append("<b>关键数据</b>\n" + _figures(article.figures))
+    if article.summary.keywords:
+        parts.append("<b>关键词</b>：" + esc("、".join(article.summary.keywords)))
+    return "\n\n".join(parts)
+
+
+def article_text(article: ArticleText) -> str:
+    """One article in full (long: send it through split_message)."""
+    heading = f"<b>{title_of(article.title, article.kind)}</b>"
+    if article.subtitle:
+        heading += f"\n{esc(article.subtitle)}"
+    heading += "\n" + _meta(article.zone, article.date, article.author, article.issue_label)
+    return "\n\n".join([heading, *(esc(paragraph) for paragraph in article.paragraphs)])
+
+
+def search_results(results: SearchResults) -> str:
+    """The articles a search found, each with a snippet."""
+    if not results.terms:
+        return "没有可以搜索的词：请输入中文或英文关键词，例如 /search 人才"
+    if not results.hits:
+        return f"没有找到包含“{echo(results.query)}”的文章。试试更短或别的关键词，或发送 /zone 查看开发区。"
+    parts = [f"<b>搜索“{echo(results.query)}”</b>：找到 {len(results.hits)} 篇"]
+    for number, hit in enumerate(results.hits, start=1):
+        facts = " · ".join(esc(fact) for fact in (hit.zone, hit.date) if fact)
+        parts.append(f"{number}. 《{title_of(hit.title)}》{' ' + facts if facts else ''}\n{esc(hit.snippet)}")
+    return "\n\n".join(parts)
+
+
+def latest(issue: IssueDigest | None) -> str:
+    """The newest issue: each article's title, zone and summary."""
+    if issue is None:
+        return "还没有任何一期：请先导入版面（zonebrief ingest）。"
+    parts = [f"<b>最新一期：《科学导报》{esc(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇）"]
+    for number, article in enumerate(issue.articles, start=1):
+        where = f"{esc(article.zone)} · " if article.zone else ""
+        parts.append(f"{number}. <b>{title_of(article.title, article.kind)}</b>\n{where}{esc(article.date or issue.date)}\n"
+                     f"{esc(article.summary.text or '（无摘要）')}")
+    return "\n\n".join(parts)
+
+
+def target_name(target: Target) -> str:
+    """A subscription target as people say it, escaped."""
+    if target.kind == ALL:
+        return "全部开发区"
+    if target.kind == CITY:
+        return f"{esc(target.name)}（城市，含其所有开发区）"
+    return esc(target.name)
+
+
+def subscriptions(targets: Sequence[Target]) -> str:
+    """A chat's subscriptions."""
+    if not targets:
+        return "你还没有订阅。发送 /subscribe 晋城经开区（或城市名、全部）订阅，有新报道时会推送给你。"
+    kinds = {ZONE: "开发区", CITY: "城市", ALL: "全部"}
+    lines = "\n".join(f"• {kinds[target.kind]}：{target_name(target)}" for target in targets)
+    return f"<b>你的订阅</b>（{len(targets)} 项）\n{lines}\n\n点下面的按钮取消订阅。"
+
+
+def subscribe_usage() -> str:
+    """How to subscribe."""
+    return ("<b>订阅</b>：有新报道时推送给你，每周还有一份周报。\n"
+            "/subscribe 晋城经开区 — 订阅一个开发区\n"
+            "/subscribe 吕梁 — 订阅一个城市的所有开发区\n"
+            "/subscribe 全部 — 订阅全部开发区\n\n"
+            "也可以点下面的城市订阅。")
+
+
+def subscribed(target: Target, new: bool) -> str:
+    """The answer to /subscribe."""
+    if not new:
+        return f"你已订阅{target_name(target)}，无需重复订阅。发送 /subscriptions 查看你的订阅。"
+    return f"订阅成功：{target_name(target)}。有新报道时会推送给你；发送 /subscriptions 查看或取消订阅。"
+
+
+def unsubscribed(target: Target, removed: bool) -> str:
+    """The answer to /unsubscribe."""
+    if not removed:
+        return f"你没有订阅{target_name(target)}。发送 /subscriptions 查看你的订阅。"
+    return f"已取消订阅：{target_name(target)}。"
+
+
+def unsubscribed_all(count: int) -> str:
+    """The answer to /unsubscribe 全部."""
+    return f"已取消全部 {count} 项订阅。" if count else "你还没有任何订阅。"
+
+
+def zone_label(zone: Zone, count: int) -> str:
+    """A zone on a button."""
+    return f"{zone.name}（{count}）" if count else zone.name
