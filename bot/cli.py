@@ -11,6 +11,7 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 with warnings.catch_warnings():
     # jieba 0.42.1 imports the deprecated pkg_resources, which would warn on every start.
@@ -19,9 +20,13 @@ with warnings.catch_warnings():
 
 import click
 from sqlite_utils import Database
+from telegram.error import InvalidToken, TelegramError
 from tqdm import tqdm
 
+from bot import console, telegram
+from bot.commands import Context
 from bot.config import ConfigError, Settings, load_settings
+from bot.console import CONSOLE_CHAT_ID
 from bot.db import open_db
 from bot.ingest import (
     DATE_FROM_FILE,
@@ -34,12 +39,14 @@ from bot.ingest import (
     FileOutcome,
     IngestError,
     IngestResult,
+    ensure_seeded,
     export_articles,
     ingest_paths,
     load_gazetteer,
     parse_issue_date,
     zone_counts,
 )
+from bot.service import ZoneService
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
 
@@ -201,6 +208,79 @@ def zones(ctx: click.Context, db_option: Path | None, show_all: bool) -> None:
     for name, city, count in table:
         click.echo(f"{_pad(name, widths[0])}  {_pad(city, widths[1])}  {count}")
     click.echo(f"共 {len(rows)} 个开发区")
+
+
+# --- the bot ----------------------------------------------------------------------------------------
+
+CHAT_ID_HELP = f"以哪个聊天的身份对话（订阅按聊天保存；默认 {CONSOLE_CHAT_ID}，即本机控制台）。"
+
+
+def _service(ctx: click.Context, db_option: Path | None) -> ZoneService:
+    """The service over the store; an empty store first gets the bundled seed pages."""
+    settings = _settings(ctx)
+    gazetteer, tokenizer = _text_tools(settings)
+    db = _open_store(_db_path(ctx, db_option))
+    ctx.call_on_close(db.close)
+    for outcome in ensure_seeded(db, settings.seeds, gazetteer=gazetteer, tokenizer=tokenizer):
+        if outcome.error:
+            click.echo(f"警告：种子版面 {outcome.path} 导入失败：{outcome.error}", err=True)
+    return ZoneService(db, gazetteer, tokenizer)
+
+
+def _chat_context(ctx: click.Context, chat_id: int) -> Context:
+    return Context(chat_id=chat_id, is_admin=chat_id in _settings(ctx).admins)
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--chat-id", type=int, default=CONSOLE_CHAT_ID, help=CHAT_ID_HELP)
+@click.pass_context
+def chat(ctx: click.Context, db_option: Path | None, chat_id: int) -> None:
+    """在终端里和机器人对话：离线、无需令牌；空数据库会先导入自带的种子版面。"""
+    service = _service(ctx, db_option)
+    console.chat(service, _chat_context(ctx, chat_id), sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--press", "data", metavar="DATA", help="按下一个按钮：输出中 → 后面的回调数据，例如 sum:3。")
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--chat-id", type=int, default=CONSOLE_CHAT_ID, help=CHAT_ID_HELP)
+@click.pass_context
+def ask(ctx: click.Context, text: str | None, data: str | None, db_option: Path | None, chat_id: int) -> None:
+    """发一条消息（或用 --press 按一个按钮），打印机器人的回复和按钮。"""
+    if (text is None) == (data is None):
+        raise CliError('请给出一条消息或一个 --press 按钮（二选一），例如：zonebrief ask "/zone 晋城" 或 zonebrief ask --press sum:3')
+    service = _service(ctx, db_option)
+    console.ask(service, _chat_context(ctx, chat_id), sys.stdout, text=text, press=data)
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--base-url", help="Bot API 服务器地址（本地 Bot API 服务器或测试替身），例如 http://127.0.0.1:8081。")
+@click.option("--webhook-url", help="改用 webhook：Telegram 推送更新的 HTTPS 地址，例如 https://example.com/zonebrief。")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="webhook 的监听地址。")
+@click.option("--port", type=int, default=8443, show_default=True, help="webhook 的监听端口。")
+@click.pass_context
+def run(ctx: click.Context, db_option: Path | None, base_url: str | None, webhook_url: str | None, listen: str,
+        port: int) -> None:
+    """运行 Telegram 机器人（默认长轮询，可选 webhook）；令牌取自环境变量 ZONEBRIEF_TOKEN。"""
+    settings = _settings(ctx)
+    if not settings.token:
+        raise CliError("没有机器人令牌：请先设置环境变量 ZONEBRIEF_TOKEN（export ZONEBRIEF_TOKEN=<BotFather 给的令牌>，"
+                       "不要写进文件）；不用令牌也可以运行 zonebrief chat 在终端里试用")
+    telegram.hide_token(settings.token)
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(f"时区 {settings.timezone} 无效：请把配置项 timezone 写成 IANA 时区名，例如 Asia/Shanghai") from None
+    application = telegram.build_application(settings, _service(ctx, db_option), base_url=base_url)
+    try:
+        telegram.run(application, webhook_url=webhook_url, listen=listen, port=port)
+    except InvalidToken:
+        raise CliError("Telegram 拒绝了这个令牌：请检查 ZONEBRIEF_TOKEN 是否与 BotFather 给的一致") from None
+    except TelegramError as error:
+        raise CliError(f"无法连接 Telegram（{error}）：请检查网络，或用 --base-url 指向可用的 Bot API 服务器") from None
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,147 @@
+"""The Telegram transport: a python-telegram-bot Application over the handlers of bot/commands.py.
+
+Every text message (commands included) goes to `handle_text`, every button to `handle_press`;
+replies are sent in HTML parse mode, already split under Telegram's limit. At start-up the bot
+sets its command menu (setMyCommands); a failing update is logged and the chat gets an apology.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
+
+from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
+from bot.config import Settings
+from bot.render import MENU
+from bot.service import ZoneService
+
+logger = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def api_urls(base_url: str) -> tuple[str, str]:
+    """PTB's base_url and base_file_url for a Bot API server (`http://host:port`, or that + `/bot`)."""
+    root = base_url.rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in buttons]
+    )
+
+
+def _context(update: Update, settings: Settings) -> Context:
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    user_id = update.effective_user.id if update.effective_user else None
+    return Context(chat_id=chat_id, is_admin=bool({chat_id, user_id} & set(settings.admins)))
+
+
+async def _send(update: Update, replies: list[Reply]) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for reply in replies:
+        await chat.send_message(reply.text, parse_mode=ParseMode.HTML, reply_markup=_markup(reply.buttons),
+                                link_preview_options=NO_PREVIEW)
+
+
+def build_application(settings: Settings, service: ZoneService, *, base_url: str | None = None) -> Application:
+    """The bot: polling- or webhook-ready Application for `settings.token` (see run)."""
+
+    async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a message or a command."""
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            await _send(update, handle_text(service, _context(update, settings), message.text))
+
+    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a button press."""
+        query = update.callback_query
+        await query.answer()
+        await _send(update, handle_press(service, _context(update, settings), query.data or ""))
+
+    builder = (
+        Application.builder()
+        .token(settings.token or "")
+        .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
+        .post_init(set_commands)
+    )
+    if base_url:
+        api, files = api_urls(base_url)
+        builder = builder.base_url(api).base_file_url(files)
+    application = builder.build()
+    application.add_handler(MessageHandler(filters.TEXT, on_message))
+    application.add_handler(CallbackQueryHandler(on_press))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def set_commands(application: Application) -> None:
+    """Set the command menu Telegram shows, with Chinese descriptions."""
+    await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error and tell the chat, instead of going silent."""
+    logger.error("handling an update failed", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await update.effective_chat.send_message(SORRY)
+        except TelegramError:
+            logger.warning("could not tell chat %s about the error", update.effective_chat.id, exc_info=True)
+
+
+def webhook_secret(token: str) -> str:
+    """The secret Telegram sends with each webhook request: derived from the token, never the token."""
+    return hashlib.sha256(f"zonebrief-webhook:{token}".encode()).hexdigest()
+
+
+def run(application: Application, *, webhook_url: str | None = None, listen: str = "127.0.0.1",
+        port: int = 8443) -> None:
+    """Serve until stopped (Ctrl-C, SIGTERM): long polling, or a webhook at `webhook_url`."""
+    if webhook_url is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    application.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=urlsplit(webhook_url).path.lstrip("/"),
+        webhook_url=webhook_url,
+        secret_token=webhook_secret(application.bot.token),
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+class TokenFilter(logging.Filter):
+    """Replaces the bot token in every log record (PTB logs its Bot API URL at DEBUG)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "<token>"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self._token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "<token>")
+        return True
+
+
+def hide_token(token: str) -> None:
+    """Keep `token` out of every log line the root logger's handlers write."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TokenFilter(token))
