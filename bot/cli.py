@@ -228,7 +228,7 @@ def _service(ctx: click.Context, db_option: Path | None) -> ZoneService:
 
 
 def _chat_context(ctx: click.Context, chat_id: int) -> Context:
-    return Context(chat_id=chat_id, is_admin=chat_id in _settings(ctx).admins)
+    return Context(chat_id=chat_id, is_admin=_settings(ctx).is_admin(chat_id))
 
 
 @cli.command()

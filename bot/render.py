@@ -26,6 +26,7 @@ ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
 BUTTON_TITLE_CHARS = 12  # of an article title on a 摘要 button
 NO_TITLE = "（无标题）"
 PHOTO_TITLE = "（图片新闻）"
+ISSUE_WORD = "期"  # in an issue label from a masthead or --issue: 2024年第34期
 
 # The commands people see in /help and in Telegram's menu (setMyCommands), in this order.
 MENU: tuple[tuple[str, str], ...] = (
@@ -262,9 +263,15 @@ def not_found(result: NotFound, action: str = "查看") -> str:
     return text + "请检查名称，或发送 /zone 查看全部开发区。"
 
 
+def issue_name(label: str) -> str:
+    """An issue as readers know it (《科学导报》2024年第34期); a label that is only the page file's name
+    (no masthead was found) is shown as such."""
+    return f"《科学导报》{esc(label)}" if ISSUE_WORD in label else f"版面 {esc(label)}"
+
+
 def _meta(zone: str | None, date: str | None, author: str | None, issue_label: str) -> str:
     facts = [esc(zone) if zone else None, esc(date) if date else None,
-             f"作者：{esc(author)}" if author else None, f"《科学导报》{esc(issue_label)}"]
+             f"作者：{esc(author)}" if author else None, issue_name(issue_label)]
     return " · ".join(fact for fact in facts if fact)
 
 
@@ -308,7 +315,7 @@ def latest(issue: IssueDigest | None) -> str:
     """The newest issue: each article's title, zone and summary."""
     if issue is None:
         return "还没有任何一期：请先导入版面（zonebrief ingest）。"
-    parts = [f"<b>最新一期：《科学导报》{esc(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇）"]
+    parts = [f"<b>最新一期：{issue_name(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇）"]
     for number, article in enumerate(issue.articles, start=1):
         where = f"{esc(article.zone)} · " if article.zone else ""
         parts.append(f"{number}. <b>{title_of(article.title, article.kind)}</b>\n{where}{esc(article.date or issue.date)}\n"

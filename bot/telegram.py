@@ -44,7 +44,7 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | N
 def _context(update: Update, settings: Settings) -> Context:
     chat_id = update.effective_chat.id if update.effective_chat else 0
     user_id = update.effective_user.id if update.effective_user else None
-    return Context(chat_id=chat_id, is_admin=bool({chat_id, user_id} & set(settings.admins)))
+    return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id))
 
 
 async def _send(update: Update, replies: list[Reply]) -> None:
@@ -81,7 +81,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         api, files = api_urls(base_url)
         builder = builder.base_url(api).base_file_url(files)
     application = builder.build()
-    application.add_handler(MessageHandler(filters.TEXT, on_message))
+    application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, on_message))
     application.add_handler(CallbackQueryHandler(on_press))
     application.add_error_handler(on_error)
     return application

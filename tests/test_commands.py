@@ -85,8 +85,9 @@ def test_to_plain_drops_tags_and_decodes_entities():
 # --- commands ---------------------------------------------------------------------------------------
 
 
-def test_every_command_but_start_is_in_the_menu():
-    assert set(COMMANDS) - {"start"} == {name for name, _ in MENU}
+def test_the_menu_lists_every_user_command():
+    user_commands = {"zone", "summary", "read", "search", "latest", "subscribe", "unsubscribe", "subscriptions", "help"}
+    assert user_commands == {name for name, _ in MENU} and user_commands <= set(COMMANDS)
     assert all(description and len(description) <= 256 for _, description in MENU)
 
 
@@ -246,3 +247,9 @@ def test_every_press_prefix_is_reachable_from_a_reply(service):
     send(service, "/subscribe 全部", chat_id=11)
     offered |= {data.split(":")[0] for data in data_of(send(service, "/subscriptions", chat_id=11), "uns:")}
     assert set(PRESSES) - {"zp", "cp"} <= offered
+
+
+@pytest.mark.parametrize("label, expected", [("2024年第34期", "《科学导报》2024年第34期"),
+                                             ("000_11e3c7ea5b7828c5", "版面 000_11e3c7ea5b7828c5")])
+def test_issue_names(label, expected):
+    assert expected == render.issue_name(label)
