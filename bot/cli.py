@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -9,7 +11,7 @@ import sqlite3
 import sys
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +49,7 @@ from bot.ingest import (
     zone_counts,
 )
 from bot.service import ZoneService
+from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, OURS, Summary, summarize
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
 
@@ -276,11 +279,107 @@ def run(ctx: click.Context, db_option: Path | None, base_url: str | None, webhoo
         raise CliError(f"时区 {settings.timezone} 无效：请把配置项 timezone 写成 IANA 时区名，例如 Asia/Shanghai") from None
     application = telegram.build_application(settings, _service(ctx, db_option), base_url=base_url)
     try:
+        telegram.check_connection(application)
         telegram.run(application, webhook_url=webhook_url, listen=listen, port=port)
     except InvalidToken:
         raise CliError("Telegram 拒绝了这个令牌：请检查 ZONEBRIEF_TOKEN 是否与 BotFather 给的一致") from None
     except TelegramError as error:
         raise CliError(f"无法连接 Telegram（{error}）：请检查网络，或用 --base-url 指向可用的 Bot API 服务器") from None
+
+
+# --- summaries --------------------------------------------------------------------------------------
+
+SUMMARIZE_EXAMPLE = "例如：zonebrief summarize < article.txt"
+OPEN_ERRORS = {FileNotFoundError: "文件不存在", IsADirectoryError: "这是一个文件夹", PermissionError: "没有读取权限"}
+
+
+def _positive_int(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise CliError(f"{param.opts[0]} 需要一个正整数，收到的是“{value}”：例如 {param.opts[0]} 150")
+    return number
+
+
+def _check_backend(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value not in BACKENDS:
+        raise CliError(f"没有“{value}”这种排序方法：--backend 只能是 {' 或 '.join(BACKENDS)}")
+    return value
+
+
+def _jsonl_articles(lines: Iterable[bytes], source: str) -> Iterator[tuple[object, str | None, str]]:
+    """(id, title, text) of each {"id", "text"[, "title"]} line of UTF-8 JSON; blank lines are skipped."""
+    for number, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CliError(f"{source} 第 {number} 行不是 UTF-8 文本：请先把文件转成 UTF-8") from None
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CliError(f"{source} 第 {number} 行不是有效的 JSON（第 {error.colno} 个字符附近有误）：每行应是一个 "
+                           '{"id": …, "text": "…"} 对象') from None
+        if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+            raise CliError(f'{source} 第 {number} 行缺少 id 或字符串 text：每行应是一个 {{"id": …, "text": "…"}} 对象')
+        title = record.get("title")
+        yield record["id"], title if isinstance(title, str) else None, record["text"]
+
+
+@cli.command("summarize")
+@click.option("--max-chars", default=str(DEFAULT_MAX_CHARS), show_default=True, callback=_positive_int,
+              help="摘要最多多少个字符；只取整句，第一句就超长时只给这一句。")
+@click.option("--max-sentences", default=str(DEFAULT_MAX_SENTENCES), show_default=True, callback=_positive_int,
+              help="摘要最多几句。")
+@click.option("--backend", default=OURS, show_default=True, callback=_check_backend,
+              help=f"句子排序方法：{' 或 '.join(BACKENDS)}。")
+@click.option("--title", help="文章标题（可选，帮助挑出要点；批量时用每行的 title）。不给时，正文开头没有句末标点的行当作标题。")
+@click.option("--jsonl", "jsonl_path", metavar="FILE",
+              help='批量摘要：FILE 每行一个 {"id": …, "text": "…"}（可加 "title"），'
+                   '每篇输出一行 {"id", "summary", "sentences", "keywords", "figures"}；- 表示标准输入。')
+@click.pass_context
+def summarize_command(ctx: click.Context, max_chars: int, max_sentences: int, backend: str, title: str | None,
+                      jsonl_path: str | None) -> None:
+    """从标准输入读一篇文章，输出它的摘要（整句，按原文顺序）；--jsonl 批量处理。"""
+    _, tokenizer = _text_tools(_settings(ctx))
+
+    def run(text: str, article_title: str | None) -> Summary:
+        return summarize(text, title=article_title, max_chars=max_chars, max_sentences=max_sentences,
+                         tokenizer=tokenizer, backend=backend)
+
+    if jsonl_path is None:
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise CliError("标准输入不是 UTF-8 文本：请先把文章转成 UTF-8") from None
+        if not text.strip():
+            raise CliError(f"没有读到文章：请从标准输入提供正文，{SUMMARIZE_EXAMPLE}")
+        summary = run(text, title)
+        if not summary.sentences:
+            raise CliError("找不到可以作摘要的句子：正文太短，或只有标题、署名")
+        click.echo(summary.text)
+        return
+    with contextlib.ExitStack() as stack:
+        if jsonl_path == "-":
+            lines, source = sys.stdin.buffer, "标准输入"
+        else:
+            try:
+                lines, source = stack.enter_context(open(jsonl_path, "rb")), jsonl_path
+            except OSError as error:
+                reason = OPEN_ERRORS.get(type(error), error.strerror)
+                raise CliError(f"无法读取 --jsonl 文件 {jsonl_path}（{reason}）：请检查文件路径和权限") from None
+        for article_id, article_title, text in _jsonl_articles(lines, source):
+            summary = run(text, article_title)
+            click.echo(json.dumps({
+                "id": article_id,
+                "summary": summary.text,
+                "sentences": list(summary.sentences),
+                "keywords": list(summary.keywords),
+                "figures": [dataclasses.asdict(figure) for figure in summary.figures],
+            }, ensure_ascii=False))
 
 
 def _width(text: str) -> int:

@@ -7,6 +7,7 @@ sets its command menu (setMyCommands); a failing update is logged and the chat g
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from urllib.parse import urlsplit
@@ -105,6 +106,17 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def webhook_secret(token: str) -> str:
     """The secret Telegram sends with each webhook request: derived from the token, never the token."""
     return hashlib.sha256(f"zonebrief-webhook:{token}".encode()).hexdigest()
+
+
+def check_connection(application: Application) -> None:
+    """Ask the Bot API who the bot is (getMe), so that a wrong token or server fails here, at once:
+    raises InvalidToken or NetworkError (PTB's own start-up would log a traceback first)."""
+
+    async def get_me() -> None:
+        async with application.bot:  # initialize() calls getMe
+            pass
+
+    asyncio.run(get_me())
 
 
 def run(application: Application, *, webhook_url: str | None = None, listen: str = "127.0.0.1",

@@ -8,10 +8,12 @@ the bot ever sends such a message, because each expected reply must arrive.
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from botapi import parse_html, polling
 
 from bot.commands import SORRY
@@ -163,3 +165,21 @@ def test_zonebrief_run_without_a_token_says_how_to_set_one(store_path):
     assert 1 == done.returncode
     assert "ZONEBRIEF_TOKEN" in done.stderr and "zonebrief chat" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("case", ["wrong token", "no server"])
+def test_zonebrief_run_fails_in_one_line_when_telegram_is_unreachable(botapi, store_path, case):
+    token, base_url = ("7000000001:WRONG", botapi.url) if case == "wrong token" else (
+        botapi.token, f"http://127.0.0.1:{closed_port()}")
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--db", str(store_path), "--base-url", base_url],
+                          cwd=ROOT, env={**os.environ, "ZONEBRIEF_TOKEN": token}, capture_output=True, text=True,
+                          timeout=60)
+    assert 1 == done.returncode
+    assert done.stderr.startswith("错误：") and 1 == len(done.stderr.splitlines()), done.stderr
+    assert ("令牌" if case == "wrong token" else "无法连接") in done.stderr
