@@ -233,10 +233,7 @@ class ZoneService:
     def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
         """Every city with its zones and their article counts, in gazetteer order."""
         counts = self._article_counts()
-        return tuple(
-            (city, tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones))
-            for city, zones in self.gazetteer.cities().items()
-        )
+        return tuple((city, self._counted(zones, counts)) for city, zones in self.gazetteer.cities().items())
 
     # --- articles ---------------------------------------------------------------------------------
 
@@ -348,8 +345,8 @@ class ZoneService:
     def _article_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT zone, count(*) FROM article_zones GROUP BY zone").fetchall())
 
-    def _counted(self, zones: Iterable[Zone]) -> tuple[ZoneCount, ...]:
-        counts = self._article_counts()
+    def _counted(self, zones: Iterable[Zone], counts: dict[str, int] | None = None) -> tuple[ZoneCount, ...]:
+        counts = self._article_counts() if counts is None else counts
         return tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones)
 
     def _article_page(self, where: str, params: Sequence[object], offset: int) -> tuple[int, list[dict]]:
