@@ -60,7 +60,9 @@ class Page:
     fragments: tuple[str, ...] = ()  # text that could not be placed in any article: kept, counted
     issue_label: str | None = None  # from the masthead, e.g. "2024年第34期"
     masthead_date: str | None = None  # YYYY-MM-DD when the masthead prints one
-    latest_date: str | None = None  # the latest full date anywhere in the text (YYYY-MM-DD)
+    # the latest date the text gives (YYYY-MM-DD): full dates, and month-day dates completed with
+    # the masthead's year, else the latest year printed with a month
+    latest_date: str | None = None
     notes: tuple[str, ...] = field(default=())  # what the parser did that a reader should know
 
 
@@ -85,6 +87,7 @@ SECTION_LABEL = re.compile(
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,4})\s*期")
 FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z]?\s*\d+\s*版\s*[)）]")
 DATELINE = re.compile(
@@ -153,6 +156,21 @@ def _full_dates(text: str) -> Iterator[str]:
         found = _iso_date(*match.groups())
         if found:
             yield found
+
+
+def _text_dates(text: str, issue_year: str | None) -> Iterator[str]:
+    """Every date the page gives: full dates, and month-day dates (7月22日) completed with the
+    page's year — the masthead's, else the latest year printed with a month (2025年1~11月)."""
+    yield from _full_dates(text)
+    years = [match.group(1) for match in YEAR_MONTH.finditer(text)]
+    year = issue_year or (max(years) if years else None)
+    if year is None:
+        return
+    for match in FIRST_DATE.finditer(text):
+        if match.group(1) is None:
+            found = _iso_date(year, match.group(2), match.group(3))
+            if found:
+                yield found
 
 
 def _first_sentence(text: str) -> str:
@@ -833,7 +851,7 @@ def split_page(text: str, gazetteer: Gazetteer) -> Page:
     _place_orphans(done, zones)
     placed = [(unit.line, _to_article(unit, zones, gazetteer)) for unit in done.units] + done.photos
     placed.sort(key=lambda pair: pair[0])
-    dates = sorted(_full_dates(text))
+    dates = sorted(_text_dates(text, masthead.issue_label[:4] if masthead.issue_label else None))
     return Page(
         articles=tuple(article for _, article in placed),
         fragments=tuple(fragment for _, fragment in sorted(done.fragments) if fragment),

@@ -185,9 +185,33 @@ def test_datelines_reporters_and_dates(seed_pages):
     assert ("科学导报 记者王波", "王波") == (seed_pages["002"].articles[1].dateline, seed_pages["002"].articles[1].author)
     assert "科学导报" == seed_pages["002"].articles[3].dateline
     assert None is seed_pages["000"].articles[0].dateline
-    assert "2024-07-18" == seed_pages["000"].latest_date
-    assert "2024-05-28" == seed_pages["004"].latest_date
-    assert None is seed_pages["003"].latest_date
+
+
+@pytest.mark.parametrize(
+    "page, latest",
+    [
+        ("000", "2024-07-22"),  # 7月22日 completed with 2024, the year of 2024年7月18日
+        ("001", "2024-08-30"),  # 8月30日 completed with the masthead's 2024年第34期
+        ("002", "2024-04-27"),  # 4月27日 completed with 2024年2月
+        ("003", "2025-12-15"),  # 12月15日 completed with 2025年1~11月
+        ("004", "2024-05-28"),  # the full date 2024年5月28日
+    ],
+)
+def test_latest_date_the_page_gives(seed_pages, page, latest):
+    assert latest == seed_pages[page].latest_date
+
+
+@pytest.mark.parametrize(
+    "text, latest",
+    [
+        ("科学导报讯 3月5日，某开发区项目开工。", None),  # a month and day, but no year anywhere
+        ("2023年5月开工。6月1日投产。", "2023-06-01"),
+        ("2024年第3期\n\n12月1日，项目投产。", "2024-12-01"),
+        ("2月30日，2024年3月", None),  # not a real day
+    ],
+)
+def test_month_day_dates_take_the_pages_year(gazetteer, text, latest):
+    assert latest == parse(text, gazetteer).latest_date
 
 
 def test_header_printed_after_its_body(seed_pages):
