@@ -231,7 +231,7 @@ def _service(ctx: click.Context, db_option: Path | None) -> ZoneService:
 
 
 def _chat_context(ctx: click.Context, chat_id: int) -> Context:
-    return Context(chat_id=chat_id, is_admin=_settings(ctx).is_admin(chat_id))
+    return Context(chat_id=chat_id, is_admin=_settings(ctx).is_admin(chat_id), settings=_settings(ctx))
 
 
 @cli.command()
@@ -277,7 +277,10 @@ def run(ctx: click.Context, db_option: Path | None, base_url: str | None, webhoo
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise CliError(f"时区 {settings.timezone} 无效：请把配置项 timezone 写成 IANA 时区名，例如 Asia/Shanghai") from None
-    application = telegram.build_application(settings, _service(ctx, db_option), base_url=base_url)
+    try:
+        application = telegram.build_application(settings, _service(ctx, db_option), base_url=base_url)
+    except ConfigError as error:
+        raise CliError(str(error)) from None
     try:
         telegram.check_connection(application)
         telegram.run(application, webhook_url=webhook_url, listen=listen, port=port)

@@ -8,10 +8,12 @@ Both transports (bot/telegram.py, bot/console.py) call `handle_text` for a messa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import render
+from bot import delivery, render
+from bot.config import Settings
 from bot.service import (
     ALL, CITY, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService,
 )
@@ -39,10 +41,11 @@ class Reply:
 
 @dataclass(frozen=True)
 class Context:
-    """Who is asking."""
+    """Who is asking, and the settings of the bot they ask (the admin commands need them)."""
 
     chat_id: int
     is_admin: bool = False
+    settings: Settings = Settings()
 
 
 Command = Callable[[ZoneService, Context, list[str]], "Reply | list[Reply]"]
@@ -208,6 +211,39 @@ def _target_data(prefix: str, target: Target) -> str:
     return {ZONE: f"{prefix}:z:{target.code}", CITY: f"{prefix}:c:{target.code}", ALL: f"{prefix}:a"}[target.kind]
 
 
+# --- admin commands (a page sent as a document is ingested by the Telegram transport) ------------
+
+
+def admin_only(command: Command) -> Command:
+    """`command` for the admins (Settings.admins); anyone else is refused politely."""
+
+    @functools.wraps(command)
+    def guarded(service: ZoneService, ctx: Context, args: list[str]) -> Reply | list[Reply]:
+        return command(service, ctx, args) if ctx.is_admin else Reply(delivery.ADMIN_ONLY)
+
+    return guarded
+
+
+@admin_only
+def ingest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """Ingest a page file waiting in the inbox now, and push its articles."""
+    if not args:
+        return Reply(delivery.ingest_usage(ctx.settings))
+    return Reply(delivery.ingest_inbox_file(service, ctx.settings, " ".join(args), delivery.utc_now()))
+
+
+@admin_only
+def stats(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """Count articles, zones, subscribers and the deliveries of the last seven days."""
+    return Reply(delivery.stats_text(delivery.delivery_stats(service.db, delivery.utc_now())))
+
+
+@admin_only
+def digest_now(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """Send the weekly digest to every subscriber now, through the same code as the schedule."""
+    return Reply(delivery.digest_now(service, ctx.settings, delivery.utc_now()))
+
+
 COMMANDS: dict[str, Command] = {
     "start": show_help,
     "help": show_help,
@@ -219,6 +255,9 @@ COMMANDS: dict[str, Command] = {
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
     "subscriptions": subscriptions,
+    "ingest": ingest,
+    "stats": stats,
+    "digest_now": digest_now,
 }
 
 

@@ -28,6 +28,7 @@ answer spends in the socket plus one SQLite commit, at most one message per chat
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import html
 import json
 import logging
@@ -36,14 +37,20 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-
+from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
+from telegram import Bot, LinkPreviewOptions, Update
+from telegram.constants import FloodLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import render
 from bot.config import ConfigError, Settings
+from bot.inbox import InboxOutcome, process_file, process_inbox, save_upload
+from bot.ingest import MAX_FILE_BYTES, PAGE_SUFFIX, REPLACED, UNCHANGED, page_files
 from bot.service import ALL, CITY, ZONE, Target, ZoneService
 from summarize.segment import ARTICLE
 from summarize.textrank import summarize
@@ -737,9 +744,12 @@ class SenderLock:
 
 
 def rate_limiter() -> AIORateLimiter:
-    """The bot's rate limiter: Telegram's ~30 messages a second overall (PTB's defaults), and a
-    RetryAfter answered by pausing every request for the time Telegram asks, then retrying."""
-    return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+    """The bot's rate limiter: Telegram's ~30 messages a second overall, as PTB's default, but
+    evenly spaced (a bucket of one, refilled 30 times a second) instead of PTB's default bucket
+    of 30, whose initial burst doubles the count in the first second (see docs/BENCHMARKS.md);
+    a RetryAfter pauses every request for the time Telegram asks, then retries."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+                          max_retries=RATE_LIMIT_RETRIES)
 
 
 def bot_sender(bot: Bot) -> SendFunction:
@@ -776,12 +786,13 @@ class Courier:
         application.create_task(self.send_due(), name="zonebrief-send")
 
     async def start_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Catch up after a start: pushes of issues stored but not planned, a digest missed."""
+        """Catch up after a start: a digest missed, pages waiting in the inbox, pushes of issues
+        stored but not planned; then send everything pending."""
         now = self._clock()
-        plan_pushes(self.service, now)
         missed = plan_missed_digest(self.service, self.schedule, now, send_empty=self.settings.digest_send_empty)
         if missed:
             logger.warning("the digest %s was missed while the bot was down: sending it now", missed.key)
+        await self.poll_inbox(context)
         self.kick(context.application)
 
     async def poll_inbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -838,8 +849,9 @@ def install_delivery(application: Application, settings: Settings, service: Zone
     """
     courier = Courier(service, settings, bot_sender(application.bot), clock=clock)
     jobs = application.job_queue
-    jobs.run_once(courier.start_up, 0, name="delivery: start-up")
-    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, first=0, name="delivery: inbox")
+    # However late the scheduler starts (the bot's own start-up may take a while), run this once.
+    jobs.run_once(courier.start_up, 0, name="delivery: start-up", job_kwargs={"misfire_grace_time": None})
+    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, name="delivery: inbox")
     jobs.run_repeating(courier.tick, SEND_TICK_SECONDS, first=SEND_TICK_SECONDS, name="delivery: send")
     jobs.run_daily(courier.weekly_digest, courier.schedule.at.replace(tzinfo=courier.schedule.tz),
                    days=courier.schedule.ptb_days, name="delivery: weekly digest",

@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaul
 
 from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
 from bot.config import Settings
+from bot.delivery import install_delivery, rate_limiter
 from bot.render import MENU
 from bot.service import ZoneService
 
@@ -45,7 +46,7 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | N
 def _context(update: Update, settings: Settings) -> Context:
     chat_id = update.effective_chat.id if update.effective_chat else 0
     user_id = update.effective_user.id if update.effective_user else None
-    return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id))
+    return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id), settings=settings)
 
 
 async def _send(update: Update, replies: list[Reply]) -> None:
@@ -58,7 +59,9 @@ async def _send(update: Update, replies: list[Reply]) -> None:
 
 
 def build_application(settings: Settings, service: ZoneService, *, base_url: str | None = None) -> Application:
-    """The bot: polling- or webhook-ready Application for `settings.token` (see run)."""
+    """The bot: polling- or webhook-ready Application for `settings.token` (see run), with
+    delivery (bot.delivery): pushes, the weekly digest, the inbox. Raises ConfigError for a wrong
+    digest schedule."""
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a message or a command."""
@@ -76,6 +79,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         Application.builder()
         .token(settings.token or "")
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
+        .rate_limiter(rate_limiter())
         .post_init(set_commands)
     )
     if base_url:
@@ -85,6 +89,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, on_message))
     application.add_handler(CallbackQueryHandler(on_press))
     application.add_error_handler(on_error)
+    install_delivery(application, settings, service)
     return application
 
 
