@@ -1,0 +1,199 @@
+"""Key figures in Chinese news text: investment, capacity, area, growth, counts and dates.
+
+Every figure is a number with a unit the newspaper prints (亿元, 万吨, MW, 亩, %, 家 …) plus, where
+the sentence says it, what the number measures (总投资, 年产值, 规模, 同比增长, 企业 …), found as the
+nearest measure word before the number in its clause (or, failing that, just after the unit).
+Numbers without a known unit (ordinals, codes such as SAJD41, 5G) are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from summarize.sentences import split_sentences
+
+MONEY = "money"
+CAPACITY = "capacity"
+AREA = "area"
+PERCENT = "percent"
+COUNT = "count"
+DATE = "date"
+
+_UNITS: dict[str, tuple[str, ...]] = {
+    MONEY: ("亿美元", "万美元", "美元", "亿元", "万元", "元"),
+    CAPACITY: (
+        "万千瓦时", "千瓦时", "兆瓦时", "万千瓦", "千瓦", "兆瓦", "GWh", "MWh", "kWh", "KWh",
+        "GW", "MW", "kW", "KW", "万吨", "吨", "万立方米", "立方米",
+    ),
+    AREA: ("万平方米", "平方公里", "平方米", "平米", "公顷", "万亩", "亩"),
+    PERCENT: ("个百分点", "%", "％"),
+    COUNT: (
+        "万名", "万人", "万辆", "万家", "万户", "个", "家", "项", "名", "人", "座", "条", "台", "套",
+        "件", "辆", "所", "户", "位",
+    ),
+}
+_KIND_OF_UNIT = {unit: kind for kind, units in _UNITS.items() for unit in units}
+
+# What a number may measure, as the paper writes it; when several precede a number, the nearest wins.
+_MEASURES = (
+    "总投资", "投资额", "投资", "年产值", "产值", "增加值", "年销售额", "销售额", "销售收入", "营业收入",
+    "收入", "营收", "利润", "利税", "税收", "进出口总额", "出口总额", "出口额", "签约额", "总额", "规模",
+    "资金", "基金", "贷款", "融资", "资助", "奖励", "补贴", "费用", "成本", "产能", "年产", "装机",
+    "容量", "储能", "发电", "占地面积", "总建筑面积", "建筑面积", "面积", "用地", "土地", "厂房",
+    "同比增长", "同比下降", "增长", "增速", "下降", "占比", "比重", "完成率", "开工率", "办结率",
+    "达产率", "利用率", "覆盖率", "自动化率", "复工", "开工", "就业",
+)
+# What a count counts (10家企业, 项目193个); a count with none of these nearby is not a figure.
+_COUNTED = (
+    "项目", "企业", "公司", "单位", "机构", "园区", "产业园", "基地", "平台", "专利", "院士", "博士",
+    "人才", "人员", "员工", "工人", "技师", "学生", "毕业生", "岗位", "就业", "国家和地区", "国家",
+    "产业链", "生产线", "厂房", "车间", "煤矿", "中心", "工作站", "院所", "高校", "院校", "协议",
+    "成果", "站", "车", "专班",
+)
+_CLAUSE_BREAKS = "，,；;：:。！？!?、\n"
+_LOOK_BEFORE = 30  # characters before a number searched for what it measures or counts
+_LOOK_AFTER = 15  # characters after a unit searched for what it counts or measures
+
+_QUALIFIER = r"(?:约|近|超过|超|逾|不低于|不少于|不足|将近)"
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_FIGURE = re.compile(
+    # 200MW/400MWh: the power and energy of a storage plant, one figure
+    rf"(?P<power>{_NUMBER})\s?(?P<power_unit>[GMk]W)\s?/\s?(?P<energy>{_NUMBER})\s?(?P<energy_unit>[GMk]Wh)"
+    # 2024年7月18日, 7月22日, 4-6月, 2025年1~11月, 2024年
+    r"|(?P<date>(?:(?P<year>(?:19|20)\d{2})\s?年\s?)?(?P<month>\d{1,2})(?:[-~～至](?P<month_end>\d{1,2}))?\s?月份?"
+    r"(?:\s?(?P<day>\d{1,2})\s?[日号])?|(?P<year_only>(?:19|20)\d{2})\s?年)"
+    # 56.94亿元, 近5万平方米, 70余家, 39.4万吨/年, 100亿元以上
+    rf"|(?P<qualifier>{_QUALIFIER})?(?P<number>{_NUMBER})(?P<approx>余|多)?\s?(?P<unit>{_alternation(tuple(_KIND_OF_UNIT))})"
+    r"(?P<per_year>/年)?(?P<tail>以上|左右|以内)?"
+)
+_MEASURE = re.compile(_alternation(_MEASURES))
+_COUNTED_WORD = re.compile(_alternation(_COUNTED))
+_NOT_A_FIGURE_AFTER = set("#第") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # SAJD41, 第3期
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number that matters, as printed in `sentence`.
+
+    `number` is the numeral as printed (56.94 for 56.94亿元; the unit carries 亿/万), None when the
+    figure is not one number (200MW/400MWh, dates). `measure` is what it measures as the sentence
+    words it (总投资, 规模, 同比增长; for a count, what is counted: 企业, 项目), None when the sentence
+    does not say. `kind` is one of money, capacity, area, percent, count, date.
+    """
+
+    value: str
+    number: float | None
+    unit: str
+    measure: str | None
+    sentence: str
+    kind: str
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """The figures in `text`, in order of appearance; a repeated (value, measure) is kept once.
+
+    Example usage::
+
+        extract_figures("山西兆丰铝电新材料有限公司投资56.94亿元建设的新建39.4万吨/年电解铝项目。")
+        # [Figure(value='56.94亿元', number=56.94, unit='亿元', measure='投资', …, kind='money'),
+        #  Figure(value='39.4万吨/年', number=39.4, unit='万吨/年', measure='年产能', …, kind='capacity')]
+    """
+    return unique_figures(figure for sentence in split_sentences(text) for figure in sentence_figures(sentence))
+
+
+def unique_figures(figures: Iterable[Figure]) -> list[Figure]:
+    """The figures in order, each (value, measure) kept at its first appearance only."""
+    unique: dict[tuple[str, str | None], Figure] = {}
+    for figure in figures:
+        unique.setdefault((figure.value, figure.measure), figure)
+    return list(unique.values())
+
+
+def sentence_figures(sentence: str) -> list[Figure]:
+    """The figures in one sentence, in order (see extract_figures)."""
+    figures: list[Figure] = []
+    if not _DIGIT.search(sentence):
+        return figures
+    previous_end = 0
+    for match in _FIGURE.finditer(sentence):
+        if match.start() > 0 and sentence[match.start() - 1] in _NOT_A_FIGURE_AFTER:
+            continue
+        figure = _figure(sentence, match, previous_end)
+        if figure is not None:
+            figures.append(figure)
+            previous_end = match.end()
+    return figures
+
+
+def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | None:
+    value = _SPACE.sub("", match.group())
+    if match["power"]:
+        measure = _measure_before(sentence, match.start(), previous_end) or _measure_after(sentence, match.end())
+        unit = f"{match['power_unit']}/{match['energy_unit']}"
+        return Figure(value, None, unit, measure, sentence, CAPACITY)
+    if match["date"]:
+        return Figure(value, None, "", None, sentence, DATE) if _valid_date(match) else None
+    unit = match["unit"] + (match["per_year"] or "")
+    kind = _KIND_OF_UNIT[match["unit"]]
+    number = float(match["number"].replace(",", ""))
+    if kind == COUNT:
+        counted = _counted_after(sentence, match.end()) or _counted_before(sentence, match.start(), previous_end)
+        if counted is None:
+            return None
+        return Figure(value, number, unit, counted, sentence, COUNT)
+    if match["per_year"]:
+        measure: str | None = "年产能"
+    else:
+        measure = _measure_before(sentence, match.start(), previous_end) or _measure_after(sentence, match.end())
+    return Figure(value, number, unit, measure, sentence, kind)
+
+
+def _valid_date(match: re.Match[str]) -> bool:
+    if match["year_only"]:
+        return True
+    months = [int(match["month"]), int(match["month_end"] or match["month"])]
+    day = int(match["day"] or 1)
+    return all(1 <= month <= 12 for month in months) and 1 <= day <= 31
+
+
+def _clause_start(sentence: str, position: int, previous_end: int) -> int:
+    """Where the words before `position` that may describe it begin: its clause, not before the
+    previous figure, at most _LOOK_BEFORE characters back."""
+    start = max(previous_end, position - _LOOK_BEFORE)
+    return max([start, *(sentence.rfind(mark, start, position) + 1 for mark in _CLAUSE_BREAKS)])
+
+
+def _clause_end(sentence: str, position: int) -> int:
+    """Where the words after `position` that may describe it end: its clause, at most _LOOK_AFTER characters on."""
+    end = min(len(sentence), position + _LOOK_AFTER)
+    return min([end, *(index for mark in _CLAUSE_BREAKS if (index := sentence.find(mark, position, end)) != -1)])
+
+
+def _measure_before(sentence: str, position: int, previous_end: int) -> str | None:
+    found = _MEASURE.findall(sentence, _clause_start(sentence, position, previous_end), position)
+    return found[-1] if found else None
+
+
+def _measure_after(sentence: str, position: int) -> str | None:
+    found = _MEASURE.search(sentence, position, _clause_end(sentence, position))
+    return found.group() if found else None
+
+
+def _counted_after(sentence: str, position: int) -> str | None:
+    found = _COUNTED_WORD.search(sentence, position, _clause_end(sentence, position))
+    return found.group() if found else None
+
+
+def _counted_before(sentence: str, position: int, previous_end: int) -> str | None:
+    found = _COUNTED_WORD.findall(sentence, _clause_start(sentence, position, previous_end), position)
+    return found[-1] if found else None

@@ -1,0 +1,385 @@
+"""Extractive summaries of Chinese news: TextRank sentence ranking and keywords, tuned for news.
+
+TextRank (Mihalcea & Tarau, "TextRank: Bringing Order into Texts", EMNLP 2004,
+https://aclanthology.org/W04-3252.pdf) ranks sentences by PageRank over a graph whose edge weights
+are word overlap normalised by sentence length, and keywords by PageRank over a word co-occurrence
+graph. News is lead-heavy and its title says what matters, so `summarize` adds to the graph score
+a position prior, the sentence's overlap with the title and a bonus for sentences that carry figures
+(亿元, 万吨, MW, %, …), then picks sentences by maximal marginal relevance (Carbonell & Goldstein,
+SIGIR 1998) so a second sentence does not repeat the first. The weights were chosen by measurement:
+see docs/BENCHMARKS.md and `python -m bench --grid`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarize.figures import DATE, Figure, sentence_figures, unique_figures
+from summarize.sentences import split_sentences
+from summarize.tokens import Tokenizer
+
+OURS = "ours"
+TEXTRANK4ZH = "textrank4zh"
+BACKENDS = (OURS, TEXTRANK4ZH)
+
+DEFAULT_MAX_CHARS = 150
+DEFAULT_MAX_SENTENCES = 3
+DAMPING = 0.85  # PageRank's damping factor, as in Brin & Page 1998 and Mihalcea & Tarau 2004
+CONVERGENCE = 1e-4  # stop when the scores move less than this (L1); Mihalcea & Tarau's threshold
+MAX_ITERATIONS = 100
+KEYWORD_COUNT = 8
+KEYWORD_WINDOW = 5  # words co-occur when fewer than this many apart (Mihalcea & Tarau tried 2–10)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How `summarize` (backend "ours") weighs each sentence; defaults chosen in docs/BENCHMARKS.md.
+
+    A sentence's score is `graph` × its TextRank score (scaled so the best is 1), plus `position` /
+    (1 + its rank among the candidate sentences), plus `title` × the share of the title's words it
+    contains, plus `figures` × min(its figures other than dates, 2) / 2, plus `dates` if it gives a
+    date. Picking, a sentence loses `redundancy` × its highest cosine similarity to a sentence
+    already picked.
+    """
+
+    graph: float = 1.0
+    position: float = 1.0
+    title: float = 1.0
+    figures: float = 2.0
+    dates: float = 1.0
+    redundancy: float = 0.5
+
+
+PLAIN_TEXTRANK = Weights(graph=1.0, position=0.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0)
+LEAD = Weights(graph=0.0, position=1.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0)  # first sentences that fit
+
+MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
+MAX_RANKED_CHARS = 20_000  # the leading text ranked: a news article fits; 1 MB of text stays fast
+FIGURES_CAPPED_AT = 2
+
+# "科学导报讯 ", "科学导报 记者王波 ", "本报讯（记者 张三）": a dateline before the lead sentence.
+_DATELINE = re.compile(
+    r"^(?:科学导报|本报)(?:讯|电)?"
+    r"(?:\s*记者\s*[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff]))?"
+    r"(?:\s*[（(][^）)]{0,30}[）)])?"
+    r"(?:\s+|$|(?<=[讯电）)]))"
+)
+_DIGIT = re.compile(r"\d")
+_END_MARKS = frozenset("。！？；!?;….")
+_CLOSERS = "”’』」）)】》〕\""
+
+
+class UnknownBackend(ValueError):
+    """`backend` is none of BACKENDS."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        self.backend = backend
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `summarize` returns: whole sentences of the text in their original order, and more."""
+
+    sentences: tuple[str, ...]
+    text: str  # the sentences joined, as a reader sees them
+    keywords: tuple[str, ...]
+    figures: tuple[Figure, ...]  # the figures of the text (see summarize.figures), in order of appearance
+
+
+def summarize(
+    text: str,
+    *,
+    title: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    tokenizer: Tokenizer | None = None,
+    backend: str = OURS,
+    weights: Weights = Weights(),
+) -> Summary:
+    """Summarise `text` in at most `max_chars` characters and `max_sentences` whole sentences.
+
+    The sentences come back in their order in the text. A dateline ("科学导报讯", "科学导报 记者王波")
+    before a sentence is left out; a dateline, byline or heading alone is never a summary: only
+    sentences with an end mark are picked while the text has any. Without `title`, the heading lines
+    at the top of the text (lines without an end mark) serve as the title. When even the best
+    sentence is longer than `max_chars`, it is returned alone and whole: sentences are never cut.
+    Empty or blank text gives an empty Summary. `backend` is "ours" (the default) or "textrank4zh"
+    (that package's sentence ranking, see summarize.backends); keywords are ours with either.
+
+    Example usage::
+
+        summary = summarize(body, title="推动铝产业集群聚链成势", tokenizer=Tokenizer(gazetteer.forms()))
+        summary.text      # '…目前已平整土地750余亩,强夯面积8.5万平方米。目前,山西兆丰铝电新材料有限公司投资56.94亿元…'
+        summary.keywords  # ('盂县经开区', '铝板带', '产业链', '电解铝', …)
+    """
+    if backend not in BACKENDS:
+        raise UnknownBackend(backend)
+    if max_chars < 1 or max_sentences < 1:
+        raise ValueError(f"max_chars and max_sentences must be positive, got {max_chars} and {max_sentences}")
+    tokenizer = tokenizer or Tokenizer()
+    sentences = _ranked_window(_strip_datelines(split_sentences(text)))
+    candidates = _candidates(sentences)
+    if not candidates:
+        return Summary((), "", (), ())
+    if title is None:
+        title = _heading(sentences)
+    *words, title_words = tokenizer.sentence_words([sentence[:MAX_RANKED_CHARS] for sentence in sentences] + [title or ""])
+    figures = [sentence_figures(sentence) for sentence in sentences]
+    if backend == OURS:
+        scores = _news_scores(candidates, words, figures, title_words, weights)
+        redundancy = weights.redundancy
+    else:
+        from summarize.backends import textrank4zh_scores  # imports textrank4zh only when asked
+
+        ranked = textrank4zh_scores([sentences[i] for i in candidates])
+        scores = dict(zip(candidates, ranked))
+        redundancy = 0.0
+    picked = select_sentences(
+        [(i, scores[i], _cost(sentences[i])) for i in candidates],
+        max_chars=max_chars,
+        max_sentences=max_sentences,
+        similarity=lambda i, j: _cosine(words[i], words[j]),
+        redundancy=redundancy,
+    )
+    chosen = tuple(sentences[i] for i in sorted(picked))
+    return Summary(
+        sentences=chosen,
+        text=join_sentences(chosen),
+        keywords=tuple(keywords(words, rarity=tokenizer.rarity)),
+        figures=tuple(unique_figures(figure for found in figures for figure in found)),
+    )
+
+
+def rank_sentences(word_lists: Sequence[Sequence[str]], *, damping: float = DAMPING) -> list[float]:
+    """TextRank score of each sentence, given its words (they sum to 1).
+
+    Similarity of two sentences is the number of words they share over log|S1| + log|S2|
+    (Mihalcea & Tarau 2004, section 4.1); PageRank runs on that weighted graph.
+
+    Example usage::
+
+        rank_sentences([["项目", "投资"], ["项目", "开工"], ["天气"]])  # the first two outrank the third
+    """
+    count = len(word_lists)
+    if count == 0:
+        return []
+    vocabulary, ids, sentence_of = _index(word_lists)
+    incidence = np.zeros((count, len(vocabulary)))
+    incidence[sentence_of, ids] = 1.0
+    shared = incidence @ incidence.T
+    lengths = np.log(np.maximum(np.bincount(sentence_of, minlength=count), 1))
+    denominator = lengths[:, None] + lengths[None, :]
+    similarity = np.divide(shared, denominator, out=np.zeros_like(shared), where=denominator > 0)
+    np.fill_diagonal(similarity, 0.0)
+    sources, targets = np.nonzero(similarity)
+    return pagerank(count, sources, targets, similarity[sources, targets], damping=damping).tolist()
+
+
+def keywords(
+    word_lists: Sequence[Sequence[str]],
+    *,
+    count: int = KEYWORD_COUNT,
+    window: int = KEYWORD_WINDOW,
+    rarity: Callable[[str], float] | None = None,
+) -> list[str]:
+    """The `count` most central words of a text by TextRank, given the words of its sentences.
+
+    Words of two or more characters without digits are the graph's nodes; two are linked, with
+    weight the number of times, when they occur fewer than `window` words apart within a sentence.
+    With `rarity` (e.g. Tokenizer.rarity), a word's PageRank score is multiplied by rarity(word)²,
+    so the 发展, 建设 and 项目 every article repeats give way to its own words (电解铝, 复合肥).
+    Ties go to the word seen first.
+
+    Example usage::
+
+        keywords(tokenizer.sentence_words(split_sentences(text)), count=5, rarity=tokenizer.rarity)
+        # ['盂县经开区', '铝板带', '产业链', '电解铝', '项目']
+    """
+    vocabulary, ids, sentence_of = _index(word_lists)
+    is_node = np.array([len(word) >= 2 and not (word.isascii() and _DIGIT.search(word)) for word in vocabulary], bool)
+    if not is_node.any():
+        return []
+    keep = is_node[ids]
+    ids, sentence_of = (np.cumsum(is_node) - 1)[ids[keep]], sentence_of[keep]  # node number of each kept word
+    nodes = [word for word, node in zip(vocabulary, is_node) if node]
+    source_parts, target_parts = [], []
+    for offset in range(1, window):
+        same_sentence = sentence_of[:-offset] == sentence_of[offset:]
+        first, second = ids[:-offset][same_sentence], ids[offset:][same_sentence]
+        source_parts += [first, second]
+        target_parts += [second, first]
+    sources, targets = np.concatenate(source_parts), np.concatenate(target_parts)
+    distinct = sources != targets
+    sources, targets = sources[distinct], targets[distinct]
+    scores = pagerank(len(nodes), sources, targets, np.ones(len(sources)))
+    if rarity is not None:
+        scores = scores * np.array([rarity(word) for word in nodes]) ** 2
+    order = np.argsort(-scores, kind="stable")[:count]
+    return [nodes[index] for index in order]
+
+
+def pagerank(
+    count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, *, damping: float = DAMPING
+) -> np.ndarray:
+    """PageRank of a weighted directed graph of `count` nodes given as edges (source, target, weight).
+
+    Repeated edges add up; a node without out-edges links to every node. Power iteration until the
+    scores move less than CONVERGENCE in total (L1), at most MAX_ITERATIONS times.
+    """
+    out_weight = np.bincount(sources, weights=weights, minlength=count)
+    share = weights / out_weight[sources] if len(sources) else weights
+    dangling = out_weight == 0
+    scores = np.full(count, 1.0 / count)
+    for _ in range(MAX_ITERATIONS):
+        flow = np.bincount(targets, weights=share * scores[sources], minlength=count)
+        updated = (1.0 - damping) / count + damping * (flow + scores[dangling].sum() / count)
+        if np.abs(updated - scores).sum() < CONVERGENCE:
+            return updated
+        scores = updated
+    return scores
+
+
+def _index(word_lists: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(the distinct words in order of appearance, each word's number, each word's sentence number)."""
+    vocabulary: dict[str, int] = {}
+    ids = [vocabulary.setdefault(word, len(vocabulary)) for words in word_lists for word in words]
+    sentence_of = np.repeat(np.arange(len(word_lists)), [len(words) for words in word_lists])
+    return list(vocabulary), np.array(ids, dtype=np.intp), sentence_of
+
+
+def select_sentences(
+    candidates: Sequence[tuple[int, float, int]],
+    *,
+    max_chars: int,
+    max_sentences: int,
+    similarity: Callable[[int, int], float] | None = None,
+    redundancy: float = 0.0,
+) -> list[int]:
+    """Pick sentences by score within a budget; returns their indexes in the order picked.
+
+    `candidates` are (index, score, length). Each step takes the highest-scoring sentence that
+    still fits, its score lowered by `redundancy` × its highest `similarity(index, picked)` to a
+    sentence already taken (maximal marginal relevance). When no sentence fits at all, the best one
+    is taken alone, whole.
+
+    Example usage::
+
+        select_sentences([(0, 0.9, 80), (1, 0.8, 100), (2, 0.5, 40)], max_chars=150, max_sentences=3)  # [0, 2]
+    """
+
+    def marginal(candidate: tuple[int, float, int]) -> float:
+        if not (redundancy and similarity and picked):
+            return candidate[1]
+        return candidate[1] - redundancy * max(similarity(candidate[0], index) for index in picked)
+
+    picked: list[int] = []
+    used = 0
+    remaining = list(candidates)
+    while len(picked) < max_sentences:
+        fitting = [candidate for candidate in remaining if used + candidate[2] <= max_chars]
+        if not fitting:
+            break
+        best = max(fitting, key=marginal)
+        picked.append(best[0])
+        used += best[2]
+        remaining.remove(best)
+    if not picked and candidates:
+        picked.append(max(candidates, key=lambda candidate: candidate[1])[0])
+    return picked
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """The sentences as one text: Chinese ones run on, a space after one ending in Latin script.
+
+    Example usage::
+
+        join_sentences(["项目开工。", "It works.", "好。"])  # '项目开工。It works. 好。'
+    """
+    joined = ""
+    for sentence in sentences:
+        if joined and joined[-1].isascii():
+            joined += " "
+        joined += sentence
+    return joined
+
+
+def _cost(sentence: str) -> int:
+    """Characters a sentence takes in a joined summary, with the space join_sentences may put after it."""
+    return len(sentence) + sentence[-1].isascii()
+
+
+def _strip_datelines(sentences: list[str]) -> list[str]:
+    """The sentences with any leading dateline removed; a sentence that was only a dateline is dropped."""
+    stripped = [_DATELINE.sub("", sentence, count=1).strip() for sentence in sentences]
+    return [sentence for sentence in stripped if sentence]
+
+
+def _ranked_window(sentences: list[str]) -> list[str]:
+    """The leading sentences, at most MAX_RANKED_CHARS characters of them (at least one)."""
+    total = 0
+    for index, sentence in enumerate(sentences):
+        total += len(sentence)
+        if total > MAX_RANKED_CHARS:
+            return sentences[: max(index, 1)]
+    return sentences
+
+
+def _has_end_mark(sentence: str) -> bool:
+    return sentence.rstrip(_CLOSERS)[-1:] in _END_MARKS
+
+
+def _candidates(sentences: list[str]) -> list[int]:
+    """Indexes of the sentences a summary may use.
+
+    Sentences with an end mark and at least MIN_SENTENCE_CHARS characters, while there are any;
+    else any with an end mark; else (text without punctuation) lines of at least MIN_SENTENCE_CHARS.
+    Headings, bylines and other short lines without an end mark are never a summary.
+    """
+    long_enough = [i for i, sentence in enumerate(sentences) if len(sentence) >= MIN_SENTENCE_CHARS]
+    ended = [i for i, sentence in enumerate(sentences) if _has_end_mark(sentence)]
+    return sorted(set(ended) & set(long_enough)) or ended or long_enough
+
+
+def _heading(sentences: list[str]) -> str | None:
+    """The lines before the first sentence with an end mark (kicker, title, subtitle), if any."""
+    heading = []
+    for sentence in sentences:
+        if _has_end_mark(sentence):
+            return " ".join(heading) or None
+        heading.append(sentence)
+    return None
+
+
+def _news_scores(
+    candidates: list[int],
+    words: list[list[str]],
+    figures: list[list[Figure]],
+    title_words: list[str],
+    weights: Weights,
+) -> dict[int, float]:
+    graph = rank_sentences([words[i] for i in candidates])
+    best = max(graph) or 1.0
+    title = set(title_words)
+    scores = {}
+    for rank, (index, score) in enumerate(zip(candidates, graph)):
+        counted = sum(figure.kind != DATE for figure in figures[index])
+        dated = any(figure.kind == DATE for figure in figures[index])
+        scores[index] = (
+            weights.graph * score / best
+            + weights.position / (1 + rank)
+            + weights.title * (len(title.intersection(words[index])) / len(title) if title else 0.0)
+            + weights.figures * min(counted, FIGURES_CAPPED_AT) / FIGURES_CAPPED_AT
+            + weights.dates * dated
+        )
+    return scores
+
+
+def _cosine(first: Sequence[str], second: Sequence[str]) -> float:
+    a, b = set(first), set(second)
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0

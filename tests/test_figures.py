@@ -1,0 +1,87 @@
+"""Key figures on real sentences of the seed pages (科学导报「开发区建设」, text from PDF)."""
+
+from pathlib import Path
+
+import pytest
+
+from summarize.figures import AREA, CAPACITY, COUNT, DATE, MONEY, PERCENT, Figure, extract_figures
+from summarize.sentences import split_sentences
+
+SEED_SENTENCES = [
+    sentence
+    for path in sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    for sentence in split_sentences(path.read_text("utf-8"))
+]
+
+
+def seed_sentence(fragment: str) -> str:
+    """The seed sentence holding `fragment` (so every case below is real text)."""
+    (sentence,) = {sentence for sentence in SEED_SENTENCES if fragment in sentence}
+    return sentence
+
+
+def find(figures: list[Figure], value: str) -> Figure:
+    (figure,) = [figure for figure in figures if figure.value == value]
+    return figure
+
+
+@pytest.mark.parametrize(
+    "fragment, value, number, unit, measure, kind",
+    [
+        ("投资56.94亿元建设的新建39.4万吨/年电解铝项目", "56.94亿元", 56.94, "亿元", "投资", MONEY),
+        ("投资56.94亿元建设的新建39.4万吨/年电解铝项目", "39.4万吨/年", 39.4, "万吨/年", "年产能", CAPACITY),
+        ("该项目规模200MW/400MWh", "200MW/400MWh", None, "MW/MWh", "规模", CAPACITY),
+        ("累计收储低效用地838.1476亩", "838.1476亩", 838.1476, "亩", "用地", AREA),
+        ("盘活6家闲置厂房近5万平方米", "近5万平方米", 5.0, "万平方米", "厂房", AREA),
+        ("增加值完成13.9亿元，同比增长17.9%", "17.9%", 17.9, "%", "同比增长", PERCENT),
+        ("宏明空调等10家有技术需求的高新技术企业", "10家", 10.0, "家", "企业", COUNT),
+        ("联合本科院校、中高职院校、企业、科研院所等70余家单位", "70余家", 70.0, "家", "单位", COUNT),
+        ("该县谋划2024年项目193个", "193个", 193.0, "个", "项目", COUNT),
+        ("项目总投资32亿元，建成投产后预计年产值达45亿元", "45亿元", 45.0, "亿元", "年产值", MONEY),
+        ("基金规模为5亿元", "5亿元", 5.0, "亿元", "规模", MONEY),
+        ("2024年7月18日，大同经济技术开发区首創股权投资私募基金", "2024年7月18日", None, "", None, DATE),
+        ("以及4-6月份的销售旺季", "4-6月份", None, "", None, DATE),
+        ("2025年1~11月,交城经济开发区硝基肥出口总额达9.24亿元", "9.24亿元", 9.24, "亿元", "出口总额", MONEY),
+    ],
+)
+def test_figure_in_seed_sentence(fragment, value, number, unit, measure, kind):
+    sentence = seed_sentence(fragment)
+    figure = find(extract_figures(sentence), value)
+    assert (value, number, unit, measure, kind, sentence) == (
+        figure.value, figure.number, figure.unit, figure.measure, figure.kind, figure.sentence
+    )
+
+
+def test_the_aluminium_smelter_investment_names_its_project():
+    figure = find(extract_figures(seed_sentence("投资56.94亿元建设的新建")), "56.94亿元")
+    assert "投资" == figure.measure
+    assert "电解铝项目" in figure.sentence
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "备案编码:SAJD41",  # a code
+        "在中控室5G+工业互联网控制平台上",  # 5G is not five of anything
+        "第一条生产线已具备点火条件",  # an ordinal
+        "对2个月来的训练营参训情况进行了总结汇报",  # "个" counting months, not projects or firms
+    ],
+)
+def test_no_figure_in(fragment):
+    seed_sentence(fragment)  # the fragment is real seed text
+    assert [] == [figure for figure in extract_figures(fragment) if figure.kind != DATE]
+
+
+def test_spaces_from_pdf_are_dropped_from_values():
+    figures = extract_figures(seed_sentence("达产后年产值2000亿元"))
+    assert "1000亿元" in [figure.value for figure in figures]
+
+
+def test_a_repeated_figure_is_kept_once():
+    text = "项目总投资8亿元。该项目总投资8亿元，年产值12亿元。"
+    assert ["8亿元", "12亿元"] == [figure.value for figure in extract_figures(text)]
+
+
+def test_no_figures_in_empty_or_plain_text():
+    assert [] == extract_figures("")
+    assert [] == extract_figures("开发区持续优化营商环境。")

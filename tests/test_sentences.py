@@ -1,0 +1,60 @@
+"""split_sentences on tricky cases and on the real seed pages (科学导报「开发区建设」, text from PDF)."""
+
+from pathlib import Path
+
+import pytest
+
+from summarize.sentences import split_sentences
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # sumy's '[^　！？。]*[！？。]' gives 建设。 + ”随后离开。: the closing quote belongs to its sentence
+        ("他说：“要加快建设。”随后离开。", ["他说：“要加快建设。”", "随后离开。"]),
+        ('建设。"随后离开。', ['建设。"', "随后离开。"]),
+        # ... and sumy drops a tail without an end mark
+        ("项目已经开工。二期工程正在建设", ["项目已经开工。", "二期工程正在建设"]),
+        ("山西兆丰铝电新材料有限公司投资56.94亿元。下一句。", ["山西兆丰铝电新材料有限公司投资56.94亿元。", "下一句。"]),
+        ("以及4-6月份的销售旺季。2025年1~11月出口增长。", ["以及4-6月份的销售旺季。", "2025年1~11月出口增长。"]),
+        (
+            "一是规范职能职责，科学设定岗位职责。二是强化纪律意识、强化作风纪律建设。",
+            ["一是规范职能职责，科学设定岗位职责。", "二是强化纪律意识、强化作风纪律建设。"],
+        ),
+        ("推动产学研对接和科创成果落地转化……经过数年的发展。", ["推动产学研对接和科创成果落地转化……", "经过数年的发展。"]),
+        ("他问：“能行吗？”大家说：“能！”", ["他问：“能行吗？”", "大家说：“能！”"]),
+        ("聚焦重点；靶向施策;完成。", ["聚焦重点；", "靶向施策;", "完成。"]),
+        ("标题没有句号\n\n正文第一句。\n王波", ["标题没有句号", "正文第一句。", "王波"]),
+        # a straight quote opens the next sentence when its partner follows in the paragraph
+        ('他说："好。"然后走了。"下一句。"', ['他说："好。"', "然后走了。", '"下一句。"']),
+        ("（下转 D4 版。）后文。", ["（下转 D4 版。）", "后文。"]),
+        ("Investment reached 3.5 billion yuan. Work starts in May. OK", ["Investment reached 3.5 billion yuan.", "Work starts in May.", "OK"]),
+        ("项目开工了🎉！总投资8亿元👍。", ["项目开工了🎉！", "总投资8亿元👍。"]),
+        ("", []),
+        ("  \n\n ", []),
+    ],
+)
+def test_split(text, expected):
+    assert expected == split_sentences(text)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda path: path.name[:3])
+def test_no_character_lost_on_seed_pages(path):
+    text = path.read_text("utf-8")
+    sentences = split_sentences(text)
+    assert "".join(text.split()) == "".join("".join(sentences).split())
+    assert all(sentence == sentence.strip() and sentence for sentence in sentences)
+
+
+def test_seed_sentences_keep_their_closing_quotes():
+    text = next(path for path in SEEDS if path.name.startswith("000")).read_text("utf-8")
+    sentences = split_sentences(text)
+    assert "随着新厂房的试运营，将解决近百人的就业问题。”" in sentences
+    assert not any(sentence.startswith("”") for sentence in sentences)
+
+
+def test_one_megabyte_without_punctuation_is_one_sentence():
+    text = "开发区项目建设" * 150_000
+    assert [text] == split_sentences(text)

@@ -1,0 +1,215 @@
+"""TextRank summaries, keywords and the tokenizer on the real seed articles (科学导报「开发区建设」).
+
+The seed articles are what the page parser finds on seeds/ (text extracted from PDF).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from summarize import Summary, Tokenizer, Weights, keywords, rank_sentences, split_sentences, summarize
+from summarize.segment import ARTICLE, split_page
+from summarize.textrank import DEFAULT_MAX_CHARS, UnknownBackend, join_sentences, select_sentences
+from summarize.tokens import base_dictionary
+from summarize.zones import Gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZETTEER = Gazetteer.from_csv((ROOT / "config" / "zones.csv").read_text("utf-8"))
+SEED_ARTICLES = [
+    (article.title, "\n\n".join(article.body))
+    for path in sorted((ROOT / "seeds").glob("*.txt"))
+    for article in split_page(path.read_text("utf-8"), GAZETTEER).articles
+    if article.kind == ARTICLE
+]
+SEED_000 = next((ROOT / "seeds").glob("000_*.txt")).read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Tokenizer:
+    return Tokenizer(extra_words=GAZETTEER.forms())
+
+
+def assert_whole_sentences_in_order(summary: Summary, text: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    sentences = split_sentences(text)
+    positions = [sentences.index(sentence) for sentence in summary.sentences]
+    assert positions == sorted(positions)
+    assert len(set(positions)) == len(positions)
+    assert summary.text == join_sentences(summary.sentences)
+    assert len(summary.text) <= max_chars or len(summary.sentences) == 1
+
+
+def test_there_are_seed_articles():
+    assert len(SEED_ARTICLES) >= 25
+
+
+@pytest.mark.parametrize("title, body", SEED_ARTICLES, ids=[title or "?" for title, _ in SEED_ARTICLES])
+def test_every_seed_article(tokenizer, title, body):
+    summary = summarize(body, title=title, tokenizer=tokenizer)
+    assert 1 <= len(summary.sentences) <= 3
+    assert_whole_sentences_in_order(summary, body)
+    assert all(sentence[-1] in "。！？；!?;”\"’）)…" for sentence in summary.sentences)
+    assert 1 <= len(summary.keywords) <= 8
+
+
+@pytest.mark.parametrize("max_chars, max_sentences", [(60, 3), (150, 1), (300, 5)])
+def test_budgets(tokenizer, max_chars, max_sentences):
+    title, body = SEED_ARTICLES[5]
+    summary = summarize(body, title=title, tokenizer=tokenizer, max_chars=max_chars, max_sentences=max_sentences)
+    assert len(summary.sentences) <= max_sentences
+    assert_whole_sentences_in_order(summary, body, max_chars)
+
+
+def test_the_aluminium_article_keeps_its_investment(tokenizer):
+    (title, body), = [(t, b) for t, b in SEED_ARTICLES if t == "推动铝产业集群聚链成势"]
+    summary = summarize(body, title=title, tokenizer=tokenizer)
+    assert "56.94亿元" in summary.text
+    assert "56.94亿元" in [figure.value for figure in summary.figures]
+
+
+def test_keywords_are_the_article_s_own_words(tokenizer):
+    (title, body), = [(t, b) for t, b in SEED_ARTICLES if t == "推动铝产业集群聚链成势"]
+    found = summarize(body, title=title, tokenizer=tokenizer).keywords
+    assert {"盂县经开区", "电解铝"} <= set(found)
+    assert "发展" not in found
+    assert tokenizer.rarity("发展") < tokenizer.rarity("电解铝") < tokenizer.rarity("盂县经开区")
+
+
+def test_a_page_pasted_with_headings_dateline_and_byline(tokenizer):
+    """Text from stdin: kicker, title, dateline and byline are there, and never a summary on their own."""
+    start = SEED_000.index("清徐经济开发区\n")
+    text = SEED_000[start : SEED_000.index("盐湖高新区\n")]
+    summary = summarize(text, tokenizer=tokenizer)
+    assert summary.sentences[0].startswith("7月17日，清徐经济开发区数智制造市域产教联合体成立并启动。")
+    assert not any("科学导报" in sentence or sentence in {"佚名", "清徐经济开发区"} for sentence in summary.sentences)
+
+
+@pytest.mark.parametrize("text", ["科学导报 记者王波", "科学导报讯", "王波\n\n李阳", "■ 梁栋 摄"])
+def test_a_byline_alone_is_no_summary(tokenizer, text):
+    assert () == summarize(text, tokenizer=tokenizer).sentences
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n"])
+def test_empty_text_gives_an_empty_summary(tokenizer, text):
+    assert Summary((), "", (), ()) == summarize(text, tokenizer=tokenizer)
+
+
+def test_one_sentence(tokenizer):
+    assert ("项目开工。",) == summarize("项目开工。", tokenizer=tokenizer).sentences
+    assert () == summarize("项目开工", tokenizer=tokenizer).sentences  # no end mark and too short to be news
+
+
+def test_text_without_punctuation_comes_back_whole(tokenizer):
+    text = "盂县经开区推动铝产业链一体化项目建设提速增效为全县高质量发展提供坚强支撑" * 3
+    assert (text,) == summarize(text, tokenizer=tokenizer).sentences
+
+
+def test_a_sentence_longer_than_the_budget_is_returned_whole(tokenizer):
+    text = "开发区" + "，".join(["项目建设提速增效"] * 30) + "。短句也在。"
+    summary = summarize(text, tokenizer=tokenizer, max_chars=50)
+    assert 1 == len(summary.sentences)
+    assert summary.sentences[0] in split_sentences(text)
+
+
+def test_one_megabyte_of_text_finishes(tokenizer):
+    body = SEED_ARTICLES[0][1]
+    text = (body * (1_000_000 // len(body) + 1))[:1_000_000]
+    summary = summarize(text, tokenizer=tokenizer)
+    assert_whole_sentences_in_order(summary, text)
+
+
+def test_one_megabyte_without_punctuation_finishes(tokenizer):
+    text = "开发区项目建设" * 150_000
+    assert (text,) == summarize(text, tokenizer=tokenizer).sentences
+
+
+def test_english_text(tokenizer):
+    text = ("Shanxi's Yuxian zone signed an aluminium smelter worth 5.694 billion yuan. Work started in May. "
+            "The zone plans eleven more projects along the aluminium chain. Output should reach 30 billion yuan.")
+    summary = summarize(text, tokenizer=tokenizer, max_chars=150)
+    assert_whole_sentences_in_order(summary, text, 150)
+    assert "aluminium" in summary.keywords
+
+
+def test_mixed_text_with_emoji(tokenizer):
+    text = "🎉晋城经开区与中山大学签约🤝！项目总投资85亿元💰。AI 平台 launched 🚀。今天天气很好☀️。"
+    summary = summarize(text, tokenizer=tokenizer)
+    assert_whole_sentences_in_order(summary, text)
+    assert "项目总投资85亿元💰。" in summary.sentences
+
+
+def test_unknown_backend(tokenizer):
+    with pytest.raises(UnknownBackend):
+        summarize("项目开工。", tokenizer=tokenizer, backend="bert")
+
+
+@pytest.mark.parametrize("max_chars, max_sentences", [(0, 3), (150, 0)])
+def test_budget_must_be_positive(tokenizer, max_chars, max_sentences):
+    with pytest.raises(ValueError):
+        summarize("项目开工。", tokenizer=tokenizer, max_chars=max_chars, max_sentences=max_sentences)
+
+
+def test_figures_lift_a_sentence(tokenizer):
+    text = "开发区召开项目推进会议，研究项目建设工作。开发区推进项目建设，项目总投资32亿元，年产值45亿元。"
+    with_figures = summarize(text, tokenizer=tokenizer, max_sentences=1)
+    without = summarize(text, tokenizer=tokenizer, max_sentences=1, weights=Weights(figures=0.0))
+    assert ("开发区推进项目建设，项目总投资32亿元，年产值45亿元。",) == with_figures.sentences
+    assert ("开发区召开项目推进会议，研究项目建设工作。",) == without.sentences
+
+
+def test_the_title_lifts_a_sentence(tokenizer):
+    text = "开发区召开会议研究冬季供暖工作。开发区举行招商推介活动签约新项目。"
+    assert ("开发区举行招商推介活动签约新项目。",) == summarize(
+        text, title="招商推介签约", tokenizer=tokenizer, max_sentences=1, weights=Weights(position=0.0)
+    ).sentences
+
+
+def test_rank_sentences():
+    scores = rank_sentences([["项目", "投资"], ["项目", "开工"], ["天气"], []])
+    assert pytest.approx(1.0) == sum(scores)
+    assert scores[0] == pytest.approx(scores[1])
+    assert scores[0] > scores[2] == pytest.approx(scores[3])
+    assert [] == rank_sentences([])
+
+
+def test_keywords_rank_central_words_first():
+    words = [["铝产业", "项目", "建设"], ["铝产业", "电解铝", "项目"], ["铝产业", "园区"], ["天气"]]
+    assert ["铝产业", "项目"] == keywords(words, count=2)
+    assert [] == keywords([["的"], []])
+
+
+def test_select_sentences_skips_a_repeat_with_redundancy():
+    candidates = [(0, 1.0, 40), (1, 0.95, 40), (2, 0.8, 40)]
+    def same(i, j):
+        return 1.0 if {i, j} == {0, 1} else 0.0
+    assert [0, 1] == select_sentences(candidates, max_chars=150, max_sentences=2)
+    assert [0, 2] == select_sentences(candidates, max_chars=150, max_sentences=2, similarity=same, redundancy=0.5)
+
+
+def test_select_sentences_takes_the_best_alone_when_nothing_fits():
+    assert [1] == select_sentences([(0, 0.2, 200), (1, 0.9, 300)], max_chars=150, max_sentences=3)
+    assert [2, 0] == select_sentences([(0, 0.5, 100), (1, 0.9, 300), (2, 0.6, 50)], max_chars=150, max_sentences=3)
+
+
+def test_zone_names_are_one_token(tokenizer):
+    assert "盂县经开区" in tokenizer.words("盂县经开区推动铝产业集群聚链成势")
+    assert "盂县经开区" not in Tokenizer().words("盂县经开区推动铝产业集群聚链成势")
+
+
+def test_stop_words_numbers_and_punctuation_are_not_words(tokenizer):
+    assert ["项目", "投资", "开工"] == tokenizer.words("这个项目的投资为8亿元，我们已经开工！")
+
+
+def test_jieba_dictionary_loads_once_per_process():
+    assert base_dictionary() is base_dictionary()
+    first, second = Tokenizer(), Tokenizer()
+    assert first.cut("开发区") == second.cut("开发区")
+    assert first._load()[0].FREQ is second._load()[0].FREQ is base_dictionary().frequencies
+
+
+@pytest.mark.parametrize("extra_words", [(), tuple(GAZETTEER.forms())], ids=["jieba", "with zone names"])
+def test_segment_gives_jieba_s_tokens(extra_words):
+    tokenizer = Tokenizer(extra_words)
+    jieba_tokenizer = tokenizer._load()[0]
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text("utf-8") + " Mixed English text, 3.5km², emoji 🎉 and ＡＢＣ！"
+        assert jieba_tokenizer.lcut(text, HMM=False) == list(tokenizer.segment(text))
