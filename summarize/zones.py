@@ -3,7 +3,8 @@
 `Gazetteer.from_csv(text)` parses the text of config/zones.csv (the caller reads the file). From each
 official name and CSV alias it derives the forms reporters write (晋城经济技术开发区 -> 晋城经开区,
 晋城开发区), finds zone names in running text (`mentions`) and resolves what people type after
-`/zone` (`lookup`): names, cities, short names, traditional characters, pinyin and typos.
+`/zone` (`lookup`): names, cities, short names, a place with another zone word (晋城经济开发区),
+traditional characters, pinyin and typos, else the three closest zones.
 
 Every comparison runs on normalised text: traditional -> simplified, full-width ASCII -> half-width,
 whitespace removed (PDF text breaks lines inside names), Latin lower-cased.
@@ -12,14 +13,14 @@ whitespace removed (PDF text breaks lines inside names), Latin lower-cased.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -50,7 +51,7 @@ PROVINCE_PREFIXES = ("山西省", "山西")
 TYPE_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         {
-            "农业高新技术产业示范区", "高新技术产业开发区", "高新技术产业示范区", "经济技术开发区",
+            "农业高新技术产业示范区", "高新技术产业开发区", "高新技术产业示范区", "高新技术开发区", "经济技术开发区",
             "经济开发区", "现代农业产业示范区", "生态文化旅游示范区", "转型综合改革示范区",
             "综合改革示范区", "综改示范区", "一体化经济区", "产业集聚区", "保税物流中心",
             "高新区", "经开区", "农高区", "综改区", "开发区", "示范区", "经济区",
@@ -59,15 +60,29 @@ TYPE_SUFFIXES: tuple[str, ...] = tuple(
         reverse=True,
     )
 )
+# Zone words naming one kind of zone: people write any of a family for another (晋城经济开发区 for
+# 晋城经济技术开发区). A zone word outside the families fits the zone words it ends (示范区, 经济区).
+SUFFIX_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"经济技术开发区", "经济开发区", "经开区", "开发区"}),
+    frozenset({"高新技术产业开发区", "高新技术开发区", "高新技术产业示范区", "高新区"}),
+    frozenset({"农业高新技术产业示范区", "农高区"}),
+    frozenset({"转型综合改革示范区", "综合改革示范区", "综改示范区", "综改区"}),
+)
+ANY_ZONE_SUFFIX = "开发区"  # typed after a place, it fits a zone of any kind (阳曲开发区)
 CITY_SUFFIX = "市"
 COUNTY_SUFFIX = "县"
 COUNTY = re.compile(r"[\u4e00-\u9fff]{2,4}[县区市]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+WORD_CHAR = re.compile(r"[\u4e00-\u9fffa-z]")  # a query without one (🚀, "?!") gets no suggestions
+CLAUSE_MARKS = "，。；！？,;!?"
+CLAUSE_BREAK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
 PINYIN_NOISE = re.compile(r"[1-5'’·.\-]")  # tone numbers and syllable separators people type
 LATIN = re.compile(r"[a-z]+")
 
 # Precedence of written forms: a name the CSV states beats one derived from another zone's name.
 _OFFICIAL, _ALIAS, _DERIVED = 0, 1, 2
+# What a place is compared by: its characters, its pinyin syllables, the letter pairs of each reading.
+PlaceKey = tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]
 # A query's target: ("zone", official name) or ("city", city).
 Target = tuple[str, str]
 ZONE, CITY = "zone", "city"
@@ -78,8 +93,7 @@ _FORM_TIER, _CITY_TIER, _SHORT_TIER, _COUNTY_TIER = 0, 1, 2, 3
 MAX_SUGGESTIONS = 3
 MAX_QUERY_CHARS = 64  # longer "queries" are pasted text: only the zones they mention are suggested
 MAX_READINGS = 32  # heteronym combinations indexed per name (长治 is chang zhi, pypinyin says zhang zhi)
-MIN_SUGGESTION_SCORE = 0.3  # mean of character overlap and pinyin similarity, both 0..1
-MIN_PINYIN_SUGGESTION_RATIO = 0.75  # a Latin query has only its pinyin to compare: ask for more
+NATIONAL_LEVEL = "国家级"  # of two zones as close to a query, the national one is suggested first
 
 
 class GazetteerError(ValueError):
@@ -120,7 +134,20 @@ class Lookup:
     zone: Zone | None  # the zone the query means, if it means one zone
     city: str | None  # the city the query means, if it means a city (吕梁, 晋城)
     suggestions: tuple[Zone, ...]  # up to 3 closest zones when nothing matched
-    how: str  # "exact" | "alias" | "short" | "city" | "traditional" | "pinyin" | "typo" | "none"
+    # "exact" | "alias" | "short" | "city" | "traditional" | "pinyin" | "suffix" | "typo" | "none"
+    how: str
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A query cut into the place it names and the zone word after it (晋城 + 经济开发区)."""
+
+    place: str  # the place in Chinese characters; "" when typed in pinyin
+    chars: frozenset[str]  # the characters of `place`
+    sound: str  # the place as typed in pinyin (jincheng); "" when typed in characters
+    sound_pairs: frozenset[str]  # the letter pairs of `sound`
+    syllables: frozenset[str]  # the pinyin syllables of `place`
+    suffix: str  # the zone word, one of TYPE_SUFFIXES; "" if the query ends in none
 
 
 def _clean_char(char: str) -> str:
@@ -192,6 +219,39 @@ def derive_forms(name: str) -> tuple[str, ...]:
     return tuple(form for form in dict.fromkeys(forms) if form != name)
 
 
+def split_type_suffix(name: str) -> tuple[str, str]:
+    """`name` cut before the longest zone word it ends in; (name, "") when it ends in none.
+
+    Example usage::
+
+        split_type_suffix("晋城经济开发区")  # ('晋城', '经济开发区')
+    """
+    for suffix in TYPE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    return name, ""
+
+
+def _suffix_fits(typed: str, zone_suffix: str) -> bool:
+    """True when a query ending in the zone word `typed` may mean a zone written with `zone_suffix`."""
+    return (
+        typed == ANY_ZONE_SUFFIX
+        or zone_suffix.endswith(typed)
+        or any(typed in family and zone_suffix in family for family in SUFFIX_FAMILIES)
+    )
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard overlap of two sets, 0..1."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _is_sentence(text: str) -> bool:
+    """True when a clause mark stands inside `text` (…一句话，与…): no one types a name so."""
+    return bool(CLAUSE_BREAK.search(text.strip(CLAUSE_MARKS)))
+
+
 def place_part(name: str, cities: Iterable[str] = ()) -> str:
     """The place a zone (or a query) is named after: its name without zone words, province or city.
 
@@ -204,11 +264,7 @@ def place_part(name: str, cities: Iterable[str] = ()) -> str:
         place_part("山西转型综合改革示范区晋中开发区", ["晋中"])  # '晋中'
     """
     cities = tuple(cities)
-    stem = name
-    for suffix in TYPE_SUFFIXES:
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
+    stem = split_type_suffix(name)[0]
     for prefix in PROVINCE_PREFIXES:
         if stem.startswith(prefix):
             stem = stem[len(prefix):]
@@ -303,6 +359,18 @@ def county_places(county: str) -> tuple[str, ...]:
     return (county, county[:-1]) if len(county) > 2 else (county,)
 
 
+def _letter_pairs(text: str) -> frozenset[str]:
+    """The pairs of adjacent letters in `text` (jin -> ji, in); a single letter is its own pair."""
+    return frozenset(text[i : i + 2] for i in range(max(len(text) - 1, 1))) if text else frozenset()
+
+
+def _place_key(place: str) -> PlaceKey:
+    """What `place` is compared by; its readings are all its heteronyms allow (长治: zhangzhi, changzhi)."""
+    usual, others = _readings(place)
+    readings = tuple(_letter_pairs(reading) for reading in (usual, *others))
+    return frozenset(place), frozenset(lazy_pinyin(place, errors="ignore")), readings
+
+
 def _one_deletion(text: str) -> set[str]:
     return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
 
@@ -380,8 +448,7 @@ class Gazetteer:
         self._usual_pinyin: dict[str, set[str]] = {}  # pinyin -> names read so
         self._other_pinyin: dict[str, set[str]] = {}
         self._deletions: dict[str, set[str]] = {}  # name minus at most one character -> names
-        # official name -> (characters, pinyin syllables) of each place the zone is named after
-        self._suggestion_keys: dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = {}
+        self._longest_name = max(map(len, self._names), default=0)  # longer queries are no typos
         for name in self._names:
             usual, others = _readings(name)
             self._usual_pinyin.setdefault(usual, set()).add(name)
@@ -390,11 +457,35 @@ class Gazetteer:
             if len(name) >= 2:
                 for deleted in _one_deletion(name):
                     self._deletions.setdefault(deleted, set()).add(name)
+        self._build_place_indexes()
+
+    def _build_place_indexes(self) -> None:
+        """Index the place and zone word of each name and CSV alias (晋城 + 经济技术开发区)."""
+        self._places: dict[str, dict[str, None]] = {}  # place -> official names, CSV order
+        self._place_suffixes: dict[tuple[str, str], set[str]] = {}  # (place, official) -> zone words
+        self._zone_suffixes: dict[str, frozenset[str]] = {}  # official name -> its zone words
+        self._place_keys: dict[str, tuple[PlaceKey, ...]] = {}  # official name -> each place it is named after
+        self._order = {zone.name: index for index, zone in enumerate(self.zones)}
         for zone in self.zones:
-            places = dict.fromkeys([zone.short_name, *(place_part(a, zone.cities) for a in zone.aliases)])
-            self._suggestion_keys[zone.name] = tuple(
-                (frozenset(place), tuple(lazy_pinyin(place, errors="ignore"))) for place in places if place
-            )
+            places: dict[str, None] = {}
+            suffixes: set[str] = set()
+            for form in map(normalize, (zone.name, *zone.aliases)):
+                suffix, place = split_type_suffix(form)[1], place_part(form, zone.cities)
+                places[place] = None
+                if suffix and place:
+                    suffixes.add(suffix)
+                    self._places.setdefault(place, {})[zone.name] = None
+                    self._place_suffixes.setdefault((place, zone.name), set()).add(suffix)
+            self._zone_suffixes[zone.name] = frozenset(suffixes)
+            self._place_keys[zone.name] = tuple(_place_key(place) for place in places if place)
+        self._place_sounds: dict[str, set[str]] = {}  # any reading of a place -> places
+        for place in self._places:
+            usual, others = _readings(place)
+            for reading in (usual, *others):
+                self._place_sounds.setdefault(reading, set()).add(place)
+        # (pinyin, zone word), longest first: jinchengjingkaiqu ends in jingkaiqu, 经开区
+        sounds = (("".join(lazy_pinyin(suffix)), suffix) for suffix in TYPE_SUFFIXES)
+        self._pinyin_suffixes = sorted(sounds, key=lambda item: -len(item[0]))
 
     @classmethod
     def from_csv(cls, text: str) -> Gazetteer:
@@ -460,38 +551,111 @@ class Gazetteer:
         In order: 1. official name or alias; 2. city (吕梁, 晋城市), which wins over a zone's short
         name; 3. short name (灵石, 盐湖), then the county a zone lies in (太谷); 4. the same after
         traditional -> simplified (晉城); 5. pinyin, with or without tones, spaces or capitals
-        (jincheng, Jìn Chéng); 6. typos: the same pinyin (晋成) or, for names of two or more
-        characters, one character off. A query that fits several names equally matches none of
-        them; they come back as `suggestions`, as do up to three zones close to a query that
-        matched nothing.
+        (jincheng, Jìn Chéng); 6. a zone's place with a zone word of its kind (晋城经济开发区 ->
+        晋城经济技术开发区; a bare 开发区 fits any kind): a place named exactly is never taken
+        for another place, so 晋城高新区 matches nothing and suggests 晋城经济技术开发区 first;
+        7. typos: the same pinyin (晋成) or, for names of two or more characters, one character
+        off. A query that fits several names equally matches none of them; they come back first
+        in `suggestions`, which a query that matched nothing fills up to three with the zones
+        closest to it (see _closeness) — unless it has no Chinese character or Latin letter, or
+        is pasted text or a sentence: those get only the zones they name.
 
         Example usage::
 
             gazetteer.lookup("晉城").city  # '晋城' (how == "traditional")
             gazetteer.lookup("灵石").zone.name  # '灵石经济技术开发区' (how == "short")
+            gazetteer.lookup("清徐经济技术开发区").zone.name  # '清徐经济开发区' (how == "suffix")
         """
         cleaned = clean(query)
         if len(cleaned) > MAX_QUERY_CHARS:
-            return self._nothing(query, cleaned, ())
+            return self._nothing(query, cleaned)
         simplified = normalize(cleaned)
-        steps: list[tuple[str | None, set[str]]] = [(None, self._exact_names(cleaned))]
+        return (
+            self._first_match(query, simplified, self._name_steps(cleaned, simplified))
+            or self._place_and_suffix_match(query, simplified)
+            or self._first_match(query, simplified, self._typo_steps(cleaned, simplified))
+            or self._nothing(query, simplified)
+        )
+
+    def _name_steps(self, cleaned: str, simplified: str) -> Iterator[tuple[str | None, set[str]]]:
+        """The names `cleaned` is as typed, in simplified characters, in pinyin."""
+        yield None, self._exact_names(cleaned)
         if simplified != cleaned:
-            steps.append(("traditional", self._exact_names(simplified)))
+            yield "traditional", self._exact_names(simplified)
         typed_pinyin = pinyin_key(cleaned)
         if typed_pinyin:
-            steps.append(("pinyin", self._usual_pinyin.get(typed_pinyin, set())))
-            steps.append(("pinyin", self._other_pinyin.get(typed_pinyin, set())))
-        elif CJK.search(simplified):
-            usual, others = _readings(simplified)
-            steps.append(("typo", self._usual_pinyin.get(usual, set())))
-            other_names = {name for reading in (usual, *others) for name in self._other_pinyin.get(reading, ())}
-            steps.append(("typo", other_names))
-            if len(simplified) >= 2:
-                steps.append(("typo", self._one_off_names(simplified)))
+            yield "pinyin", self._usual_pinyin.get(typed_pinyin, set())
+            yield "pinyin", self._other_pinyin.get(typed_pinyin, set())
+
+    def _typo_steps(self, cleaned: str, simplified: str) -> Iterator[tuple[str | None, set[str]]]:
+        """The names Chinese `simplified` sounds like, then those one character off it."""
+        characters = len(CJK.findall(simplified))
+        if pinyin_key(cleaned) or not characters or characters > self._longest_name + 1:
+            return
+        usual, others = _readings(simplified)
+        yield "typo", self._usual_pinyin.get(usual, set())
+        yield "typo", {name for reading in (usual, *others) for name in self._other_pinyin.get(reading, ())}
+        if len(simplified) >= 2:
+            yield "typo", self._one_off_names(simplified)
+
+    def _first_match(
+        self, query: str, simplified: str, steps: Iterable[tuple[str | None, set[str]]]
+    ) -> Lookup | None:
+        """The lookup of the first step that finds names, else None."""
         for how, names in steps:
             if names:
                 return self._resolve(query, simplified, names, how)
-        return self._nothing(query, simplified, ())
+        return None
+
+    def _place_and_suffix_match(self, query: str, simplified: str) -> Lookup | None:
+        """The zone named after the place `simplified` names with a zone word of its kind; None
+        when the query names no zone's place or ends in no zone word."""
+        typed = self._typed(simplified)
+        places = self._named_places(typed) if typed.suffix else ()
+        if not places:
+            return None
+        named = [name for place in places for name in self._places[place]]
+        fitting = [
+            name
+            for place in places
+            for name in self._places[place]
+            if any(_suffix_fits(typed.suffix, suffix) for suffix in self._place_suffixes[place, name])
+        ]
+        if len(set(fitting)) == 1:
+            return Lookup(query, self._by_name[fitting[0]], None, (), "suffix")
+        if fitting:
+            return self._nothing(query, simplified, (fitting,))
+        in_city = [  # 临汾高新区: 临汾 has only an 经开区, its city a 高新区 (尧都高新区)
+            zone.name
+            for place in places
+            for zone in self._cities.get(place, ())
+            if any(_suffix_fits(typed.suffix, suffix) for suffix in self._zone_suffixes[zone.name])
+        ]
+        return self._nothing(query, simplified, (named, in_city))
+
+    def _typed(self, text: str) -> _Typed:
+        """`text` (normalised) cut into place and zone word: 晋城经济开发区, jinchengjingkaiqu,
+        jincheng经开区."""
+        stem, suffix = split_type_suffix(text)
+        sound = pinyin_key(stem) or ""
+        if sound and not suffix:
+            for suffix_sound, word in self._pinyin_suffixes:
+                if sound.endswith(suffix_sound) and len(sound) > len(suffix_sound):
+                    sound, suffix = sound[: -len(suffix_sound)], word
+                    break
+        place = "" if sound else place_part(text)
+        syllables = frozenset(lazy_pinyin(place, errors="ignore"))
+        return _Typed(place, frozenset(place), sound, _letter_pairs(sound), syllables, suffix)
+
+    def _named_places(self, typed: _Typed) -> tuple[str, ...]:
+        """The zone places `typed` names exactly: its place, maybe without a leading city or trailing
+        市 (运城盐湖 -> 盐湖, 晋城市 -> 晋城), or every place read as its pinyin."""
+        if typed.sound:
+            return tuple(sorted(self._place_sounds.get(typed.sound, ())))
+        place = typed.place
+        tries = [place, place.removesuffix(CITY_SUFFIX)]
+        tries += [place.removeprefix(city) for city in self._cities if place.startswith(city)]
+        return next(((name,) for name in tries if len(name) >= 2 and name in self._places), ())
 
     def _exact_names(self, text: str) -> set[str]:
         """{the name `text` is, or is once a trailing 市/县 is dropped (晋城市, 灵石县)}, or {}."""
@@ -517,7 +681,12 @@ class Gazetteer:
             tier = min(entry_tier for entry_tier, _ in entries)
             targets.update(target for entry_tier, target in entries if entry_tier == tier)
         if len(targets) != 1:
-            return self._nothing(query, simplified, tuple(targets))
+            names = [
+                zone.name
+                for kind, value in targets
+                for zone in (self._cities[value] if kind == CITY else (self._by_name[value],))
+            ]
+            return self._nothing(query, simplified, (names,))
         (kind, value), name = next(iter(targets)), next(iter(names))
         if how is None:  # an exact hit: `names` is that one name
             if kind == CITY:
@@ -530,43 +699,43 @@ class Gazetteer:
             return Lookup(query, None, value, (), how)
         return Lookup(query, self._by_name[value], None, (), how)
 
-    def _nothing(self, query: str, text: str, candidates: tuple[Target, ...]) -> Lookup:
-        """No single match: suggest the candidates' zones, else zones `text` names or resembles."""
-        if candidates:
-            pool = dict.fromkeys(
-                zone.name
-                for kind, value in sorted(candidates)
-                for zone in (self._cities[value] if kind == CITY else (self._by_name[value],))
-            )
-            ranked = sorted(pool, key=lambda name: -self._similarity(text, name))
-        else:
-            mentioned = [mention.zone for mention in self.mentions(text)]
-            resembling: list[str] = []
-            if len(text) <= MAX_QUERY_CHARS:
-                scored = [(self._similarity(text, zone.name), zone.name) for zone in self.zones]
-                threshold = MIN_PINYIN_SUGGESTION_RATIO if pinyin_key(text) else MIN_SUGGESTION_SCORE
-                scored.sort(key=lambda item: -item[0])
-                resembling = [name for score, name in scored if score >= threshold]
-            ranked = list(dict.fromkeys([*mentioned, *resembling]))
-        suggestions = tuple(self._by_name[name] for name in ranked[:MAX_SUGGESTIONS])
-        return Lookup(query, None, None, suggestions, "none")
+    def _nothing(self, query: str, text: str, first: tuple[Iterable[str], ...] = ()) -> Lookup:
+        """No single match: suggest the zones in `first`, group by group, each closest first; then
+        the zones `text` names; then, unless `text` is pasted text or a sentence or has no Chinese
+        character or Latin letter, the zones closest to it."""
+        names = [mention.zone for mention in self.mentions(text)]
+        if len(text) <= MAX_QUERY_CHARS:
+            closeness = functools.partial(self._closeness, self._typed(text))
+            names = [name for group in first for name in sorted(set(group), key=closeness)] + names
+            if WORD_CHAR.search(text) and not _is_sentence(text):
+                names += sorted(self._by_name, key=closeness)
+        ranked = list(dict.fromkeys(names))[:MAX_SUGGESTIONS]
+        return Lookup(query, None, None, tuple(self._by_name[name] for name in ranked), "none")
 
-    def _similarity(self, text: str, official: str) -> float:
-        """How close `text` is to a zone, 0..1, comparing place parts (火星开发区 -> 火星).
+    def _closeness(self, typed: _Typed, official: str) -> tuple[float, float, bool, int]:
+        """Sort key of a zone for a query, closest first: how alike the places are, then the zone
+        words, then national-level zones first, then CSV order.
 
-        Chinese: the mean of the characters shared (Jaccard) and the pinyin syllables shared
-        (difflib ratio), so 火星 is not near 转型 for sharing "xing". Latin: the letters of the
-        pinyin, as there are no syllables to split.
+        Places: Chinese ones by the mean overlap of their characters and of their pinyin syllables
+        (火星 and 转型 share only "xing"), pinyin ones by the overlap of their letter pairs
+        (jinchen and jincheng share 6 of 7). Zone words: 1 when they fit (see _suffix_fits), else
+        the overlap of their characters.
         """
-        typed_pinyin = pinyin_key(text)
-        place = place_part(text)
-        syllables = tuple(lazy_pinyin(place, errors="ignore"))
-        best = 0.0
-        for chars, reading in self._suggestion_keys[official]:
-            if typed_pinyin:
-                best = max(best, SequenceMatcher(None, typed_pinyin, "".join(reading)).ratio())
-            elif place:
-                overlap = len(chars & set(place)) / len(chars | set(place))
-                sound = SequenceMatcher(None, syllables, reading).ratio() if syllables else 0.0
-                best = max(best, (overlap + sound) / 2)
-        return best
+        keys = self._place_keys[official]
+        places: list[float] = []
+        if typed.sound:
+            places = [_overlap(typed.sound_pairs, pairs) for _, _, readings in keys for pairs in readings]
+        elif typed.place:
+            places = [
+                (_overlap(chars, typed.chars) + _overlap(sounds, typed.syllables)) / 2
+                for chars, sounds, _ in keys
+            ]
+        words: list[float] = []
+        if typed.suffix:
+            typed_chars = frozenset(typed.suffix)
+            words = [
+                1.0 if _suffix_fits(typed.suffix, suffix) else _overlap(typed_chars, frozenset(suffix))
+                for suffix in self._zone_suffixes[official]
+            ]
+        national = self._by_name[official].level == NATIONAL_LEVEL
+        return -max(places, default=0.0), -max(words, default=0.0), not national, self._order[official]

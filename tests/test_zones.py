@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from summarize.zones import Gazetteer, GazetteerError, Mention, derive_forms, normalize, place_part
+from summarize.zones import (
+    Gazetteer,
+    GazetteerError,
+    Mention,
+    derive_forms,
+    normalize,
+    place_part,
+    split_type_suffix,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONES_CSV = (ROOT / "config" / "zones.csv").read_text("utf-8")
@@ -298,3 +306,102 @@ def test_lookup_of_pasted_text_suggests_the_zones_it_names(gazetteer):
     paragraph = next(line for line in SEEDS["001"].splitlines() if line.startswith("今年以来,山西转型综改示范区"))
     found = gazetteer.lookup(paragraph * 3)
     assert ["山西转型综合改革示范区", "太忻一体化经济区", "中北高新技术产业开发区"] == [z.name for z in found.suggestions]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("晋城经济开发区", ("晋城", "经济开发区")),
+        ("运城盐湖高新技术产业开发区", ("运城盐湖", "高新技术产业开发区")),
+        ("jincheng经开区", ("jincheng", "经开区")),
+        ("晋城", ("晋城", "")),
+    ],
+)
+def test_split_type_suffix(name, expected):
+    assert expected == split_type_suffix(name)
+
+
+@pytest.mark.parametrize(
+    "query, how, zone",
+    [
+        ("晋城经济开发区", "suffix", "晋城经济技术开发区"),  # not 交城经济开发区, one character off
+        ("晉城經濟開發區", "suffix", "晋城经济技术开发区"),
+        ("晋城市经济开发区", "suffix", "晋城经济技术开发区"),
+        ("jinchengjingjikaifaqu", "suffix", "晋城经济技术开发区"),
+        ("jincheng经济开发区", "suffix", "晋城经济技术开发区"),
+        ("清徐开发区", "alias", "清徐经济开发区"),
+        ("清徐经济技术开发区", "suffix", "清徐经济开发区"),
+        ("灵石经开区", "alias", "灵石经济技术开发区"),
+        ("灵石县经济开发区", "suffix", "灵石经济技术开发区"),
+        ("盐湖高新技术产业开发区", "alias", "运城盐湖高新技术产业开发区"),
+        ("运城盐湖开发区", "suffix", "运城盐湖高新技术产业开发区"),  # a bare 开发区 fits any kind
+        ("尧都开发区", "suffix", "尧都高新区"),
+        ("中北高新技术开发区", "suffix", "中北高新技术产业开发区"),
+        ("太原经济开发区", "suffix", "太原经济技术开发区"),  # not 太原高新区, nor the 综改区 (太原)
+        ("晋中经济开发区", "suffix", "山西转型综合改革示范区晋中开发区"),  # not the 晋中农高区
+        ("阳曲示范区", "suffix", "阳曲现代农业产业示范区"),
+    ],
+)
+def test_lookup_of_a_place_with_another_zone_word_of_its_kind(gazetteer, query, how, zone):
+    found = gazetteer.lookup(query)
+    assert (how, zone, None, ()) == (found.how, found.zone and found.zone.name, found.city, found.suggestions)
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("晋城高新区", ["晋城经济技术开发区"]),  # 晋城 has an 经开区 only
+        ("大同高新区", ["大同经济技术开发区"]),
+        ("临汾高新区", ["临汾经济开发区", "尧都高新区"]),  # then the 高新区 in the city 临汾
+        ("运城高新区", ["运城经济技术开发区", "运城盐湖高新技术产业开发区"]),
+        ("晋中高新区", ["山西晋中国家农业高新技术产业示范区", "山西转型综合改革示范区晋中开发区"]),
+    ],
+)
+def test_a_place_with_a_zone_word_of_another_kind_suggests_that_place_first(gazetteer, query, first):
+    found = gazetteer.lookup(query)
+    assert ("none", None, None) == (found.how, found.zone, found.city)
+    assert 3 == len(found.suggestions)
+    assert first == [zone.name for zone in found.suggestions][: len(first)]
+
+
+def test_a_place_with_a_zone_word_two_of_its_zones_fit_matches_neither():
+    text = (
+        "name,aliases,city,county,level,type,source\n"
+        "甲乙现代农业产业示范区,,太原,,省级,现代农业产业示范区,test\n"
+        "甲乙生态文化旅游示范区,,太原,,省级,生态文化旅游示范区,test\n"
+        "丙丁经济开发区,,太原,,省级,经济开发区,test\n"
+    )
+    found = Gazetteer.from_csv(text).lookup("甲乙示范区")
+    assert ("none", None) == (found.how, found.zone)
+    assert ["甲乙现代农业产业示范区", "甲乙生态文化旅游示范区", "丙丁经济开发区"] == [z.name for z in found.suggestions]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # Three zones share one syllable with 火星 (转型, 霍州, 兴县): national first, then CSV order.
+        ("火星开发区", ["山西转型综合改革示范区", "霍州经济技术开发区", "兴县经济技术开发区"]),
+        # 晋中, 交城 and 阳城 are as near 晋城 (a character, a syllable): the nearer zone word goes first.
+        ("晋城高新区", ["晋城经济技术开发区", "山西晋中国家农业高新技术产业示范区", "山西转型综合改革示范区晋中开发区"]),
+        ("jinchen", ["晋城经济技术开发区", "运城经济技术开发区", "交城经济开发区"]),
+        ("长冶", ["长治高新技术产业开发区", "长治经济技术开发区", "长子经济技术开发区"]),
+    ],
+)
+def test_suggestions_are_ranked_by_place_then_zone_word_then_level_and_csv_order(gazetteer, query, expected):
+    assert expected == [zone.name for zone in gazetteer.lookup(query).suggestions]
+
+
+@pytest.mark.parametrize("query", ["火星开发区", "abc开发区", "xyz", "Mars", "晋阳", "开发区", "?!/zone", "火" * 64])
+def test_an_unknown_name_gets_three_suggestions(gazetteer, query):
+    found = gazetteer.lookup(query)
+    assert ("none", None, None) == (found.how, found.zone, found.city)
+    assert 3 == len(found.suggestions)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["🚀", "🚀🏭", "", "   ", "?!", "123", "\x00", "完全不相干的一句话，与开发区无关", "x" * 2000, "火星" * 1000],
+)
+def test_no_suggestions_without_a_letter_or_character_or_for_sentences_and_pasted_text(gazetteer, query):
+    found = gazetteer.lookup(query)
+    assert ("none", None, None, ()) == (found.how, found.zone, found.city, found.suggestions)
