@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -23,9 +24,10 @@ with warnings.catch_warnings():
 import click
 from sqlite_utils import Database
 from telegram.error import InvalidToken, TelegramError
+from telegram.ext import ExtBot
 from tqdm import tqdm
 
-from bot import console, telegram
+from bot import console, delivery, telegram
 from bot.commands import Context
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_CHAT_ID
@@ -48,6 +50,7 @@ from bot.ingest import (
     parse_issue_date,
     zone_counts,
 )
+from bot.render import to_plain
 from bot.service import ZoneService
 from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, OURS, Summary, summarize
 from summarize.tokens import Tokenizer
@@ -288,6 +291,85 @@ def run(ctx: click.Context, db_option: Path | None, base_url: str | None, webhoo
         raise CliError("Telegram 拒绝了这个令牌：请检查 ZONEBRIEF_TOKEN 是否与 BotFather 给的一致") from None
     except TelegramError as error:
         raise CliError(f"无法连接 Telegram（{error}）：请检查网络，或用 --base-url 指向可用的 Bot API 服务器") from None
+
+
+# --- delivery ---------------------------------------------------------------------------------------
+
+# How long `zonebrief digest --send` keeps retrying (timeouts, flood control) before it gives up.
+DIGEST_SEND_TIMEOUT = 300.0
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.pass_context
+def stats(ctx: click.Context, db_option: Path | None) -> None:
+    """统计：版面、文章、开发区、订阅者，以及近 7 天的投递（与管理员命令 /stats 相同）。"""
+    with _open_existing_store(_db_path(ctx, db_option)) as db:
+        click.echo(to_plain(delivery.stats_text(delivery.delivery_stats(db, delivery.utc_now()))))
+
+
+@cli.command()
+@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--send", is_flag=True, help="立即生成周报并通过 Bot API 发给每个订阅者（令牌取自环境变量 ZONEBRIEF_TOKEN）。")
+@click.option("--base-url", help="Bot API 服务器地址（本地 Bot API 服务器或测试替身），例如 http://127.0.0.1:8081。")
+@click.pass_context
+def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str | None) -> None:
+    """预览每个订阅者近 7 天的周报；加 --send 则立即发送（与定时周报、/digest_now 同一套代码）。"""
+    settings = _settings(ctx)
+    try:
+        schedule = delivery.load_schedule(settings)
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    if send and not settings.token:
+        raise CliError("没有机器人令牌：请先设置环境变量 ZONEBRIEF_TOKEN（不要写进文件）；不加 --send 可以先预览周报")
+    service = _service(ctx, db_option)
+    now = delivery.utc_now()
+    if not send:
+        digests = delivery.build_digests(service, now.astimezone(schedule.tz).date())
+        if not digests:
+            click.echo("还没有订阅者：用户在机器人里发送 /subscribe 订阅后才有周报")
+        for chat_id, chat_digest in digests.items():
+            click.echo(f"—— 聊天 {chat_id} ——")
+            if chat_digest.count or settings.digest_send_empty:
+                click.echo(to_plain(delivery.digest_text(chat_digest)) + "\n")
+            else:
+                click.echo("近 7 天没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
+        return
+    telegram.hide_token(settings.token)
+    run = delivery.plan_manual_digest(service, schedule, now, send_empty=settings.digest_send_empty)
+    click.echo(f"已生成周报 {run.key}：{run.chats} 个聊天，{run.messages} 条消息")
+    if not run.messages:
+        return
+    try:
+        left = asyncio.run(_send_digest(settings, service, run.key, base_url))
+    except InvalidToken:
+        raise CliError("Telegram 拒绝了这个令牌：请检查 ZONEBRIEF_TOKEN 是否与 BotFather 给的一致；周报已留在发件箱，"
+                       "机器人运行时会发出") from None
+    except TelegramError as error:
+        raise CliError(f"无法连接 Telegram（{error}）：周报已留在发件箱，机器人运行时会发出；"
+                       "也可检查网络或 --base-url 后重试") from None
+    if left is None:
+        click.echo("机器人正在运行：周报已交给它，几秒内发出")
+    elif left:
+        raise CliError(f"还有 {left} 条消息在 {DIGEST_SEND_TIMEOUT:.0f} 秒内没能发出（超时或限流）：已留在发件箱，"
+                       "机器人运行时会继续发送")
+    else:
+        click.echo("已全部发出")
+
+
+async def _send_digest(settings: Settings, service: ZoneService, key: str, base_url: str | None) -> int | None:
+    """Send the digest `key` from this process; None when a running bot holds the sender lock."""
+    lock = delivery.SenderLock.beside(service.db)
+    if not lock.acquire():
+        return None
+    servers = dict(zip(("base_url", "base_file_url"), telegram.api_urls(base_url))) if base_url else {}
+    bot = ExtBot(settings.token or "", rate_limiter=delivery.rate_limiter(), **servers)
+    try:
+        async with bot:  # initialize() calls getMe: a wrong token or server fails here
+            sender = delivery.Sender(service.db, delivery.bot_sender(bot), admins=settings.admins)
+            return await delivery.send_run(sender, key, timeout=DIGEST_SEND_TIMEOUT)
+    finally:
+        lock.release()
 
 
 # --- summaries --------------------------------------------------------------------------------------

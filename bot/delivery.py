@@ -498,7 +498,7 @@ class Sender:
         concurrency: int = CONCURRENCY,
         clock: Clock = utc_now,
     ) -> None:
-        self._db = db
+        self.db = db
         self._send = send
         self._admins = tuple(admins)
         self._concurrency = concurrency
@@ -514,7 +514,7 @@ class Sender:
         """Send every row that is due, until none is; a second caller waits for the first."""
         report = DrainReport()
         async with self._lock:
-            while queues := due_deliveries(self._db, self._clock()):
+            while queues := due_deliveries(self.db, self._clock()):
                 pending = deque(queues)
                 workers = [self._work(pending, report) for _ in range(min(self._concurrency, len(pending)))]
                 await asyncio.gather(*workers)
@@ -536,7 +536,7 @@ class Sender:
             return False
         except Forbidden as error:
             logger.warning("chat %s blocked the bot (%s): pausing it", delivery.chat_id, error)
-            pause_chat(self._db, delivery.chat_id, str(error), self._clock())
+            pause_chat(self.db, delivery.chat_id, str(error), self._clock())
             report.paused.append(delivery.chat_id)
             return False
         except BadRequest as error:
@@ -548,7 +548,7 @@ class Sender:
             report.retried += 1
             return False
         # No await between Telegram's answer and this commit: see the module docstring.
-        self._db.execute(
+        self.db.execute(
             "UPDATE deliveries SET status = ?, message_id = ?, sent_at = ?, attempts = attempts + 1,"
             " error = NULL WHERE id = ?",
             [SENT, message_id, timestamp(self._clock()), delivery.id],
@@ -558,7 +558,7 @@ class Sender:
 
     def _retry_later(self, delivery: Delivery, error: TelegramError, seconds: float) -> None:
         logger.info("delivery %s to chat %s: %s; retrying in %.0f s", delivery.id, delivery.chat_id, error, seconds)
-        self._db.execute(
+        self.db.execute(
             "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE id = ?",
             [timestamp(self._clock() + timedelta(seconds=seconds)), f"{type(error).__name__}: {error}", delivery.id],
         )
@@ -566,14 +566,14 @@ class Sender:
     def _fail(self, delivery: Delivery, error: BadRequest) -> None:
         logger.error("delivery %s to chat %s failed for good: %s", delivery.id, delivery.chat_id, error)
         now = self._clock()
-        with self._db.atomic():
-            self._db.execute(
+        with self.db.atomic():
+            self.db.execute(
                 "UPDATE deliveries SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
                 [FAILED, f"{type(error).__name__}: {error}", delivery.id],
             )
             if not delivery.key.startswith(ADMIN_PREFIX):
                 notify_admins(
-                    self._db, self._admins, f"{ADMIN_PREFIX}delivery-failed:{delivery.id}",
+                    self.db, self._admins, f"{ADMIN_PREFIX}delivery-failed:{delivery.id}",
                     f"⚠️ 一条消息无法发送给聊天 {delivery.chat_id}（{delivery.key}，第 {delivery.part} 部分）："
                     f"{html.escape(str(error))}。已标记为失败，不再重试。",
                     now,
@@ -704,6 +704,24 @@ def digest_now(service: ZoneService, settings: Settings, now: datetime) -> str:
     return f"已生成周报：{run.chats} 个聊天，共 {run.messages} 条消息，几秒内发出。"
 
 
+async def send_run(sender: Sender, key: str, *, timeout: float, clock: Clock = utc_now) -> int:
+    """Drain the outbox until every row of `key` is sent or failed, or `timeout` seconds pass
+    (waiting out retries); returns the rows of `key` still pending. Rows of paused chats are not
+    waited for: they go when the chat sends /start."""
+    db = sender.db
+    deadline = clock() + timedelta(seconds=timeout)
+    while True:
+        await sender.drain()
+        left = db.execute(
+            "SELECT count(*), min(d.next_attempt_at) FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
+            " WHERE d.key = ? AND d.status = ? AND NOT coalesce(c.paused, 0)", [key, PENDING],
+        ).fetchone()
+        if not left[0] or clock() >= deadline:
+            return left[0]
+        wake = datetime.fromisoformat(left[1]) if left[1] else clock()
+        await asyncio.sleep(min(max((wake - clock()).total_seconds(), 0.1), (deadline - clock()).total_seconds()))
+
+
 # --- The running bot: PTB's JobQueue and handlers ----------------------------------------------------------
 
 
@@ -723,6 +741,12 @@ class SenderLock:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._file: IO[bytes] | None = None
+
+    @classmethod
+    def beside(cls, db: Database) -> SenderLock:
+        """The lock of a store: `<store file>.sender.lock`."""
+        path = store_path(db)
+        return cls(path.with_name(path.name + ".sender.lock"))
 
     def acquire(self) -> bool:
         """Take the lock if it is free (or already ours); never waits."""
@@ -772,7 +796,7 @@ class Courier:
         self.settings = settings
         self.schedule = load_schedule(settings)
         self.sender = Sender(service.db, send, admins=settings.admins, clock=clock)
-        self.lock = SenderLock(store_path(service.db).with_name(store_path(service.db).name + ".sender.lock"))
+        self.lock = SenderLock.beside(service.db)
         self._clock = clock
 
     async def send_due(self) -> DrainReport | None:

@@ -22,9 +22,8 @@ from botapi import parse_html
 from bot import delivery, render
 from bot.config import ConfigError, Settings
 from bot.db import MIGRATIONS, open_db
-from bot.ingest import ingest_paths, load_gazetteer
+from bot.ingest import ingest_paths
 from bot.service import ZoneService
-from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -49,12 +48,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture(scope="module")
-def text_tools():
-    gazetteer = load_gazetteer(Settings().zones_csv)
-    return gazetteer, Tokenizer(extra_words=gazetteer.forms())
 
 
 @pytest.fixture(scope="module")

@@ -12,20 +12,13 @@ import pytest
 from bot import delivery, inbox
 from bot.config import Settings
 from bot.db import open_db
-from bot.ingest import ingest_paths, load_gazetteer
+from bot.ingest import ingest_paths
 from bot.service import ZoneService
-from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
 ADMINS = (900, 901)
-
-
-@pytest.fixture(scope="module")
-def text_tools():
-    gazetteer = load_gazetteer(Settings().zones_csv)
-    return gazetteer, Tokenizer(extra_words=gazetteer.forms())
 
 
 @pytest.fixture
