@@ -8,6 +8,7 @@ that has `from_numpy_matrix` again; networkx itself is left untouched.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import types
 import warnings
@@ -56,7 +57,7 @@ def textrank4zh_scores(sentences: Sequence[str]) -> list[float]:
     cursor = 0
     for piece in ranker.sentences:
         cursor = joined.find(piece, cursor)
-        owner_of_piece.append(_owner(starts, cursor))
+        owner_of_piece.append(bisect.bisect_right(starts, cursor) - 1)
         cursor += len(piece)
     scores = [0.0] * len(sentences)
     for item in ranker.key_sentences:
@@ -64,14 +65,3 @@ def textrank4zh_scores(sentences: Sequence[str]) -> list[float]:
         scores[owner] = max(scores[owner], float(item.weight))
     return scores
 
-
-def _owner(starts: list[int], position: int) -> int:
-    """Index of the sentence whose text (starting at `starts[i]`) holds `position`."""
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= position:
-            low = middle
-        else:
-            high = middle - 1
-    return low

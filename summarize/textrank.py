@@ -59,7 +59,9 @@ PLAIN_TEXTRANK = Weights(graph=1.0, position=0.0, title=0.0, figures=0.0, dates=
 LEAD = Weights(graph=0.0, position=1.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0)  # first sentences that fit
 
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
-MAX_RANKED_CHARS = 20_000  # the leading text ranked: a news article fits; 1 MB of text stays fast
+# The leading text ranked: a news article fits, and 1 MB of text stays fast (the graph is quadratic).
+MAX_RANKED_CHARS = 20_000
+MAX_RANKED_SENTENCES = 300
 FIGURES_CAPPED_AT = 2
 
 # "科学导报讯 ", "科学导报 记者王波 ", "本报讯（记者 张三）": a dateline before the lead sentence.
@@ -109,8 +111,12 @@ def summarize(
     sentences with an end mark are picked while the text has any. Without `title`, the heading lines
     at the top of the text (lines without an end mark) serve as the title. When even the best
     sentence is longer than `max_chars`, it is returned alone and whole: sentences are never cut.
-    Empty or blank text gives an empty Summary. `backend` is "ours" (the default) or "textrank4zh"
-    (that package's sentence ranking, see summarize.backends); keywords are ours with either.
+    Only the leading sentences are ranked (MAX_RANKED_SENTENCES, MAX_RANKED_CHARS): a news article
+    fits whole. Empty or blank text gives an empty Summary.
+
+    `backend` is "ours" (the default: graph, position, title, figures and dates weighed by
+    `weights`, picked by MMR) or "textrank4zh" (that package's ranking, see summarize.backends);
+    keywords and figures are ours with either.
 
     Example usage::
 
@@ -123,7 +129,7 @@ def summarize(
     if max_chars < 1 or max_sentences < 1:
         raise ValueError(f"max_chars and max_sentences must be positive, got {max_chars} and {max_sentences}")
     tokenizer = tokenizer or Tokenizer()
-    sentences = _ranked_window(_strip_datelines(split_sentences(text)))
+    sentences = _strip_datelines(_ranked_window(split_sentences(text)))
     candidates = _candidates(sentences)
     if not candidates:
         return Summary((), "", (), ())
@@ -321,13 +327,13 @@ def _strip_datelines(sentences: list[str]) -> list[str]:
 
 
 def _ranked_window(sentences: list[str]) -> list[str]:
-    """The leading sentences, at most MAX_RANKED_CHARS characters of them (at least one)."""
+    """The leading sentences: at most MAX_RANKED_SENTENCES, and MAX_RANKED_CHARS characters (at least one)."""
     total = 0
-    for index, sentence in enumerate(sentences):
+    for index, sentence in enumerate(sentences[:MAX_RANKED_SENTENCES]):
         total += len(sentence)
         if total > MAX_RANKED_CHARS:
             return sentences[: max(index, 1)]
-    return sentences
+    return sentences[:MAX_RANKED_SENTENCES]
 
 
 def _has_end_mark(sentence: str) -> bool:
