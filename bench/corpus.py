@@ -1,0 +1,68 @@
+"""The benchmark's inputs: the CLTS sample (articles with editor summaries) and the seed articles.
+
+Seed articles are what the page parser (summarize.segment.split_page) finds on the five seed
+pages, body paragraphs joined by a blank line as the store keeps them, with the printed title.
+They have no published summaries: bench/references.jsonl holds, for each, a 150-character summary
+and six key facts written for this benchmark (docs/BENCHMARKS.md says how), keyed by seed page and
+title.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarize.segment import ARTICLE, split_page
+from summarize.zones import Gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+CLTS = ROOT.parent / "shared" / "eval" / "clts_sample.jsonl"
+SEEDS = ROOT / "seeds"
+ZONES_CSV = ROOT / "config" / "zones.csv"
+REFERENCES = Path(__file__).resolve().parent / "references.jsonl"
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str | None
+    text: str
+    reference: str | None = None
+    facts: tuple[str, ...] = ()
+
+
+def clts_articles(path: Path = CLTS) -> list[Article]:
+    """The CLTS sample pairs: {"id", "text", "summary"} lines."""
+    with path.open(encoding="utf-8") as lines:
+        return [Article(record["id"], None, record["text"], record["summary"]) for record in map(json.loads, lines)]
+
+
+def seed_articles() -> list[Article]:
+    """Every article (not photo) on the seed pages, in page order, with its reference if there is one."""
+    with REFERENCES.open(encoding="utf-8") as lines:
+        references = [json.loads(line) for line in lines]
+    gazetteer = Gazetteer.from_csv(ZONES_CSV.read_text(encoding="utf-8"))
+    articles = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        page = split_page(path.read_text(encoding="utf-8"), gazetteer)
+        for number, found in enumerate(page.articles, 1):
+            if found.kind != ARTICLE:
+                continue
+            reference = next((r for r in references if r["seed"] == path.name[:3] and _same_title(r["title"], found.title)), None)
+            articles.append(
+                Article(
+                    f"seed-{path.name[:3]}-{number}",
+                    found.title,
+                    "\n\n".join(found.body),
+                    reference["reference"] if reference else None,
+                    tuple(reference["facts"]) if reference else (),
+                )
+            )
+    return articles
+
+
+def _same_title(written: str, parsed: str | None) -> bool:
+    """Whether a reference's title names the parsed article (one holds the other, spaces ignored)."""
+    first, second = "".join(written.split()), "".join((parsed or "").split())
+    return bool(second) and (first in second or second in first)
