@@ -21,18 +21,15 @@ PERCENT = "percent"
 COUNT = "count"
 DATE = "date"
 
+# Units as printed after a number and its magnitude (万, 亿): 56.94亿元 is 56.94, 亿, 元.
 _UNITS: dict[str, tuple[str, ...]] = {
-    MONEY: ("亿美元", "万美元", "美元", "亿元", "万元", "元"),
+    MONEY: ("美元", "元"),
     CAPACITY: (
-        "万千瓦时", "千瓦时", "兆瓦时", "万千瓦", "千瓦", "兆瓦", "GWh", "MWh", "kWh", "KWh",
-        "GW", "MW", "kW", "KW", "万吨", "吨", "万立方米", "立方米",
+        "千瓦时", "兆瓦时", "千瓦", "兆瓦", "GWh", "MWh", "kWh", "KWh", "GW", "MW", "kW", "KW", "吨", "立方米",
     ),
-    AREA: ("万平方米", "平方公里", "平方米", "平米", "公顷", "万亩", "亩"),
+    AREA: ("平方公里", "平方米", "平米", "公顷", "亩"),
     PERCENT: ("个百分点", "%", "％"),
-    COUNT: (
-        "万名", "万人", "万辆", "万家", "万户", "个", "家", "项", "名", "人", "座", "条", "台", "套",
-        "件", "辆", "所", "户", "位",
-    ),
+    COUNT: ("个", "家", "项", "名", "人", "座", "条", "台", "套", "件", "辆", "所", "户", "位"),
 }
 _KIND_OF_UNIT = {unit: kind for kind, units in _UNITS.items() for unit in units}
 
@@ -50,7 +47,7 @@ _COUNTED = (
     "项目", "企业", "公司", "单位", "机构", "园区", "产业园", "基地", "平台", "专利", "院士", "博士",
     "人才", "人员", "员工", "工人", "技师", "学生", "毕业生", "岗位", "就业", "国家和地区", "国家",
     "产业链", "生产线", "厂房", "车间", "煤矿", "中心", "工作站", "院所", "高校", "院校", "协议",
-    "成果", "站", "车", "专班",
+    "成果", "站", "汽车", "车辆", "车", "专班",
 )
 _CLAUSE_BREAKS = "，,；;：:。！？!?、\n"
 _LOOK_BEFORE = 30  # characters before a number searched for what it measures or counts
@@ -70,8 +67,9 @@ _FIGURE = re.compile(
     # 2024年7月18日, 7月22日, 4-6月, 2025年1~11月, 2024年
     r"|(?P<date>(?:(?P<year>(?:19|20)\d{2})\s?年\s?)?(?P<month>\d{1,2})(?:[-~～至](?P<month_end>\d{1,2}))?\s?月份?"
     r"(?:\s?(?P<day>\d{1,2})\s?[日号])?|(?P<year_only>(?:19|20)\d{2})\s?年)"
-    # 56.94亿元, 近5万平方米, 70余家, 39.4万吨/年, 100亿元以上
-    rf"|(?P<qualifier>{_QUALIFIER})?(?P<number>{_NUMBER})(?P<approx>余|多)?\s?(?P<unit>{_alternation(tuple(_KIND_OF_UNIT))})"
+    # 56.94亿元, 近5万平方米, 70余家, 2亿多元, 39.4万吨/年, 100亿元以上
+    rf"|(?P<qualifier>{_QUALIFIER})?(?P<number>{_NUMBER})\s?(?P<magnitude>万|亿)?(?P<approx>余|多)?\s?"
+    rf"(?P<unit>{_alternation(tuple(_KIND_OF_UNIT))})"
     r"(?P<per_year>/年)?(?P<tail>以上|左右|以内)?"
 )
 _MEASURE = re.compile(_alternation(_MEASURES))
@@ -143,7 +141,7 @@ def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | 
         return Figure(value, None, unit, measure, sentence, CAPACITY)
     if match["date"]:
         return Figure(value, None, "", None, sentence, DATE) if _valid_date(match) else None
-    unit = match["unit"] + (match["per_year"] or "")
+    unit = (match["magnitude"] or "") + match["unit"] + (match["per_year"] or "")
     kind = _KIND_OF_UNIT[match["unit"]]
     number = float(match["number"].replace(",", ""))
     if kind == COUNT:

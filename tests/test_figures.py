@@ -42,6 +42,9 @@ def find(figures: list[Figure], value: str) -> Figure:
         ("2024年7月18日，大同经济技术开发区首創股权投资私募基金", "2024年7月18日", None, "", None, DATE),
         ("以及4-6月份的销售旺季", "4-6月份", None, "", None, DATE),
         ("2025年1~11月,交城经济开发区硝基肥出口总额达9.24亿元", "9.24亿元", 9.24, "亿元", "出口总额", MONEY),
+        ("帮助十多家企业获得贷款2亿多元", "2亿多元", 2.0, "亿元", "贷款", MONEY),
+        ("累计培养了4万名专业技师", "4万名", 4.0, "万名", "技师", COUNT),
+        ("年产30万辆氢燃料电池汽车制造项目", "30万辆", 30.0, "万辆", "汽车", COUNT),
     ],
 )
 def test_figure_in_seed_sentence(fragment, value, number, unit, measure, kind):
