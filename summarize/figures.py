@@ -136,23 +136,17 @@ def sentence_figures(sentence: str) -> list[Figure]:
 def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | None:
     value = _SPACE.sub("", match.group())
     if match["power"]:
-        measure = _measure_before(sentence, match.start(), previous_end) or _measure_after(sentence, match.end())
         unit = f"{match['power_unit']}/{match['energy_unit']}"
-        return Figure(value, None, unit, measure, sentence, CAPACITY)
+        return Figure(value, None, unit, _described(_MEASURE, sentence, match, previous_end), sentence, CAPACITY)
     if match["date"]:
         return Figure(value, None, "", None, sentence, DATE) if _valid_date(match) else None
     unit = (match["magnitude"] or "") + match["unit"] + (match["per_year"] or "")
     kind = _KIND_OF_UNIT[match["unit"]]
     number = float(match["number"].replace(",", ""))
-    if kind == COUNT:
-        counted = _counted_after(sentence, match.end()) or _counted_before(sentence, match.start(), previous_end)
-        if counted is None:
-            return None
-        return Figure(value, number, unit, counted, sentence, COUNT)
-    if match["per_year"]:
-        measure: str | None = "年产能"
-    else:
-        measure = _measure_before(sentence, match.start(), previous_end) or _measure_after(sentence, match.end())
+    if kind == COUNT:  # what is counted usually follows (10家企业), else precedes (项目193个)
+        counted = _described(_COUNTED_WORD, sentence, match, previous_end, after_first=True)
+        return Figure(value, number, unit, counted, sentence, COUNT) if counted else None
+    measure = "年产能" if match["per_year"] else _described(_MEASURE, sentence, match, previous_end)
     return Figure(value, number, unit, measure, sentence, kind)
 
 
@@ -177,21 +171,13 @@ def _clause_end(sentence: str, position: int) -> int:
     return min([end, *(index for mark in _CLAUSE_BREAKS if (index := sentence.find(mark, position, end)) != -1)])
 
 
-def _measure_before(sentence: str, position: int, previous_end: int) -> str | None:
-    found = _MEASURE.findall(sentence, _clause_start(sentence, position, previous_end), position)
-    return found[-1] if found else None
-
-
-def _measure_after(sentence: str, position: int) -> str | None:
-    found = _MEASURE.search(sentence, position, _clause_end(sentence, position))
-    return found.group() if found else None
-
-
-def _counted_after(sentence: str, position: int) -> str | None:
-    found = _COUNTED_WORD.search(sentence, position, _clause_end(sentence, position))
-    return found.group() if found else None
-
-
-def _counted_before(sentence: str, position: int, previous_end: int) -> str | None:
-    found = _COUNTED_WORD.findall(sentence, _clause_start(sentence, position, previous_end), position)
-    return found[-1] if found else None
+def _described(
+    words: re.Pattern[str], sentence: str, match: re.Match[str], previous_end: int, *, after_first: bool = False
+) -> str | None:
+    """The word of `words` that says what the figure `match` is: the nearest one before it in its
+    clause, else the first one after it (or the other way round with `after_first`)."""
+    before = words.findall(sentence, _clause_start(sentence, match.start(), previous_end), match.start())
+    after = words.search(sentence, match.end(), _clause_end(sentence, match.end()))
+    nearest_before = before[-1] if before else None
+    first_after = after.group() if after else None
+    return (first_after or nearest_before) if after_first else (nearest_before or first_after)
