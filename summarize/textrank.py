@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarize.figures import DATE, Figure, sentence_figures, unique_figures
+from summarize.segment import DATELINE  # the page parser's: "科学导报讯", "科学导报 记者王波"
 from summarize.sentences import split_sentences
 from summarize.tokens import Tokenizer
 
@@ -64,13 +65,6 @@ MAX_RANKED_CHARS = 20_000
 MAX_RANKED_SENTENCES = 300
 FIGURES_CAPPED_AT = 2
 
-# "科学导报讯 ", "科学导报 记者王波 ", "本报讯（记者 张三）": a dateline before the lead sentence.
-_DATELINE = re.compile(
-    r"^(?:科学导报|本报)(?:讯|电)?"
-    r"(?:\s*记者\s*[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff]))?"
-    r"(?:\s*[（(][^）)]{0,30}[）)])?"
-    r"(?:\s+|$|(?<=[讯电）)]))"
-)
 _DIGIT = re.compile(r"\d")
 _END_MARKS = frozenset("。！？；!?;….")
 _CLOSERS = "”’』」）)】》〕\""
@@ -322,7 +316,7 @@ def _cost(sentence: str) -> int:
 
 def _strip_datelines(sentences: list[str]) -> list[str]:
     """The sentences with any leading dateline removed; a sentence that was only a dateline is dropped."""
-    stripped = [_DATELINE.sub("", sentence, count=1).strip() for sentence in sentences]
+    stripped = [DATELINE.sub("", sentence, count=1).strip() for sentence in sentences]
     return [sentence for sentence in stripped if sentence]
 
 
