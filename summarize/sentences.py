@@ -22,6 +22,7 @@ _END = re.compile(
 # What may follow an end mark and still belongs to its sentence.
 _CLOSERS = "”’』」）)】》〕"
 _STRAIGHT_QUOTE = '"'
+_END_MARKS = frozenset("。！？；!?;….")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -69,3 +70,14 @@ def _quote_follows(text: str, position: int) -> bool:
     """Whether a straight double quote comes after `position` in the same paragraph."""
     quote = text.find(_STRAIGHT_QUOTE, position)
     return quote != -1 and text.find("\n", position, quote) == -1
+
+
+def has_end_mark(sentence: str) -> bool:
+    """Whether `sentence` ends with an end mark (before any closing quotes and brackets).
+
+    Example usage::
+
+        has_end_mark("项目开工。”")  # True
+        has_end_mark("科学导报 记者王波")  # False: a byline, a heading or a line cut by the PDF
+    """
+    return sentence.rstrip(_CLOSERS + _STRAIGHT_QUOTE)[-1:] in _END_MARKS

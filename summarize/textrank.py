@@ -21,7 +21,7 @@ import numpy as np
 
 from summarize.figures import DATE, Figure, sentence_figures, unique_figures
 from summarize.segment import DATELINE  # the page parser's: "科学导报讯", "科学导报 记者王波"
-from summarize.sentences import split_sentences
+from summarize.sentences import has_end_mark, split_sentences
 from summarize.tokens import Tokenizer
 
 OURS = "ours"
@@ -66,8 +66,6 @@ MAX_RANKED_SENTENCES = 300
 FIGURES_CAPPED_AT = 2
 
 _DIGIT = re.compile(r"\d")
-_END_MARKS = frozenset("。！？；!?;….")
-_CLOSERS = "”’』」）)】》〕\""
 
 
 class UnknownBackend(ValueError):
@@ -330,10 +328,6 @@ def _ranked_window(sentences: list[str]) -> list[str]:
     return sentences[:MAX_RANKED_SENTENCES]
 
 
-def _has_end_mark(sentence: str) -> bool:
-    return sentence.rstrip(_CLOSERS)[-1:] in _END_MARKS
-
-
 def _candidates(sentences: list[str]) -> list[int]:
     """Indexes of the sentences a summary may use.
 
@@ -342,7 +336,7 @@ def _candidates(sentences: list[str]) -> list[int]:
     Headings, bylines and other short lines without an end mark are never a summary.
     """
     long_enough = [i for i, sentence in enumerate(sentences) if len(sentence) >= MIN_SENTENCE_CHARS]
-    ended = [i for i, sentence in enumerate(sentences) if _has_end_mark(sentence)]
+    ended = [i for i, sentence in enumerate(sentences) if has_end_mark(sentence)]
     return sorted(set(ended) & set(long_enough)) or ended or long_enough
 
 
@@ -350,7 +344,7 @@ def _heading(sentences: list[str]) -> str | None:
     """The lines before the first sentence with an end mark (kicker, title, subtitle), if any."""
     heading = []
     for sentence in sentences:
-        if _has_end_mark(sentence):
+        if has_end_mark(sentence):
             return " ".join(heading) or None
         heading.append(sentence)
     return None

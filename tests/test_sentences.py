@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.sentences import split_sentences
+from summarize.sentences import has_end_mark, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -58,3 +58,12 @@ def test_seed_sentences_keep_their_closing_quotes():
 def test_one_megabyte_without_punctuation_is_one_sentence():
     text = "开发区项目建设" * 150_000
     assert [text] == split_sentences(text)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [("项目开工。", True), ("项目开工。”", True), ('他说："好！"', True), ("经过数年的发展……", True), ("Work starts.", True),
+     ("科学导报 记者王波", False), ("体量巨大的南引擎", False), ("（下转 D4 版）", False), ("", False)],
+)
+def test_has_end_mark(sentence, expected):
+    assert expected == has_end_mark(sentence)
