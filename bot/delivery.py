@@ -1,28 +1,36 @@
 """Weekly digests and new-issue pushes, delivered exactly once through faults and restarts.
 
-The outbox pattern: planning and sending are separate steps.
+The outbox pattern: planning and sending are separate steps, and the store is the only state.
 
 Planning writes one `deliveries` row per (chat_id, key, part), status pending, holding the text
-to send. Keys: `article:<id>` (a new-issue push), `digest:<period>` (the weekly digest; period =
-ISO week of the scheduled run in the configured time zone, e.g. 2026-W47), `digest:manual:<UTC
-timestamp>` (/digest_now, `zonebrief digest --send`) and `admin:…` (notices for the admins). Rows
-are inserted with INSERT OR IGNORE under UNIQUE(chat_id, key, part), so planning twice plans
-nothing twice. Pushes for a new issue are planned, and the issue marked (`pushes_planned_at`), in
-one transaction; an issue stored but not yet planned when the process died is planned at the next
-start. Subscribers are those at planning time, and paused chats get no new rows.
+to send. Keys: `article:<id>` (a new-issue push; photos are not pushed), `digest:<period>` (the
+weekly digest; period = ISO week of the scheduled run in the configured time zone, e.g.
+2026-W47), `digest:manual:<UTC time>` (/digest_now, `zonebrief digest --send`) and `admin:…`
+(notices for the admins). Rows are inserted with INSERT OR IGNORE under UNIQUE(chat_id, key,
+part), and a digest key is recorded in `digest_runs` with its rows, so planning twice plans
+nothing twice. An issue's pushes are planned, and the issue marked (`issues.pushes_planned_at`),
+in one transaction, at every inbox poll and at start-up: an issue stored by a process that died
+before planning, or by `zonebrief ingest`, is planned then. Subscribers are those at planning
+time; a paused chat gets no new rows.
 
 Sending (`Sender.drain`) takes the pending rows in id order, per chat in order, a few chats at a
-time; the rate limiter of the Bot object (PTB's AIORateLimiter) sets the pace. A row is marked
-sent, with Telegram's message id, in its own commit right after Telegram answers. RetryAfter,
-timeouts and network errors leave the row pending with a later `next_attempt_at` (exponential
-back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows pending until
-/start resumes it; BadRequest marks the row failed and tells the admins. Nothing is deleted.
+time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. A row is
+marked sent, with Telegram's message id, in its own commit right after Telegram answers.
+RetryAfter, timeouts and network errors leave the row pending with a later `next_attempt_at`
+(exponential back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows
+pending until /start resumes it; BadRequest marks the row failed and tells the admins. Nothing is
+deleted. One process sends at a time (`SenderLock`, an OS file lock the kernel drops when its
+process dies, so a bot restarted after kill -9 sends at once).
+
+At start-up the bot plans a digest it missed while down (once), takes in the inbox, plans what
+was not planned and sends every pending row: a crash at any moment loses nothing.
 
 The window that cannot be closed: Telegram has no idempotency key. If the process dies after
-Telegram accepted a message but before the `sent` commit, or a request times out after Telegram
+Telegram accepted a message but before its `sent` commit, or a request times out after Telegram
 received it, that one message is sent again after the restart. The code keeps the window as small
 as it can: no await between Telegram's answer and the commit, so the window is the time the
-answer spends in the socket plus one SQLite commit, at most one message per chat in flight.
+answer spends on the way back plus one SQLite commit, with at most one message per chat (and
+about rate × round trip overall) in flight.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import json
 import logging
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -96,9 +104,10 @@ def timestamp(moment: datetime) -> str:
 
 # --- The schedule ----------------------------------------------------------------------------
 
+ENGLISH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS = {
-    **{name: day for day, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
-    **{name: day for day, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{name: day for day, name in enumerate(ENGLISH_DAYS)},
+    **{name[:3]: day for day, name in enumerate(ENGLISH_DAYS)},
     **{f"周{name}": day for day, name in enumerate("一二三四五六日")},
     **{f"星期{name}": day for day, name in enumerate("一二三四五六日")},
     "周天": 6, "星期天": 6,
@@ -234,15 +243,13 @@ def _candidates(service: ZoneService, where: str, params: list[object]) -> list[
     return candidates
 
 
-def _subscribers(db: Database) -> dict[int, list[Target]]:
+def _subscribers(service: ZoneService) -> dict[int, tuple[Target, ...]]:
     """Every chat that subscribes to something and is not paused, with its subscriptions in order."""
-    subscribers: dict[int, list[Target]] = {}
-    for chat_id, kind, name in db.execute(
-        "SELECT s.chat_id, s.kind, s.target FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id"
-        " WHERE NOT c.paused ORDER BY s.chat_id, s.id"
-    ).fetchall():
-        subscribers.setdefault(chat_id, []).append(Target(kind, name, name))
-    return subscribers
+    chats = service.db.execute(
+        "SELECT DISTINCT s.chat_id FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id"
+        " WHERE NOT c.paused ORDER BY s.chat_id"
+    ).fetchall()
+    return {chat_id: service.subscriptions(chat_id) for chat_id, in chats}
 
 
 def _concerns(targets: Iterable[Target], candidate: _Candidate) -> bool:
@@ -270,7 +277,7 @@ def plan_pushes(service: ZoneService, now: datetime) -> int:
         issues = [row[0] for row in db.execute(
             "SELECT id FROM issues WHERE pushes_planned_at IS NULL ORDER BY id"
         ).fetchall()]
-        subscribers = _subscribers(db) if issues else {}
+        subscribers = _subscribers(service) if issues else {}
         for issue_id in issues:
             for candidate in _candidates(service, "a.issue_id = ?", [issue_id]):
                 chats = [chat_id for chat_id, targets in subscribers.items() if _concerns(targets, candidate)]
@@ -330,7 +337,7 @@ def build_digests(service: ZoneService, as_of: date) -> dict[int, Digest]:
         return DigestEntry(candidate.id, candidate.title, candidate.zone, candidate.day, summaries[candidate.id])
 
     digests = {}
-    for chat_id, targets in _subscribers(service.db).items():
+    for chat_id, targets in _subscribers(service).items():
         shown: set[int] = set()
         sections = []
         for target in targets:
@@ -580,7 +587,6 @@ class Sender:
                 )
 
 
-
 def _retry_after_seconds(error: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that the attribute will become a timedelta
         warnings.simplefilter("ignore")
@@ -611,8 +617,8 @@ def delivery_stats(db: Database, now: datetime) -> Stats:
     """Count what /stats shows; "the last seven days" end at `now`."""
     since = timestamp(now - timedelta(days=DIGEST_DAYS))
 
-    def one(sql: str, params: list[object] = []) -> int:  # noqa: B006 (never mutated)
-        return db.execute(sql, params).fetchone()[0]
+    def one(sql: str, params: Sequence[object] = ()) -> int:
+        return db.execute(sql, list(params)).fetchone()[0]
 
     last = db.execute("SELECT key FROM digest_runs ORDER BY planned_at DESC, rowid DESC LIMIT 1").fetchone()
     return Stats(
@@ -668,11 +674,9 @@ def ingest_report(outcome: InboxOutcome, pushes: int) -> str:
 
 def ingest_inbox_file(service: ZoneService, settings: Settings, name: str, now: datetime) -> str:
     """/ingest <name>: ingest a file already in the inbox now, plan its pushes; the answer."""
-    folder = Path(settings.inbox)
-    path = folder / name
+    path = Path(settings.inbox) / name
     if Path(name).name != name or not path.is_file():
-        waiting = [file.name for file in page_files(folder)] if folder.is_dir() else []
-        listing = "、".join(render.esc(file) for file in waiting) if waiting else "（收件箱是空的）"
+        listing = "、".join(render.esc(file) for file in _waiting(settings)) or "（收件箱是空的）"
         return f"收件箱里没有“{render.echo(name)}”：请写文件名（不含路径）。收件箱里现有：{listing}"
     outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)
     return ingest_report(outcome, take_in(service, settings, [outcome], now))
@@ -689,11 +693,15 @@ def ingest_upload(service: ZoneService, settings: Settings, filename: str, data:
 
 def ingest_usage(settings: Settings) -> str:
     """/ingest without a file: how to use it, and what waits in the inbox."""
-    folder = Path(settings.inbox)
-    waiting = [file.name for file in page_files(folder)] if folder.is_dir() else []
-    listing = "\n".join(f"• {render.esc(name)}" for name in waiting) or "（收件箱是空的）"
+    listing = "\n".join(f"• {render.esc(name)}" for name in _waiting(settings)) or "（收件箱是空的）"
     return ("用法：把版面文本文件（.txt）作为文件发给我，说明写 /ingest；"
             f"或发送 /ingest 文件名，导入收件箱里已有的文件。\n收件箱里现有：\n{listing}")
+
+
+def _waiting(settings: Settings) -> list[str]:
+    """The names of the page files waiting in the inbox."""
+    folder = Path(settings.inbox)
+    return [file.name for file in page_files(folder)] if folder.is_dir() else []
 
 
 def digest_now(service: ZoneService, settings: Settings, now: datetime) -> str:

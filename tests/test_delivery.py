@@ -37,6 +37,10 @@ def shanghai(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
 class Clock:
     """A clock the test moves by hand."""
 
@@ -123,9 +127,9 @@ def keys_of(db: Database, chat_id: int) -> set[str]:
         # Monday 09:00 exactly is this week's run.
         (shanghai(2026, 11, 23, 9, 0), shanghai(2026, 11, 23, 9, 0), shanghai(2026, 11, 30, 9, 0)),
         # Monday 02:00 UTC is already 10:00 in Shanghai.
-        (datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc), shanghai(2026, 11, 23, 9, 0), shanghai(2026, 11, 30, 9, 0)),
+        (utc(2026, 11, 23, 2, 0), shanghai(2026, 11, 23, 9, 0), shanghai(2026, 11, 30, 9, 0)),
         # Sunday 23:30 UTC is Monday 07:30 in Shanghai: before the run.
-        (datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc), shanghai(2026, 11, 16, 9, 0), shanghai(2026, 11, 23, 9, 0)),
+        (utc(2026, 11, 22, 23, 30), shanghai(2026, 11, 16, 9, 0), shanghai(2026, 11, 23, 9, 0)),
     ],
 )
 def test_monday_nine_in_shanghai(now, last, following):
@@ -136,7 +140,7 @@ def test_monday_nine_in_shanghai(now, last, following):
 def test_digest_period_is_the_iso_week_in_the_zone():
     assert "2026-W48" == MONDAY_NINE.period(shanghai(2026, 11, 23, 9, 0))
     # 2026-11-22 20:00 UTC is already Monday in Shanghai.
-    assert "2026-W48" == MONDAY_NINE.period(datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc))
+    assert "2026-W48" == MONDAY_NINE.period(utc(2026, 11, 22, 20, 0))
     assert "2026-W53" == MONDAY_NINE.period(shanghai(2026, 12, 28, 9, 0))
 
 
