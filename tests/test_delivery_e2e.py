@@ -466,3 +466,25 @@ def test_zonebrief_digest_send_leaves_the_sending_to_a_running_bot(botapi, store
     assert "机器人正在运行" in result.output
     assert [] == botapi.calls("sendMessage")
     assert pending(store) > 0  # in the outbox, for the bot
+
+
+def test_a_digest_missed_while_down_is_sent_once_at_start_up(botapi, store, text_tools):
+    add_users(botapi)
+    with open_db(store) as db:  # the bot first started a month ago: last Monday's digest is missing
+        month_ago = delivery.utc_now() - timedelta(days=30)
+        db["bot_state"].insert({"name": "first_start", "value": delivery.timestamp(month_ago)})
+
+    def digests() -> Counter:
+        return Counter(entry["chat_id"] for entry in botapi.sent() if entry["plain_text"].startswith("📋"))
+
+    async def start_and_wait():
+        async with running_bot(botapi, store, text_tools, digest_send_empty=True):
+            await botapi.async_wait_for(lambda: set(SUBSCRIBERS) <= set(digests()), what="the missed digest")
+            await asyncio.sleep(delivery.SEND_TICK_SECONDS + 0.5)
+
+    asyncio.run(start_and_wait())
+    asyncio.run(start_and_wait())  # a restart: the week's digest is not sent again
+    assert set(SUBSCRIBERS) == set(digests()) and {1} == set(digests().values())
+    with open_db(store) as db:
+        [(key,)] = db.execute("SELECT key FROM digest_runs").fetchall()
+    assert re.fullmatch(r"digest:\d{4}-W\d{2}", key)
