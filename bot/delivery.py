@@ -18,9 +18,9 @@ time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the 
 marked sent, with Telegram's message id, in its own commit right after Telegram answers.
 RetryAfter, timeouts and network errors leave the row pending with a later `next_attempt_at`
 (exponential back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows
-pending until /start resumes it; BadRequest marks the row failed and tells the admins. Nothing is
-deleted. One process sends at a time (`SenderLock`, an OS file lock the kernel drops when its
-process dies, so a bot restarted after kill -9 sends at once).
+pending until /start resumes it; BadRequest (or a group that became a supergroup) marks the row
+failed and tells the admins. Nothing is deleted. One process sends at a time (`SenderLock`, an OS
+file lock the kernel drops when its process dies, so a bot restarted after kill -9 sends at once).
 
 At start-up the bot plans a digest it missed while down (once), takes in the inbox, plans what
 was not planned and sends every pending row: a crash at any moment loses nothing.
@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlite_utils import Database
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import FloodLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import render
@@ -546,7 +546,7 @@ class Sender:
             pause_chat(self.db, delivery.chat_id, str(error), self._clock())
             report.paused.append(delivery.chat_id)
             return False
-        except BadRequest as error:
+        except (BadRequest, ChatMigrated) as error:  # retrying would fail the same way
             self._fail(delivery, error)
             report.failed += 1
             return True
@@ -570,7 +570,7 @@ class Sender:
             [timestamp(self._clock() + timedelta(seconds=seconds)), f"{type(error).__name__}: {error}", delivery.id],
         )
 
-    def _fail(self, delivery: Delivery, error: BadRequest) -> None:
+    def _fail(self, delivery: Delivery, error: TelegramError) -> None:
         logger.error("delivery %s to chat %s failed for good: %s", delivery.id, delivery.chat_id, error)
         now = self._clock()
         with self.db.atomic():
@@ -709,7 +709,7 @@ def digest_now(service: ZoneService, settings: Settings, now: datetime) -> str:
     run = plan_manual_digest(service, load_schedule(settings), now, send_empty=settings.digest_send_empty)
     if not run.chats:
         return "已生成周报，但近 7 天没有订阅者关心的新报道，所以没有消息要发（可用配置项 digest_send_empty 改为照发）。"
-    return f"已生成周报：{run.chats} 个聊天，共 {run.messages} 条消息，几秒内发出。"
+    return f"已生成周报：{run.chats} 个聊天，共 {run.messages} 条消息，已排入发件箱，机器人几秒内发出。"
 
 
 async def send_run(sender: Sender, key: str, *, timeout: float, clock: Clock = utc_now) -> int:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlite_utils import Database
-from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
 
 from botapi import parse_html
 from bot import delivery, render
@@ -470,14 +470,15 @@ def test_forbidden_pauses_the_chat_and_resume_delivers_what_was_held(service):
     assert expected == Counter(telegram.accepted)
 
 
-def test_bad_request_fails_the_row_and_tells_the_admins(service):
+@pytest.mark.parametrize("error", [BadRequest("Message is too long"), ChatMigrated(-100123)])
+def test_a_request_that_cannot_succeed_fails_the_row_and_tells_the_admins(service, error):
     plan_week(service, range(1, 2))
     telegram = FakeTelegram()
-    telegram.fail(1, BadRequest("Message is too long"))
+    telegram.fail(1, error)
     sender = delivery.Sender(service.db, telegram.send, admins=(900,), clock=Clock())
     asyncio.run(sender.drain())
-    [(key, error)] = service.db.execute("SELECT key, error FROM deliveries WHERE status = 'failed'").fetchall()
-    assert "BadRequest: Message is too long" == error
+    [(key, recorded)] = service.db.execute("SELECT key, error FROM deliveries WHERE status = 'failed'").fetchall()
+    assert f"{type(error).__name__}: {error}" == recorded
     [notice] = list(telegram.count(900))
-    assert key in notice and "Message is too long" in notice
+    assert key in notice and str(error) in notice
     assert not planned(service.db, delivery.PENDING)  # the chat's other rows went on
