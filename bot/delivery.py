@@ -872,7 +872,6 @@ class Courier:
         await message.reply_text(answer, parse_mode=ParseMode.HTML)
 
 
-
 def install_delivery(application: Application, settings: Settings, service: ZoneService, *,
                      clock: Clock = utc_now) -> Courier:
     """Add delivery to a bot built with `rate_limiter()`: jobs, the /start resume, admin uploads.
