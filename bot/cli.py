@@ -416,7 +416,7 @@ def _jsonl_articles(lines: Iterable[bytes], source: str) -> Iterator[tuple[objec
 
 @cli.command("summarize")
 @click.option("--max-chars", default=str(DEFAULT_MAX_CHARS), show_default=True, callback=_positive_int,
-              help="摘要最多多少个字符；只取整句，第一句就超长时只给这一句。")
+              help="摘要最多多少个字符；只取整句，一句也放不下时截取最重要那句的前几个分句，以“…”结尾。")
 @click.option("--max-sentences", default=str(DEFAULT_MAX_SENTENCES), show_default=True, callback=_positive_int,
               help="摘要最多几句。")
 @click.option("--backend", default=OURS, show_default=True, callback=_check_backend,

@@ -6,6 +6,8 @@ heading without final punctuation is a sentence of its own. Closing quotes and b
 end mark stay with the sentence they close, so `建设。”随后离开。` is `建设。”` + `随后离开。` (sumy's
 Chinese splitter, '[^　！？。]*[！？。]', moves the quote to the next sentence and drops a tail without
 an end mark). Decimals (56.94亿元), ranges (4-6月), list markers (一是、二是) and commas never split.
+
+`shorten_sentence` cuts a sentence longer than a budget at a clause boundary (，、： and the like).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ _END = re.compile(
 _CLOSERS = "”’』」）)】》〕"
 _STRAIGHT_QUOTE = '"'
 _END_MARKS = frozenset("。！？；!?;….")
+# Where a clause ends inside a sentence: a run of clause punctuation or whitespace. An ASCII comma
+# or colon before a digit is part of a number or a time (1,000 万元, 10:30).
+_CLAUSE_BREAK = re.compile(r"(?:[，、：；—–\s]|[,:;](?!\d))+")
+# A number or a Latin word: a cut inside one would change what it says (56.9… for 56.94亿元).
+_WORD_CHARS = re.compile(r"[A-Za-z0-9.,%]")
+ELLIPSIS = "…"
 
 
 def split_sentences(text: str) -> list[str]:
@@ -81,3 +89,34 @@ def has_end_mark(sentence: str) -> bool:
         has_end_mark("科学导报 记者王波")  # False: a byline, a heading or a line cut by the PDF
     """
     return sentence.rstrip(_CLOSERS + _STRAIGHT_QUOTE)[-1:] in _END_MARKS
+
+
+def shorten_sentence(sentence: str, max_chars: int) -> str:
+    """`sentence` in at most `max_chars` characters: whole if it fits, else cut and ended with "…".
+
+    The cut falls at the last clause boundary (，、：；— , : or whitespace) that leaves room for the
+    "…", which replaces the clause's punctuation; when that would keep less than half of the
+    budget (a long clause follows a short one), the cut falls at the budget instead, backing off
+    to the start of a number or a Latin word it would split. At least one character is kept, so
+    only a `max_chars` of 1 gives more than `max_chars` characters.
+
+    Example usage::
+
+        shorten_sentence("开发区举行签约仪式，项目总投资56.94亿元，年产值45亿元。", 25)
+        # '开发区举行签约仪式，项目总投资56.94亿元…'
+    """
+    if len(sentence) <= max_chars:
+        return sentence
+    room = max(max_chars - 1, 1)  # characters kept before the ellipsis
+    least = room / 2
+    breaks = [match.start() for match in _CLAUSE_BREAK.finditer(sentence, 0, room + 1) if match.start() >= least]
+    if breaks:
+        return sentence[: breaks[-1]] + ELLIPSIS
+    cut = room
+    if _WORD_CHARS.match(sentence[cut]):  # back off to the start of the number or word the cut would split
+        start = cut
+        while start > 0 and _WORD_CHARS.match(sentence[start - 1]):
+            start -= 1
+        if start >= least:
+            cut = start
+    return sentence[:cut] + ELLIPSIS

@@ -21,7 +21,7 @@ import numpy as np
 
 from summarize.figures import DATE, Figure, sentence_figures, unique_figures
 from summarize.segment import DATELINE  # the page parser's: "科学导报讯", "科学导报 记者王波"
-from summarize.sentences import has_end_mark, split_sentences
+from summarize.sentences import has_end_mark, shorten_sentence, split_sentences
 from summarize.tokens import Tokenizer
 
 OURS = "ours"
@@ -78,7 +78,11 @@ class UnknownBackend(ValueError):
 
 @dataclass(frozen=True)
 class Summary:
-    """What `summarize` returns: whole sentences of the text in their original order, and more."""
+    """What `summarize` returns: sentences of the text in their original order, and more.
+
+    The sentences are whole unless not even one fits the budget: then the summary is the best one
+    alone, cut at a clause boundary and ended with "…" (see summarize.sentences.shorten_sentence).
+    """
 
     sentences: tuple[str, ...]
     text: str  # the sentences joined, as a reader sees them
@@ -96,15 +100,18 @@ def summarize(
     backend: str = OURS,
     weights: Weights = Weights(),
 ) -> Summary:
-    """Summarise `text` in at most `max_chars` characters and `max_sentences` whole sentences.
+    """Summarise `text` in at most `max_chars` characters and `max_sentences` sentences.
 
     The sentences come back in their order in the text. A dateline ("科学导报讯", "科学导报 记者王波")
     before a sentence is left out; a dateline, byline or heading alone is never a summary: only
     sentences with an end mark are picked while the text has any. Without `title`, the heading lines
-    at the top of the text (lines without an end mark) serve as the title. When even the best
-    sentence is longer than `max_chars`, it is returned alone and whole: sentences are never cut.
-    Only the leading sentences are ranked (MAX_RANKED_SENTENCES, MAX_RANKED_CHARS): a news article
-    fits whole. Empty or blank text gives an empty Summary.
+    at the top of the text (lines without an end mark) serve as the title. Sentences are whole
+    whenever one fits: a sentence longer than `max_chars` gives way to those that fit, and when
+    none fits, the best one comes alone, cut at its last clause boundary (，、： …) within
+    `max_chars` and ended with "…" (see summarize.sentences.shorten_sentence). So a summary never
+    runs over `max_chars`, however long the text or its sentences (unless `max_chars` is 1). Only
+    the leading sentences are ranked (MAX_RANKED_SENTENCES, MAX_RANKED_CHARS): a news article fits
+    whole. Empty or blank text gives an empty Summary.
 
     `backend` is "ours" (the default: graph, position, title, figures and dates weighed by
     `weights`, picked by MMR) or "textrank4zh" (that package's ranking, see summarize.backends);
@@ -135,7 +142,7 @@ def summarize(
     else:
         from summarize.backends import textrank4zh_scores  # imports textrank4zh only when asked
 
-        ranked = textrank4zh_scores([sentences[i] for i in candidates])
+        ranked = textrank4zh_scores([sentences[i][:MAX_RANKED_CHARS] for i in candidates])
         scores = dict(zip(candidates, ranked))
         redundancy = 0.0
     picked = select_sentences(
@@ -145,7 +152,7 @@ def summarize(
         similarity=lambda i, j: _cosine(words[i], words[j]),
         redundancy=redundancy,
     )
-    chosen = tuple(sentences[i] for i in sorted(picked))
+    chosen = tuple(shorten_sentence(sentences[i], max_chars) for i in sorted(picked))
     return Summary(
         sentences=chosen,
         text=join_sentences(chosen),
@@ -264,7 +271,7 @@ def select_sentences(
     `candidates` are (index, score, length). Each step takes the highest-scoring sentence that
     still fits, its score lowered by `redundancy` × its highest `similarity(index, picked)` to a
     sentence already taken (maximal marginal relevance). When no sentence fits at all, the best one
-    is taken alone, whole.
+    is taken alone, whole (`summarize` then shortens it).
 
     Example usage::
 

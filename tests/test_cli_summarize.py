@@ -42,6 +42,24 @@ def test_stdin():
     assert all(any(piece in sentence for sentence in sentences) for piece in split_sentences(summary))
 
 
+def test_issue_3_one_megabyte_without_punctuation_is_cut_at_the_budget():
+    text = "开发区项目建设" * 150_000
+    result = run(stdin=text + "\n")
+    assert 0 == result.exit_code, result.output
+    summary = result.stdout.strip()
+    assert summary == text[:149] + "…"
+
+
+def test_issue_3_a_long_sentence_gives_whole_clauses_within_the_budget():
+    sentence = "".join(split_sentences(QINGXU)[3:12]).replace("。", "，")[:-1] + "。"
+    assert len(sentence) > 300
+    result = run("--max-chars", "100", stdin=sentence)
+    assert 0 == result.exit_code, result.output
+    summary = result.stdout.strip()
+    assert 50 <= len(summary) <= 100 and summary.endswith("…")
+    assert sentence.startswith(summary[:-1]) and sentence[len(summary) - 1] in "，、：, "
+
+
 def test_stdin_with_budget_and_backend():
     result = run("--max-chars", "60", "--max-sentences", "1", "--backend", "textrank4zh", stdin=QINGXU)
     assert 0 == result.exit_code, result.output

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.sentences import has_end_mark, split_sentences
+from summarize.sentences import has_end_mark, shorten_sentence, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -67,3 +67,40 @@ def test_one_megabyte_without_punctuation_is_one_sentence():
 )
 def test_has_end_mark(sentence, expected):
     assert expected == has_end_mark(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, max_chars, expected",
+    [
+        ("项目开工。", 5, "项目开工。"),
+        # the last clause boundary within the budget; "…" takes the comma's place
+        ("开发区举行签约仪式，项目总投资56.94亿元，年产值45亿元。", 25, "开发区举行签约仪式，项目总投资56.94亿元…"),
+        ("山西职业技术学院、太原重型机械集团牵头组建。", 12, "山西职业技术学院…"),
+        # the only boundary would keep less than half the budget: cut at the budget
+        ("开发区，项目建设提速增效项目建设提速增效。", 12, "开发区，项目建设提速增…"),
+        # ... but not inside a number (1,000 is one) or a Latin word
+        ("项目总投资为人民币1,000万元整。", 12, "项目总投资为人民币…"),
+        ("Shanxi zone signed an aluminium smelter worth 5.694 billion yuan, and work started in May.", 40,
+         "Shanxi zone signed an aluminium smelter…"),
+        ("Shanxi zone signed an aluminium smelter worth 5.694 billion yuan, and work started in May.", 66,
+         "Shanxi zone signed an aluminium smelter worth 5.694 billion yuan…"),
+        # a word longer than half the budget is cut
+        ("a" * 100, 10, "a" * 9 + "…"),
+        ("开发区项目建设" * 1000, 10, "开发区项目建设开发…"),
+        ("项目开工。", 1, "项…"),  # at least one character
+    ],
+)
+def test_shorten_sentence(sentence, max_chars, expected):
+    assert expected == shorten_sentence(sentence, max_chars)
+
+
+@pytest.mark.parametrize("max_chars", [10, 30, 60, 100])
+def test_shortened_seed_sentences_are_their_leading_words_within_the_budget(max_chars):
+    for path in SEEDS:
+        for sentence in split_sentences(path.read_text("utf-8")):
+            shortened = shorten_sentence(sentence, max_chars)
+            if len(sentence) <= max_chars:
+                assert sentence == shortened
+            else:
+                assert max_chars // 2 <= len(shortened) <= max_chars
+                assert shortened.endswith("…") and sentence.startswith(shortened[:-1])

@@ -9,7 +9,7 @@ import pytest
 
 from summarize import Summary, Tokenizer, Weights, keywords, rank_sentences, split_sentences, summarize
 from summarize.segment import ARTICLE, split_page
-from summarize.textrank import DEFAULT_MAX_CHARS, UnknownBackend, join_sentences, select_sentences
+from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, UnknownBackend, join_sentences, select_sentences
 from summarize.tokens import base_dictionary
 from summarize.zones import Gazetteer
 
@@ -35,7 +35,16 @@ def assert_whole_sentences_in_order(summary: Summary, text: str, max_chars: int 
     assert positions == sorted(positions)
     assert len(set(positions)) == len(positions)
     assert summary.text == join_sentences(summary.sentences)
-    assert len(summary.text) <= max_chars or len(summary.sentences) == 1
+    assert len(summary.text) <= max_chars
+
+
+def assert_leading_clauses(summary: Summary, sentence: str, max_chars: int) -> None:
+    """The summary is the start of `sentence` up to a clause boundary, "…" in the punctuation's place."""
+    (shortened,) = summary.sentences
+    assert max_chars // 2 <= len(summary.text) <= max_chars
+    assert shortened.endswith("…")
+    assert sentence.startswith(shortened[:-1])
+    assert sentence[len(shortened) - 1] in "，、：, "
 
 
 def test_there_are_seed_articles():
@@ -103,11 +112,21 @@ def test_text_without_punctuation_comes_back_whole(tokenizer):
     assert (text,) == summarize(text, tokenizer=tokenizer).sentences
 
 
-def test_a_sentence_longer_than_the_budget_is_returned_whole(tokenizer):
-    text = "开发区" + "，".join(["项目建设提速增效"] * 30) + "。短句也在。"
-    summary = summarize(text, tokenizer=tokenizer, max_chars=50)
-    assert 1 == len(summary.sentences)
-    assert summary.sentences[0] in split_sentences(text)
+def test_issue_3_a_400_character_sentence_gives_its_leading_clauses(tokenizer):
+    """The aluminium article's sentences joined by commas: one sentence of 400 characters (",", "，", "、")."""
+    (title, body), = [(t, b) for t, b in SEED_ARTICLES if t == "推动铝产业集群聚链成势"]
+    clauses = "".join(body.split()).replace("。", "，")
+    sentence = clauses[: clauses.index("，", 400)] + "。"
+    summary = summarize(sentence + "短句也在。", title=title, tokenizer=tokenizer)
+    assert_leading_clauses(summary, sentence, DEFAULT_MAX_CHARS)
+
+
+def test_a_sentence_that_fits_is_preferred_to_a_cut_one(tokenizer):
+    long_sentence = "开发区" + "，".join(["项目建设提速增效"] * 30) + "。"
+    fitting = "开发区召开项目推进会议，研究部署下一阶段项目建设工作。"
+    summary = summarize(long_sentence + fitting, tokenizer=tokenizer, max_chars=50)
+    assert (fitting,) == summary.sentences
+    assert_leading_clauses(summarize(long_sentence, tokenizer=tokenizer, max_chars=50), long_sentence, 50)
 
 
 def test_one_megabyte_of_text_finishes(tokenizer):
@@ -117,9 +136,18 @@ def test_one_megabyte_of_text_finishes(tokenizer):
     assert_whole_sentences_in_order(summary, text)
 
 
-def test_one_megabyte_without_punctuation_finishes(tokenizer):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_issue_3_one_megabyte_without_punctuation_is_cut_at_the_budget(tokenizer, backend):
     text = "开发区项目建设" * 150_000
-    assert (text,) == summarize(text, tokenizer=tokenizer).sentences
+    summary = summarize(text, tokenizer=tokenizer, backend=backend)
+    assert (text[: DEFAULT_MAX_CHARS - 1] + "…",) == summary.sentences
+    assert summary.text == summary.sentences[0]
+
+
+def test_issue_3_one_megabyte_of_words_without_punctuation_ends_with_a_whole_word(tokenizer):
+    text = "development zone project investment " * 30_000
+    summary = summarize(text, max_chars=100, tokenizer=tokenizer)
+    assert_leading_clauses(summary, text, 100)
 
 
 def test_english_text(tokenizer):
