@@ -51,6 +51,19 @@ _ENV_ONLY = {"token"}
 _PATHS = {"db", "zones_csv", "seeds", "inbox"}
 
 
+def _describe(kind: str) -> str:
+    """The expected form of a value of `kind`, as a user would write it."""
+    if kind.startswith("tuple[int"):
+        return "用逗号分隔的整数（如 123,456）"
+    if kind.startswith("int"):
+        return "整数"
+    if kind.startswith("float"):
+        return "数字"
+    if kind.startswith("bool"):
+        return "true 或 false"
+    return "文本"
+
+
 def _convert(name: str, kind: str, value: object) -> object:
     """Turn a TOML or environment value into the field's type, or raise ConfigError."""
     try:
@@ -74,7 +87,7 @@ def _convert(name: str, kind: str, value: object) -> object:
         return None if value is None else str(value)
     except (TypeError, ValueError):
         raise ConfigError(
-            f"配置项 {name} 的值 {value!r} 无效：应为 {kind}。请修改配置文件或环境变量 {ENV_PREFIX}{name.upper()}。"
+            f"配置项 {name} 的值 {value!r} 无效：应为{_describe(kind)}。请修改配置文件或环境变量 {ENV_PREFIX}{name.upper()}。"
         ) from None
 
 

@@ -7,13 +7,13 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.config import DEFAULT_CONFIG, ROOT, Settings, load_settings
+from bot.config import DEFAULT_CONFIG, Settings, load_settings
 from bot.db import open_db
 
 
 def test_bundled_config_resolves_its_paths_against_its_own_folder():
     settings = load_settings({}, DEFAULT_CONFIG)
-    assert str(ROOT / "zonebrief.db") == settings.db
+    assert "zonebrief.db" == settings.db  # the working directory, unless --db or $ZONEBRIEF_DB
     assert Path(settings.zones_csv).is_file()
     assert Path(settings.seeds).is_dir()
     assert ("Asia/Shanghai", "monday", "09:00", 60, False) == (
