@@ -14,8 +14,9 @@ before planning, or by `zonebrief ingest`, is planned then. Subscribers are thos
 time; a paused chat gets no new rows.
 
 Sending (`Sender.drain`) takes the pending rows in id order, per chat in order, a few chats at a
-time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. A row is
-marked sent, with Telegram's message id, in its own commit right after Telegram answers.
+time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. When a row's
+turn comes — inside the rate limiter, right before the HTTP request is written — it is committed as
+`sending`; once Telegram answers it is committed as `sent`, with Telegram's message id.
 RetryAfter, timeouts and network errors leave the row pending with a later `next_attempt_at`
 (exponential back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows
 pending until /start resumes it; BadRequest (or a group that became a supergroup) marks the row
@@ -23,14 +24,17 @@ failed and tells the admins. Nothing is deleted. One process sends at a time (`S
 file lock the kernel drops when its process dies, so a bot restarted after kill -9 sends at once).
 
 At start-up the bot plans a digest it missed while down (once), takes in the inbox, plans what
-was not planned and sends every pending row: a crash at any moment loses nothing.
+was not planned and sends every pending row.
 
-The window that cannot be closed: Telegram has no idempotency key. If the process dies after
-Telegram accepted a message but before its `sent` commit, or a request times out after Telegram
-received it, that one message is sent again after the restart. The code keeps the window as small
-as it can: no await between Telegram's answer and the commit, so the window is the time the
-answer spends on the way back plus one SQLite commit, with at most one message per chat (and
-about rate × round trip overall) in flight.
+Exactly once across a kill -9: Telegram has no idempotency key, so a message whose request was on
+the wire when the process died cannot be checked. Such a row is still `sending` when the next
+process starts; its first drain marks it `unconfirmed` and does not send it again: the request
+had been handed to the network, and Telegram acts on a request it received even when the client
+is gone (a dying process's socket still delivers what was written to it). Rows that were waiting
+for their turn (in the rate limiter or the queue) are still `pending` and are sent. What is left:
+a kill in the sub-millisecond gap between the `sending` commit and the request reaching the socket
+loses that one message (counted as unconfirmed in /stats); and a request that times out after
+Telegram received it is retried, so a network fault — not a crash — can repeat a message.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import json
 import logging
 import warnings
 from collections import deque
+from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -66,7 +71,9 @@ from summarize.textrank import summarize
 logger = logging.getLogger(__name__)
 
 PENDING = "pending"
+SENDING = "sending"  # on the wire: committed right before the HTTP request is written
 SENT = "sent"
+UNCONFIRMED = "unconfirmed"  # was on the wire when its process died: treated as delivered, never resent
 FAILED = "failed"
 ADMIN_PREFIX = "admin:"  # keys of notices to the admins
 
@@ -90,6 +97,8 @@ ADMIN_ONLY = "抱歉，此命令仅限管理员使用。"
 
 Clock = Callable[[], datetime]
 SendFunction = Callable[[int, str], Awaitable[int]]  # (chat_id, HTML text) -> Telegram message id
+# Set by the Sender around each send: called when the request's turn comes (see OutboxRateLimiter).
+ON_WIRE: ContextVar[Callable[[], None] | None] = ContextVar("zonebrief_on_wire", default=None)
 
 
 def utc_now() -> datetime:
@@ -511,6 +520,7 @@ class Sender:
         self._concurrency = concurrency
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._settled = False
 
     @property
     def busy(self) -> bool:
@@ -518,9 +528,16 @@ class Sender:
         return self._lock.locked()
 
     async def drain(self) -> DrainReport:
-        """Send every row that is due, until none is; a second caller waits for the first."""
+        """Send every row that is due, until none is; a second caller waits for the first.
+
+        The caller holds the store's SenderLock. The first drain settles the rows a dead process
+        left on the wire (see settle_in_flight).
+        """
         report = DrainReport()
         async with self._lock:
+            if not self._settled:
+                settle_in_flight(self.db)
+                self._settled = True
             while queues := due_deliveries(self.db, self._clock()):
                 pending = deque(queues)
                 workers = [self._work(pending, report) for _ in range(min(self._concurrency, len(pending)))]
@@ -535,6 +552,7 @@ class Sender:
 
     async def _deliver(self, delivery: Delivery, report: DrainReport) -> bool:
         """Send one row and record the outcome; True if the chat's next row may follow."""
+        on_wire = ON_WIRE.set(lambda: self._mark(delivery, SENDING))
         try:
             message_id = await self._send(delivery.chat_id, delivery.text)
         except RetryAfter as error:
@@ -543,6 +561,7 @@ class Sender:
             return False
         except Forbidden as error:
             logger.warning("chat %s blocked the bot (%s): pausing it", delivery.chat_id, error)
+            self._mark(delivery, PENDING)
             pause_chat(self.db, delivery.chat_id, str(error), self._clock())
             report.paused.append(delivery.chat_id)
             return False
@@ -554,6 +573,8 @@ class Sender:
             self._retry_later(delivery, error, min(2.0 ** delivery.attempts, MAX_BACKOFF_SECONDS))
             report.retried += 1
             return False
+        finally:
+            ON_WIRE.reset(on_wire)
         # No await between Telegram's answer and this commit: see the module docstring.
         self.db.execute(
             "UPDATE deliveries SET status = ?, message_id = ?, sent_at = ?, attempts = attempts + 1,"
@@ -563,11 +584,15 @@ class Sender:
         report.sent += 1
         return True
 
+    def _mark(self, delivery: Delivery, status: str) -> None:
+        self.db.execute("UPDATE deliveries SET status = ? WHERE id = ?", [status, delivery.id])
+
     def _retry_later(self, delivery: Delivery, error: TelegramError, seconds: float) -> None:
         logger.info("delivery %s to chat %s: %s; retrying in %.0f s", delivery.id, delivery.chat_id, error, seconds)
         self.db.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE id = ?",
-            [timestamp(self._clock() + timedelta(seconds=seconds)), f"{type(error).__name__}: {error}", delivery.id],
+            "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE id = ?",
+            [PENDING, timestamp(self._clock() + timedelta(seconds=seconds)), f"{type(error).__name__}: {error}",
+             delivery.id],
         )
 
     def _fail(self, delivery: Delivery, error: TelegramError) -> None:
@@ -585,6 +610,18 @@ class Sender:
                     f"{html.escape(str(error))}。已标记为失败，不再重试。",
                     now,
                 )
+
+
+def settle_in_flight(db: Database) -> int:
+    """Mark `unconfirmed` the rows a dead process left on the wire (status `sending`), so they are
+    not sent twice; returns how many. Only the process holding the SenderLock may call this."""
+    settled = db.execute(
+        "UPDATE deliveries SET status = ?, error = ? WHERE status = ?",
+        [UNCONFIRMED, "在发送途中进程退出：请求已发出，按已送达处理，不再重发", SENDING],
+    ).rowcount
+    if settled:
+        logger.warning("%d message(s) were on the wire when the last process died: not sent again", settled)
+    return settled
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -608,6 +645,7 @@ class Stats:
     paused: int  # of those, paused (they blocked the bot)
     subscriptions: int
     sent: int  # deliveries sent in the last seven days
+    unconfirmed: int  # deliveries on the wire when their process died, planned in the last seven days
     pending: int  # deliveries waiting (now)
     failed: int  # deliveries failed in the last seven days
     last_digest: str | None  # key of the latest digest planned
@@ -629,6 +667,7 @@ def delivery_stats(db: Database, now: datetime) -> Stats:
         paused=one("SELECT count(*) FROM chats WHERE paused AND chat_id IN (SELECT chat_id FROM subscriptions)"),
         subscriptions=one("SELECT count(*) FROM subscriptions"),
         sent=one("SELECT count(*) FROM deliveries WHERE status = ? AND sent_at >= ?", [SENT, since]),
+        unconfirmed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [UNCONFIRMED, since]),
         pending=one("SELECT count(*) FROM deliveries WHERE status = ?", [PENDING]),
         failed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [FAILED, since]),
         last_digest=last[0] if last else None,
@@ -641,7 +680,8 @@ def stats_text(stats: Stats) -> str:
         "<b>运行统计</b>\n"
         f"版面：{stats.issues} 期 · 文章：{stats.articles} 篇 · 有报道的开发区：{stats.zones} 个\n"
         f"订阅者：{stats.subscribers} 个聊天（{stats.subscriptions} 项订阅，其中 {stats.paused} 个聊天已暂停推送）\n"
-        f"近 7 天投递：已发送 {stats.sent} 条，失败 {stats.failed} 条；当前待发送 {stats.pending} 条\n"
+        f"近 7 天投递：已发送 {stats.sent} 条，未确认 {stats.unconfirmed} 条，失败 {stats.failed} 条；"
+        f"当前待发送 {stats.pending} 条\n"
         f"最近一次周报：{render.esc(stats.last_digest or '尚无')}"
     )
 
@@ -775,19 +815,37 @@ class SenderLock:
             self._file = None
 
 
+class OutboxRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter that, when a request's turn comes, first calls the ON_WIRE hook the
+    Sender set for it (committing its outbox row as `sending`), right before the HTTP request."""
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+        async def on_turn(*turn_args: object, **turn_kwargs: object) -> object:
+            hook = ON_WIRE.get()
+            if hook is not None:
+                hook()
+            return await callback(*turn_args, **turn_kwargs)
+
+        return await super().process_request(on_turn, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def rate_limiter() -> AIORateLimiter:
     """The bot's rate limiter: Telegram's ~30 messages a second overall, as PTB's default, but
     evenly spaced (a bucket of one, refilled 30 times a second) instead of PTB's default bucket
     of 30, whose initial burst doubles the count in the first second (see docs/BENCHMARKS.md);
     a RetryAfter pauses every request for the time Telegram asks, then retries."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
-                          max_retries=RATE_LIMIT_RETRIES)
+    return OutboxRateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+                             max_retries=RATE_LIMIT_RETRIES)
 
 
 def bot_sender(bot: Bot) -> SendFunction:
     """`send` for the Sender: one HTML message through the bot (and its rate limiter)."""
 
     async def send(chat_id: int, text: str) -> int:
+        if not isinstance(getattr(bot, "rate_limiter", None), OutboxRateLimiter):
+            hook = ON_WIRE.get()  # no limiter to call it at the request's turn: call it now
+            if hook is not None:
+                hook()
         message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                          link_preview_options=LinkPreviewOptions(is_disabled=True))
         return message.message_id

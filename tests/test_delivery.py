@@ -340,7 +340,8 @@ class FakeTelegram:
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(self.delay)  # on the way in: a crash now loses nothing
+            await asyncio.sleep(self.delay)  # waiting for its turn: a crash now loses nothing
+            delivery.ON_WIRE.get()()  # its turn: as the bot's rate limiter does, right before the request
             if self.faults.get(chat_id):
                 raise self.faults[chat_id].pop(0)
             self.accepted.append((chat_id, text))
@@ -396,13 +397,14 @@ def test_a_crash_mid_fan_out_then_a_restart_sends_each_message_once(service, tmp
     restarted.close()
 
 
-def test_the_one_window_a_crash_can_duplicate_a_message(service):
-    """Telegram accepted the message, the process died before the commit: that one is sent again."""
+class Killed(BaseException):
+    """kill -9, as seen from inside the process: nothing after it runs."""
+
+
+def test_a_message_on_the_wire_when_the_process_dies_is_not_sent_again(service):
+    """Telegram received the request, the process died before the `sent` commit: not resent."""
     expected = plan_week(service, range(1, 3))
     telegram = FakeTelegram()
-
-    class Killed(BaseException):
-        pass
 
     async def accepted_then_killed(chat_id: int, text: str) -> int:
         await telegram.send(chat_id, text)
@@ -410,10 +412,26 @@ def test_the_one_window_a_crash_can_duplicate_a_message(service):
 
     with pytest.raises(Killed):
         asyncio.run(delivery.Sender(service.db, accepted_then_killed, concurrency=1, clock=Clock()).drain())
+    assert 1 == len(planned(service.db, delivery.SENDING))
     asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
-    duplicated = Counter(telegram.accepted) - expected
-    assert 1 == sum(duplicated.values())
-    assert set(expected) == set(Counter(telegram.accepted))
+    assert expected == Counter(telegram.accepted)
+    assert 1 == len(planned(service.db, delivery.UNCONFIRMED))
+    assert not planned(service.db, delivery.SENDING) and not planned(service.db, delivery.PENDING)
+
+
+def test_a_message_waiting_for_its_turn_when_the_process_dies_is_sent_after_the_restart(service):
+    expected = plan_week(service, range(1, 3))
+    telegram = FakeTelegram()
+
+    async def killed_in_the_queue(chat_id: int, text: str) -> int:
+        raise Killed  # before its turn came: nothing was sent
+
+    with pytest.raises(Killed):
+        asyncio.run(delivery.Sender(service.db, killed_in_the_queue, concurrency=1, clock=Clock()).drain())
+    assert not planned(service.db, delivery.SENDING)
+    asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+    assert expected == Counter(telegram.accepted)
+    assert not planned(service.db, delivery.UNCONFIRMED)
 
 
 def test_retry_after_leaves_the_row_pending_until_the_wait_is_over(service):
