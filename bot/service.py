@@ -25,7 +25,8 @@ from summarize.zones import Gazetteer, Zone
 
 PAGE_SIZE = 5  # articles on a zone card or city view, per page (ZoneService's default)
 SEARCH_LIMIT = 10
-GIST_CHARS = 60  # a one-line summary: the summary's first sentence, cut to this
+GIST_CHARS = 60  # a one-line summary: the best sentence, cut to this
+SUMMARY_SENTENCES = 3  # a full summary (/summary, key figures, keywords): at most this many sentences
 MAX_FIGURES = 5  # key figures on a zone card
 MAX_KEYWORDS = 8  # keywords on a zone card
 SUMMARY_CACHE_SIZE = 1024  # summaries kept per process (an article's text rarely changes)
@@ -214,7 +215,7 @@ class ZoneService:
             zone=zone,
             code=zone_code(zone.name),
             article_count=count,
-            articles=tuple(self._line(row, summary) for row, summary in zip(rows, summaries)),
+            articles=tuple(self._line(row) for row in rows),
             offset=offset,
             figures=_key_figures(summaries),
             keywords=_key_words(summaries),
@@ -227,7 +228,7 @@ class ZoneService:
         where = "(a.city = ? OR a.id IN (SELECT article_id FROM article_zones WHERE zone IN (SELECT value FROM json_each(?))))"
         count, rows = self._article_page(where, [city, names], offset)
         ranked = tuple(sorted(zones, key=lambda entry: entry.article_count == 0))  # stable: CSV order
-        articles = tuple(self._line(row, self._summary_of(row)) for row in rows)
+        articles = tuple(self._line(row) for row in rows)
         return CityView(city, ranked, count, articles, offset)
 
     def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
@@ -364,12 +365,13 @@ class ZoneService:
     def _summary_of(self, row: dict) -> Summary:
         return self._summarize(row["title"], row["body"])
 
-    def _summarize_text(self, title: str | None, body: str) -> Summary:
+    def _summarize_text(self, title: str | None, body: str, sentences: int = SUMMARY_SENTENCES) -> Summary:
         # Cached by the text itself: a corrected page may keep an article's id with a new body.
-        return summarize(body, title=title, tokenizer=self.tokenizer)
+        return summarize(body, title=title, max_sentences=sentences, tokenizer=self.tokenizer)
 
-    def _line(self, row: dict, summary: Summary) -> ArticleLine:
-        first = summary.sentences[0] if summary.sentences else summary.text
+    def _line(self, row: dict) -> ArticleLine:
+        """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
+        first = self._summarize(row["title"], row["body"], 1).text or row["body"].split("\n\n")[0]
         gist = first if len(first) <= GIST_CHARS else first[: GIST_CHARS - 1] + "…"
         return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
 

@@ -121,3 +121,16 @@ def test_zone_codes_are_short_unique_and_resolve(service):
     codes = {zone_code(zone.name): zone for zone in service.gazetteer.zones}
     assert len(codes) == len(service.gazetteer.zones)
     assert all(len(f"zp:{code}:9999".encode()) <= 64 and service.zone_by_code(code) is zone for code, zone in codes.items())
+
+
+def test_a_photo_in_a_list_shows_its_caption(service):
+    card = service.find("综改区")
+    photos = [line for line in card.articles if line.kind == "photo"]
+    assert ["恒真无尾钢化真空玻璃产业园"] == [line.gist for line in photos]
+
+
+def test_a_line_shows_the_best_sentence_not_just_the_first_of_the_summary(service):
+    """The one-line gist is the one-sentence summary, which need not open the three-sentence one."""
+    card = service.find("盂县经开区")
+    (line,) = card.articles
+    assert "56.94亿元" in line.gist
