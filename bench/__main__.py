@@ -36,6 +36,7 @@ GRID = {
     "figures": (0.5, 1.0, 1.5, 2.0),
     "dates": (0.0, 0.5, 1.0),
     "redundancy": (0.0, 0.25, 0.5),
+    "connective": (0.0, 0.5, 1.0),
 }
 GRID_ROWS_SHOWN = 15
 MIN_SENTENCE_CHARS_TRIED = (8, 12, 16, 20, 25, 30)

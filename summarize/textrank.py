@@ -5,8 +5,9 @@ https://aclanthology.org/W04-3252.pdf) ranks sentences by PageRank over a graph 
 are word overlap normalised by sentence length, and keywords by PageRank over a word co-occurrence
 graph. News is lead-heavy and its title says what matters, so `summarize` adds to the graph score
 a position prior, the sentence's overlap with the title and a bonus for sentences that carry figures
-(亿元, 万吨, MW, %, …), then picks sentences by maximal marginal relevance (Carbonell & Goldstein,
-SIGIR 1998) so a second sentence does not repeat the first. The weights were chosen by measurement:
+(亿元, 万吨, MW, %, …), less a penalty for a sentence that opens by pointing back (同时, 该 …), then
+picks sentences by maximal marginal relevance (Carbonell & Goldstein, SIGIR 1998) so a second
+sentence does not repeat the first. The weights were chosen by measurement:
 see docs/BENCHMARKS.md and `python -m bench --grid`.
 """
 
@@ -44,8 +45,9 @@ class Weights:
     A sentence's score is `graph` × its TextRank score (scaled so the best is 1), plus `position` /
     (1 + its rank among the candidate sentences), plus `title` × the share of the title's words it
     contains, plus `figures` × min(its figures other than dates, 2) / 2, plus `dates` if it gives a
-    date. Picking, a sentence loses `redundancy` × its highest cosine similarity to a sentence
-    already picked.
+    date, minus `connective` if it opens with a word that points back to what came before
+    (CONNECTIVES: 同时, 此外, 这, 该 …), which a reader of the summary may not have seen. Picking, a
+    sentence loses `redundancy` × its highest cosine similarity to a sentence already picked.
     """
 
     graph: float = 1.0
@@ -54,10 +56,15 @@ class Weights:
     figures: float = 2.0
     dates: float = 1.0
     redundancy: float = 0.5
+    connective: float = 0.5
 
 
-PLAIN_TEXTRANK = Weights(graph=1.0, position=0.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0)
-LEAD = Weights(graph=0.0, position=1.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0)  # first sentences that fit
+PLAIN_TEXTRANK = Weights(graph=1.0, position=0.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0, connective=0.0)
+# The first sentences that fit.
+LEAD = Weights(graph=0.0, position=1.0, title=0.0, figures=0.0, dates=0.0, redundancy=0.0, connective=0.0)
+# Openings that refer back: a sentence starting so leans on the one before it (docs/BENCHMARKS.md
+# measured a longer list too).
+CONNECTIVES = ("同时", "此外", "另外", "因此", "其中", "对此", "为此", "这", "该")
 
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
 # The leading text ranked: a news article fits, and 1 MB of text stays fast (the graph is quadratic).
@@ -137,7 +144,7 @@ def summarize(
     *words, title_words = tokenizer.sentence_words([sentence[:MAX_RANKED_CHARS] for sentence in sentences] + [title or ""])
     figures = [sentence_figures(sentence) for sentence in sentences]
     if backend == OURS:
-        scores = _news_scores(candidates, words, figures, title_words, weights)
+        scores = _news_scores(sentences, candidates, words, figures, title_words, weights)
         redundancy = weights.redundancy
     else:
         from summarize.backends import textrank4zh_scores  # imports textrank4zh only when asked
@@ -358,6 +365,7 @@ def _heading(sentences: list[str]) -> str | None:
 
 
 def _news_scores(
+    sentences: list[str],
     candidates: list[int],
     words: list[list[str]],
     figures: list[list[Figure]],
@@ -377,6 +385,7 @@ def _news_scores(
             + weights.title * (len(title.intersection(words[index])) / len(title) if title else 0.0)
             + weights.figures * min(counted, FIGURES_CAPPED_AT) / FIGURES_CAPPED_AT
             + weights.dates * dated
+            - weights.connective * sentences[index].startswith(CONNECTIVES)
         )
     return scores
 

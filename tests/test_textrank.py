@@ -3,6 +3,7 @@
 The seed articles are what the page parser finds on seeds/ (text extracted from PDF).
 """
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,18 @@ def test_the_title_lifts_a_sentence(tokenizer):
     text = "开发区召开会议研究冬季供暖工作。开发区举行招商推介活动签约新项目。"
     assert ("开发区举行招商推介活动签约新项目。",) == summarize(
         text, title="招商推介签约", tokenizer=tokenizer, max_sentences=1, weights=Weights(position=0.0)
+    ).sentences
+
+
+@pytest.mark.parametrize("opening", ["同时，", "此外，", "其中，", "该", "这一"])
+def test_a_sentence_that_points_back_is_demoted(tokenizer, opening):
+    pointing_back = f"{opening}项目总投资32亿元，建成后年产值可达45亿元。"
+    standalone = "开发区推进铝产业链项目建设，总投资32亿元，年产值45亿元。"
+    tied = Weights(position=0.0)  # graph, figures and the rest score both alike: the first wins a tie
+    text = pointing_back + standalone
+    assert (standalone,) == summarize(text, tokenizer=tokenizer, max_sentences=1, weights=tied).sentences
+    assert (pointing_back,) == summarize(
+        text, tokenizer=tokenizer, max_sentences=1, weights=dataclasses.replace(tied, connective=0.0)
     ).sentences
 
 
