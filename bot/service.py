@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from bot.search import query_terms, search
 from summarize.figures import Figure
+from summarize.sentences import shorten_sentence
 from summarize.textrank import Summary, summarize
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, Zone
@@ -372,7 +373,7 @@ class ZoneService:
     def _line(self, row: dict) -> ArticleLine:
         """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
         first = self._summarize(row["title"], row["body"], 1).text or row["body"].split("\n\n")[0]
-        gist = first if len(first) <= GIST_CHARS else first[: GIST_CHARS - 1] + "…"
+        gist = shorten_sentence(first, GIST_CHARS)
         return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
 
 

@@ -1,25 +1,13 @@
 """Both summariser backends on the real seed articles; textrank4zh 0.3 on networkx 3 through the adapter."""
 
-from pathlib import Path
-
 import networkx
 import pytest
 
+from seed_articles import GAZETTEER, SEED_ARTICLES
 from summarize import split_sentences, summarize
 from summarize.backends import load_textrank4zh, textrank4zh_scores
-from summarize.segment import ARTICLE, split_page
 from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, TEXTRANK4ZH
 from summarize.tokens import Tokenizer
-from summarize.zones import Gazetteer
-
-ROOT = Path(__file__).resolve().parent.parent
-GAZETTEER = Gazetteer.from_csv((ROOT / "config" / "zones.csv").read_text("utf-8"))
-SEED_ARTICLES = [
-    (article.title, "\n\n".join(article.body))
-    for path in sorted((ROOT / "seeds").glob("*.txt"))
-    for article in split_page(path.read_text("utf-8"), GAZETTEER).articles
-    if article.kind == ARTICLE
-]
 
 
 @pytest.fixture(scope="module")

@@ -4,24 +4,14 @@ The seed articles are what the page parser finds on seeds/ (text extracted from 
 """
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
+from seed_articles import GAZETTEER, ROOT, SEED_ARTICLES
 from summarize import Summary, Tokenizer, Weights, keywords, rank_sentences, split_sentences, summarize
-from summarize.segment import ARTICLE, split_page
 from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, UnknownBackend, join_sentences, select_sentences
 from summarize.tokens import base_dictionary
-from summarize.zones import Gazetteer
 
-ROOT = Path(__file__).resolve().parent.parent
-GAZETTEER = Gazetteer.from_csv((ROOT / "config" / "zones.csv").read_text("utf-8"))
-SEED_ARTICLES = [
-    (article.title, "\n\n".join(article.body))
-    for path in sorted((ROOT / "seeds").glob("*.txt"))
-    for article in split_page(path.read_text("utf-8"), GAZETTEER).articles
-    if article.kind == ARTICLE
-]
 SEED_000 = next((ROOT / "seeds").glob("000_*.txt")).read_text("utf-8")
 
 
