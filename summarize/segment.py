@@ -18,7 +18,7 @@ How a 科学导报「开发区建设」 page reads once its PDF is text, and wha
 - Masthead lines, section labels and continuation marks are recorded in `Page.notes`; photo
   captions become PHOTO records; text that fits nowhere goes to `Page.fragments`. Nothing is
   dropped: every Chinese character of the page ends up in one of these places (the words 摄 and
-  供图 of a photo credit aside).
+  供图 of a photo credit and the 文/图 before a byline aside).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Article:
     city: str | None = None
     subtitle: str | None = None  # 副题, e.g. "——朔州经济开发区见闻"
     kicker: str | None = None  # the line above the title as printed (zone, zone + unit, city)
-    author: str | None = None  # byline at the end, or the reporter named in the dateline
+    author: str | None = None  # byline at the end, or the reporters named in the dateline
     dateline: str | None = None  # "科学导报讯", "科学导报 记者王波", … as printed
     published: str | None = None  # YYYY-MM-DD when the article's dateline/lead gives a full date
     published_month_day: tuple[int, int] | None = None  # (month, day) when it gives only that
@@ -90,18 +90,32 @@ FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2}
 YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z]?\s*\d+\s*版\s*[)）]")
+# The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
+ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
+CREDITED = rf"{ROLE}\s*[{CJK}]{{2,4}}"
 DATELINE = re.compile(
-    rf"^(?:科学导报|本报)(?:讯|\s+记者\s*(?P<reporter>[{CJK}]{{2,4}})(?=\s|$)|(?=\s|$))"
+    rf"^(?:科学导报|本报)讯?"
+    rf"(?:\s*[（(](?P<bracketed>\s*{CREDITED}(?:(?:[\s、，,]*{ROLE}\s*|[\s、，,]+)[{CJK}]{{2,4}})*)\s*[)）]"
+    rf"|\s*(?P<credited>{CREDITED}(?:\s+{CREDITED})*)(?=\s|$)"
+    rf"|(?<=讯)|(?=\s|$))"
 )
 # A byline: one name of 2–4 characters, or several of 2–3 separated by spaces ("罗文平 张小菊 朱怡").
 NAMES = rf"(?:[{CJK}]{{2,4}}|[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})+)"
 NAMES_ONLY = re.compile(rf"^{NAMES}$")
-TRAILING_NAMES = re.compile(rf"^(?P<text>.*?\S)\s+(?P<names>{NAMES})$")
+# What a byline may say before the names: "文/图 王波", "图/文 王波", "文/王波".
+BYLINE_LABEL = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+)"
+LABELLED_NAMES = re.compile(rf"^{BYLINE_LABEL}(?P<names>{NAMES})$")
+TRAILING_NAMES = re.compile(rf"^(?P<text>.*?\S)\s+(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})$")
 PHOTO_MARK = "■"
-CREDIT = re.compile(r"^(?P<who>.*?)\s*(?:摄影|摄|供图)$")
+PHOTO_CAPTION_OPENING = "图为"  # a paragraph opening so is a photo caption, credited or not
+TAKEN_BY = r"\s*[/／]?\s*(?:摄影|摄)"  # "梁栋 摄", "张哲远摄", "卫佳/摄"
+CREDIT = re.compile(rf"^(?P<who>.*?)(?:{TAKEN_BY}|\s*供图)$")
+# A caption (or nothing: a credit line under its caption) and its credit:
+# "…500万元。 张哲远摄", "园区新貌 张哲远摄", "…厂房。（王波 摄）", "…一角。 XX开发区供图".
 CAPTION_CREDIT = re.compile(
-    rf"^(?P<caption>.*[。！？”…!?])?\s*(?P<who>{NAMES})\s*摄$|"
-    rf"^(?P<caption2>.*[。！？”…!?])\s*(?P<who2>[^\s，。,]{{2,20}}?)\s*供图$"
+    rf"^(?:(?P<caption>.*[。！？”…!?])\s*|(?P<spaced>.*\S)\s+)?(?P<who>{NAMES}){TAKEN_BY}$"
+    rf"|^(?P<bracketed>.*?)\s*[（(]\s*(?P<who2>{NAMES}){TAKEN_BY}\s*[)）]$"
+    rf"|^(?P<provided>.*[。！？”…!?])\s*(?P<who3>[^\s，。,]{{2,20}}?)\s*供图$"
 )
 SUBTITLE_DASHES = ("——", "—", "--", "－－")
 # PDF extraction sometimes turns a subtitle's "——" into "一".
@@ -188,7 +202,7 @@ class _Para:
     line: int
     text: str
     dateline: str | None = None
-    reporter: str | None = None
+    reporters: str | None = None  # the names the dateline credits
     heading: bool = False
 
 
@@ -278,7 +292,7 @@ def _is_name(text: str, gazetteer: Gazetteer) -> bool:
 
 
 def _photo(text: str) -> _Photo | None:
-    """A caption with a credit (…。 张哲远摄, … ■ XX供图) or a credit line (■ 梁栋 摄)."""
+    """A caption with a credit (…。 张哲远摄, … ■ XX供图), a credit line (■ 梁栋 摄) or a 图为… caption."""
     if PHOTO_MARK in text:
         caption, _, credit = text.rpartition(PHOTO_MARK)
         credit = credit.strip()
@@ -286,11 +300,13 @@ def _photo(text: str) -> _Photo | None:
         who = match.group("who").strip() if match else credit
         return _Photo(0, caption.strip() or None, who or None)
     match = CAPTION_CREDIT.match(text)
-    if not match:
-        return None
-    caption = match.group("caption") or match.group("caption2")
-    who = match.group("who") or match.group("who2")
-    return _Photo(0, caption.strip() if caption else None, _single_spaced(who))
+    if match:
+        caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
+        who = match.group("who") or match.group("who2") or match.group("who3")
+        return _Photo(0, caption.strip() if caption else None, _single_spaced(who))
+    if text.startswith(PHOTO_CAPTION_OPENING):
+        return _Photo(0, text, None)
+    return None
 
 
 def _place(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None]:
@@ -315,7 +331,7 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
 
     def emit(item: _Item) -> None:
         if pending and isinstance(item, _Para) and item.dateline is None:
-            item = replace(item, line=pending[0].line, dateline=pending[0].dateline, reporter=pending[0].reporter)
+            item = replace(item, line=pending[0].line, dateline=pending[0].dateline, reporters=pending[0].reporters)
             pending.clear()
         flush()
         items.append(item)
@@ -333,17 +349,24 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
             emit(_Skip(number, NOTE_SECTION + text, barrier=True))
             continue
         photo = _photo(text)
+        if photo and photo.caption is None and not pending and _uncredited_caption(items[-1] if items else None):
+            items[-1] = replace(items[-1], author=photo.author)  # the credit line under its caption
+            continue
         if photo:
             emit(replace(photo, line=number))
             continue
         dateline = DATELINE.match(text)
         if dateline:
-            para = _Para(number, text[dateline.end():].strip(), dateline.group(0), dateline.group("reporter"))
+            para = _Para(number, text[dateline.end():].strip(), dateline.group(0), _reporters(dateline))
             if not para.text:
                 flush()
                 pending.append(para)
                 continue
         else:
+            labelled = LABELLED_NAMES.match(text)
+            if labelled and not pending and _are_names(labelled.group("names"), gazetteer):
+                emit(_Byline(number, _single_spaced(labelled.group("names"))))
+                continue
             if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
                 emit(_Byline(number, _single_spaced(text)))
                 continue
@@ -362,6 +385,18 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
     return items
 
 
+def _uncredited_caption(item: _Item | None) -> bool:
+    return isinstance(item, _Photo) and item.caption is not None and item.author is None
+
+
+def _reporters(dateline: re.Match[str]) -> str | None:
+    """The names a dateline credits, space-separated ("记者李阳 通讯员李明" -> "李阳 李明"), or None."""
+    credits = dateline.group("bracketed") or dateline.group("credited")
+    if not credits:
+        return None
+    return " ".join(name for name in re.split(rf"{ROLE}|[\s、，,]+", credits) if name)
+
+
 def _may_sign(before: _Item | None) -> bool:
     """Whether a line of names printed after `before` can be a byline.
 
@@ -373,12 +408,16 @@ def _may_sign(before: _Item | None) -> bool:
     return isinstance(before, _Para)
 
 
+def _are_names(names: str, gazetteer: Gazetteer) -> bool:
+    return all(_is_name(name, gazetteer) for name in names.split())
+
+
 def _is_byline_tail(match: re.Match[str], gazetteer: Gazetteer) -> bool:
-    """Names after the text of a paragraph: one name needs a finished sentence before it."""
+    """Names after the text of a paragraph: one unlabelled name needs a finished sentence before it."""
     names = match.group("names")
-    if not all(_is_name(name, gazetteer) for name in names.split()):
+    if not _are_names(names, gazetteer):
         return False
-    return " " in SPACES.sub(" ", names) or not _unfinished(match.group("text"))
+    return bool(match.group("label")) or " " in SPACES.sub(" ", names) or not _unfinished(match.group("text"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -814,7 +853,7 @@ def _to_article(unit: _Unit, zones: _Zones, gazetteer: Gazetteer) -> Article:
         city=city,
         subtitle=header.subtitle if header else None,
         kicker=header.kicker if header else None,
-        author=unit.byline or (dated.reporter if dated else None),
+        author=unit.byline or (dated.reporters if dated else None),
         dateline=_single_spaced(dated.dateline) if dated and dated.dateline else None,
         published=published,
         published_month_day=month_day,
