@@ -89,6 +89,7 @@ FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[�
 FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
+BARE_DATE = re.compile(rf"^{FULL_DATE.pattern}\s*(?:{WEEKDAY.pattern})?$")
 CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z]?\s*\d+\s*版\s*[)）]")
 # The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
 ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
@@ -277,10 +278,22 @@ def _find_masthead(lines: Sequence[str]) -> _Masthead:
                 printed = next(_full_dates(text), None)
     found = set(issue_lines)
     for number in issue_lines:
-        for near in range(max(0, number - MASTHEAD_REACH), min(len(lines), number + MASTHEAD_REACH + 1)):
-            if PAGE_NAME in lines[near] and not _has_clause_marks(lines[near]):
-                found.add(near)
+        found.update(near for near in _around(number, len(lines)) if _names_the_page(lines[near]))
+    for number, text in enumerate(lines):  # a date alone on its line, next to the page's name or issue
+        nearby = _around(number, len(lines))
+        if BARE_DATE.match(text) and any(near in found or _names_the_page(lines[near]) for near in nearby):
+            found.add(number)
+            printed = printed or next(_full_dates(text), None)
     return _Masthead(frozenset(found), label, printed)
+
+
+def _around(number: int, count: int) -> range:
+    """The line numbers within MASTHEAD_REACH of a line."""
+    return range(max(0, number - MASTHEAD_REACH), min(count, number + MASTHEAD_REACH + 1))
+
+
+def _names_the_page(text: str) -> bool:
+    return PAGE_NAME in text and not _has_clause_marks(text)
 
 
 def _is_name(text: str, gazetteer: Gazetteer) -> bool:
@@ -318,6 +331,17 @@ def _place(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None
     if city and SPACES.sub("", text) in (city, city + "市"):
         return len(text), None, city
     return 0, None, None
+
+
+def _headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
+    """Short and without clause marks, but for a colon after the zone or city that opens a
+    headline ("侯马经开区：保税物流跑出加速度")."""
+    if _visible_length(text) > MAX_TITLE_CHARS:
+        return False
+    place, colon, rest = text.partition("：") if "：" in text else text.partition(":")
+    if colon and rest.strip() and _place(place, gazetteer)[0] == len(place.rstrip()) > 0:
+        text = place + rest
+    return not _has_clause_marks(text)
 
 
 def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -> list[_Item]:
@@ -370,7 +394,7 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
             if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
                 emit(_Byline(number, _single_spaced(text)))
                 continue
-            if _visible_length(text) <= MAX_TITLE_CHARS and not _has_clause_marks(text):
+            if _headline_shaped(text, gazetteer):
                 place_end, zone, city = _place(text, gazetteer)
                 emit(_HeadLine(number, text, place_end, zone, city))
                 continue

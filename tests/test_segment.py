@@ -321,6 +321,26 @@ def test_page_with_only_a_masthead(gazetteer):
     assert ("2024年第35期", "2024-09-10", "2024-09-10") == (page.issue_label, page.masthead_date, page.latest_date)
 
 
+def test_a_date_alone_beside_the_page_name_is_the_masthead_date(gazetteer):
+    text = "开发区建设\n\n2025年4月18日\n\n责任编辑：王波\n\n祁县经济开发区\n\n项目开工\n\n科学导报讯 祁县经开区项目开工。 李泽宇\n"
+    page = parse(text, gazetteer)
+    assert ("2025-04-18", "项目开工") == (page.masthead_date, page.articles[0].title)
+    assert NOTE_MASTHEAD + "2025年4月18日" in page.notes
+    body_date = parse("祁县经济开发区\n\n项目开工\n\n科学导报讯 祁县经开区项目开工。\n\n2025年4月18日\n", gazetteer)
+    assert None is body_date.masthead_date
+
+
+def test_a_headline_may_name_its_zone_before_a_colon(gazetteer):
+    text = (
+        "侯马经开区：保税物流跑出加速度\n\n科学导报讯 侯马经开区外贸增长。 卫佳\n\n"
+        "运城市：开发区建设提速\n\n科学导报讯 运城市开发区建设提速。\n\n会议要求：\n\n加快项目建设。 郑一\n"
+    )
+    houma, yuncheng = parse(text, gazetteer).articles
+    assert ("侯马经开区：保税物流跑出加速度", "侯马经济开发区", None) == (houma.title, houma.zone, houma.kicker)
+    assert ("运城市：开发区建设提速", None, "运城") == (yuncheng.title, yuncheng.zone, yuncheng.city)
+    assert ("运城市开发区建设提速。", "会议要求：加快项目建设。") == yuncheng.body
+
+
 def test_title_only_page_keeps_the_title_as_a_fragment(gazetteer):
     page = parse("\n构筑校地合作新生态\n", gazetteer)
     assert ((), ("构筑校地合作新生态",)) == (page.articles, page.fragments)
