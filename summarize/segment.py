@@ -15,10 +15,10 @@ How a 科学导报「开发区建设」 page reads once its PDF is text, and wha
   header, the masthead or the end of the page) belongs to the headerless body printed just before
   it, else to a body elsewhere that is about its zone. A header printed in the middle of a
   sentence belongs to the body that sentence is in.
-- Masthead lines, section labels and continuation marks are recorded in `Page.notes`; photo
-  captions become PHOTO records; text that fits nowhere goes to `Page.fragments`. Nothing is
-  dropped: every Chinese character of the page ends up in one of these places (the words 摄 and
-  供图 of a photo credit and the 文/图 before a byline aside).
+- Masthead lines, section labels, continuation marks and byline labels (文/图, 记者) are recorded
+  in `Page.notes`; photo captions become PHOTO records; text that fits nowhere goes to
+  `Page.fragments`. Nothing is dropped: every Chinese character of the page ends up in one of
+  these places (the words 摄 and 供图 of a photo credit aside).
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class Page:
 NOTE_MASTHEAD = "masthead: "
 NOTE_SECTION = "section label: "
 NOTE_CONTINUATION = "continuation mark: "
+NOTE_BYLINE_LABEL = "byline label: "
 
 CJK = "\u4e00-\u9fff"
 # A paragraph ending in one of these ends a sentence; any other ending was cut by a PDF line break.
@@ -103,9 +104,9 @@ DATELINE = re.compile(
 # A byline: one name of 2–4 characters, or several of 2–3 separated by spaces ("罗文平 张小菊 朱怡").
 NAMES = rf"(?:[{CJK}]{{2,4}}|[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})+)"
 NAMES_ONLY = re.compile(rf"^{NAMES}$")
-# What a byline may say before the names: "文/图 王波", "图/文 王波", "文/王波".
-BYLINE_LABEL = r"(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+)"
-LABELLED_NAMES = re.compile(rf"^{BYLINE_LABEL}(?P<names>{NAMES})$")
+# What a byline may print before the names: "文/图 王波", "图/文 王波", "文/王波", "记者 李泽宇".
+BYLINE_LABEL = rf"(?:(?:本报|科学导报)?{ROLE}\s*|(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+))"
+LABELLED_NAMES = re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES})$")
 TRAILING_NAMES = re.compile(rf"^(?P<text>.*?\S)\s+(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})$")
 PHOTO_MARK = "■"
 PHOTO_CAPTION_OPENING = "图为"  # a paragraph opening so is a photo caption, credited or not
@@ -230,6 +231,11 @@ class _HeadLine:
 class _Byline:
     line: int
     names: str
+    label: str = ""  # what was printed before the names: "文/图", "记者"
+
+    @property
+    def printed(self) -> str:
+        return f"{self.label} {self.names}".strip()
 
 
 @dataclass(frozen=True)
@@ -389,7 +395,7 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
         else:
             labelled = LABELLED_NAMES.match(text)
             if labelled and not pending and _are_names(labelled.group("names"), gazetteer):
-                emit(_Byline(number, _single_spaced(labelled.group("names"))))
+                emit(_Byline(number, _single_spaced(labelled.group("names")), _squeeze(labelled.group("label"))))
                 continue
             if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
                 emit(_Byline(number, _single_spaced(text)))
@@ -402,7 +408,7 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
         trailing = TRAILING_NAMES.match(para.text)
         if trailing and _is_byline_tail(trailing, gazetteer):
             emit(replace(para, text=trailing.group("text")))
-            emit(_Byline(number, _single_spaced(trailing.group("names"))))
+            emit(_Byline(number, _single_spaced(trailing.group("names")), _squeeze(trailing.group("label") or "")))
         else:
             emit(para)
     flush()
@@ -656,9 +662,11 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
         elif isinstance(item, _Byline):
             if current is not None and current.paras:
                 current.byline = item.names
+                if item.label:
+                    done.notes.append(NOTE_BYLINE_LABEL + item.label)
                 close("byline")
             else:
-                done.fragments.append((item.line, item.names))
+                done.fragments.append((item.line, item.printed))
         elif isinstance(item, _Photo):
             caption, line = item.caption, item.line
             if caption is None and current is not None and current.paras:

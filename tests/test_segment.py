@@ -11,6 +11,7 @@ import pytest
 
 from summarize.segment import (
     ARTICLE,
+    NOTE_BYLINE_LABEL,
     NOTE_CONTINUATION,
     NOTE_MASTHEAD,
     NOTE_SECTION,
@@ -23,9 +24,8 @@ from summarize.zones import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-# Characters of a credit that no field keeps: "张哲远摄" -> author 张哲远, "XX供图" -> author XX,
-# "文/图 王波" -> author 王波.
-CREDIT_CHARS = frozenset("摄供图文")
+# Characters of a photo credit that no field keeps: "张哲远摄" -> author 张哲远, "XX供图" -> author XX.
+CREDIT_CHARS = frozenset("摄供图")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,8 @@ def placed_text(page: Page) -> str:
         if article.author and not _credited_in_dateline(article):
             parts.append(article.author)
     parts += page.fragments
-    parts += [note for note in page.notes if note.startswith((NOTE_MASTHEAD, NOTE_SECTION, NOTE_CONTINUATION))]
+    kept_notes = (NOTE_MASTHEAD, NOTE_SECTION, NOTE_CONTINUATION, NOTE_BYLINE_LABEL)
+    parts += [note for note in page.notes if note.startswith(kept_notes)]
     return "\n".join(parts)
 
 
@@ -548,7 +549,9 @@ def test_labelled_bylines_and_more_photo_credits(gazetteer):
         "图为签约仪式现场。 卫佳/摄\n\n"
         "阳城经济技术开发区\n\n项目开工\n\n科学导报讯 阳城经开区项目开工。\n\n图/文 李阳\n\n"
         "图为阳城经济技术开发区项目现场。\n\n■ 常乐 摄\n\n"
-        "园区一角。（赵敏 摄）\n"
+        "园区一角。（赵敏 摄）\n\n"
+        "祁县经济开发区\n\n召开推进会\n\n科学导报讯 祁县经开区召开推进会。\n\n记者 李泽宇\n\n"
+        "沁源经济技术开发区\n\n项目签约\n\n科学导报讯 沁源经开区签约项目3个。 通讯员何君苗\n"
     )
     page = parse(text, gazetteer)
     assert [
@@ -557,7 +560,11 @@ def test_labelled_bylines_and_more_photo_credits(gazetteer):
         (ARTICLE, "李阳", ("阳城经开区项目开工。",)),
         (PHOTO, "常乐", ("图为阳城经济技术开发区项目现场。",)),
         (PHOTO, "赵敏", ("园区一角。",)),
+        (ARTICLE, "李泽宇", ("祁县经开区召开推进会。",)),
+        (ARTICLE, "何君苗", ("沁源经开区签约项目3个。",)),
     ] == [(a.kind, a.author, a.body) for a in page.articles]
+    labels = [note.removeprefix(NOTE_BYLINE_LABEL) for note in page.notes if note.startswith(NOTE_BYLINE_LABEL)]
+    assert ["文/图", "图/文", "记者", "通讯员"] == labels
 
 
 @pytest.mark.parametrize(
