@@ -75,6 +75,8 @@ NOTE_BYLINE_LABEL = "byline label: "
 CJK = "\u4e00-\u9fff"
 # A paragraph ending in one of these ends a sentence; any other ending was cut by a PDF line break.
 SENTENCE_FINAL = frozenset("。！？；…”’』」）!?;)\"")
+# A line ending in one of these ends a sentence for sure (titles may end in a closing quote).
+STRICT_SENTENCE_FINAL = frozenset("。！？…!?")
 # Titles, kickers and section labels never hold these.
 CLAUSE_MARKS = frozenset("，,。；;：:")
 MAX_TITLE_CHARS = 40  # the longest headline on the seed pages has 36 characters
@@ -612,6 +614,15 @@ def _next_body(items: Sequence[_Item], index: int) -> _Para | None:
     return None
 
 
+def _closing_sentences(run: Sequence[_HeadLine]) -> int:
+    """How many lines at the start of a header run are short sentences ending the body above
+    ("…稳步推进！"): lines ending a sentence, followed by a zone line that opens the next header."""
+    count = 0
+    while count < len(run) and not run[count].place_end and run[count].text[-1] in STRICT_SENTENCE_FINAL:
+        count += 1
+    return count if count < len(run) and run[count].place_end else 0
+
+
 def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _Assembly:
     """Walk the items in order, opening and closing units at headers, datelines and bylines."""
     done = _Assembly()
@@ -638,6 +649,10 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
                 current.paras.extend(_Para(line.line, line.text) for line in run)
                 index = end
                 continue
+            if current is not None and current.paras:
+                ending = _closing_sentences(run)
+                current.paras.extend(_Para(line.line, line.text) for line in run[:ending])
+                run = run[ending:]
             headers = _parse_headers(run)
             body = _next_body(items, end)
             continues = body is not None and body.dateline is None

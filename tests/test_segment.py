@@ -493,6 +493,19 @@ def test_a_short_title_after_a_byline_is_a_title_and_a_signed_line_is_body(gazet
     assert ("园区新貌", "原平经济技术开发区", "韩七") == (second.title, second.zone, second.author)
 
 
+def test_a_short_last_sentence_before_the_next_header_stays_in_its_body(gazetteer):
+    text = (
+        "科学导报讯 近日，晋城经开区与中山大学签约。\n\n全市工业经济高质量发展稳步推进！\n\n"
+        "晋城经济技术开发区\n\n构筑校地合作新生态\n\n"
+        "高平经济技术开发区\n\n项目开工\n\n科学导报讯 高平经开区项目开工。 王波\n"
+    )
+    jincheng, gaoping = parse(text, gazetteer).articles
+    assert ("构筑校地合作新生态", ("近日，晋城经开区与中山大学签约。", "全市工业经济高质量发展稳步推进！")) == (
+        jincheng.title, jincheng.body,
+    )
+    assert ("项目开工", "王波") == (gaoping.title, gaoping.author)
+
+
 def test_a_dateline_without_a_body_is_kept_as_text(gazetteer):
     page = parse("科学导报讯 近日，交口经开区召开项目推进会。 王波\n\n科学导报 记者王波\n", gazetteer)
     assert ("交口经济技术开发区", "王波") == (page.articles[0].zone, page.articles[0].author)
