@@ -93,7 +93,7 @@ FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2}
 YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 BARE_DATE = re.compile(rf"^{FULL_DATE.pattern}\s*(?:{WEEKDAY.pattern})?$")
-CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z]?\s*\d+\s*版\s*[)）]")
+CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-zＡ-Ｚａ-ｚ]?\s*\d+\s*版\s*[)）]")
 # The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
 ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
 CREDITED = rf"{ROLE}\s*[{CJK}]{{2,4}}"
@@ -125,6 +125,9 @@ SUBTITLE_DASHES = ("——", "—", "--", "－－")
 # PDF extraction sometimes turns a subtitle's "——" into "一".
 SUBTITLE_DASH_LOOKALIKE = "一"
 SPACES = re.compile(r"\s+")
+# pdftotext ends each page with a form feed: text after one is a new page, laid out on its own.
+PAGE_BREAK = "\f"
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")  # zero-width spaces and joiners, byte-order marks
 LATIN = re.compile(r"[A-Za-z0-9]")
 
 
@@ -925,11 +928,27 @@ def split_page(text: str, gazetteer: Gazetteer) -> Page:
         page.articles[0].author  # '王波'
 
     Args:
-        text: the page as extracted from the PDF (any line endings).
+        text: the page as extracted from the PDF (any line endings; a form feed starts a new page,
+            whose records follow those of the page before).
         gazetteer: the zones, to recognise zone lines and name the zones articles are about.
     """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    text = INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    sheets = [_split_sheet(sheet, gazetteer) for sheet in text.split(PAGE_BREAK)]
+    issue_label = next((sheet.issue_label for sheet in sheets if sheet.issue_label), None)
+    dates = sorted(_text_dates(text, issue_label[:4] if issue_label else None))
+    return Page(
+        articles=tuple(article for sheet in sheets for article in sheet.articles),
+        fragments=tuple(fragment for sheet in sheets for fragment in sheet.fragments),
+        issue_label=issue_label,
+        masthead_date=next((sheet.masthead_date for sheet in sheets if sheet.masthead_date), None),
+        latest_date=dates[-1] if dates else None,
+        notes=tuple(note for sheet in sheets for note in sheet.notes),
+    )
+
+
+def _split_sheet(text: str, gazetteer: Gazetteer) -> Page:
+    """split_page for the text of one printed page (no form feed); latest_date left to the caller."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     masthead = _find_masthead(lines)
     zones = _Zones(gazetteer)
     done = _assemble(_classify(lines, masthead, gazetteer), zones, gazetteer)
@@ -937,12 +956,10 @@ def split_page(text: str, gazetteer: Gazetteer) -> Page:
     _place_orphans(done, zones)
     placed = [(unit.line, _to_article(unit, zones, gazetteer)) for unit in done.units] + done.photos
     placed.sort(key=lambda pair: pair[0])
-    dates = sorted(_text_dates(text, masthead.issue_label[:4] if masthead.issue_label else None))
     return Page(
         articles=tuple(article for _, article in placed),
         fragments=tuple(fragment for _, fragment in sorted(done.fragments) if fragment),
         issue_label=masthead.issue_label,
         masthead_date=masthead.date,
-        latest_date=dates[-1] if dates else None,
         notes=tuple(done.notes),
     )

@@ -10,6 +10,7 @@ finds on it: every article and photo, in print order.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,81 @@ def test_kickers_subtitles_and_published(pages):
         pages["p6_yuncheng_aliases"].articles[0].kicker, pages["p6_yuncheng_aliases"].articles[4].kicker,
     )
     assert None is pages["p2_features_same_zone"].articles[2].kicker
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness: every page (seeds and the pages above) under what extraction and files do to text
+
+ALL_PAGES = [f"seed {number}" for number in SEEDS] + sorted(EXPECTED)
+
+
+def any_page_text(name: str) -> str:
+    return seed_text(name.removeprefix("seed ")) if name.startswith("seed ") else page_text(name)
+
+
+# What GBK-era tools, PDF extractors and editors do to a page's text without changing what it says.
+ARTEFACTS = {
+    "CRLF line endings": lambda text: text.replace("\n", "\r\n"),
+    "old Mac line endings": lambda text: text.replace("\n", "\r"),
+    "paragraphs indented with full-width spaces": lambda text: re.sub(r"(?m)^(?=\S)", "\u3000\u3000", text),
+    "trailing blanks on every line": lambda text: text.replace("\n", " \t\u3000\n"),
+    "tabs for spaces": lambda text: text.replace(" ", "\t"),
+    "full-width spaces for spaces": lambda text: text.replace(" ", "\u3000"),
+    "no-break spaces for spaces": lambda text: text.replace(" ", "\xa0"),
+    "zero-width spaces after full stops": lambda text: text.replace("。", "。\u200b"),
+    "a byte-order mark and a form feed at the end": lambda text: "\ufeff" + text + "\f",
+    "line separators": lambda text: text.replace("\n", "\u2028"),
+}
+
+
+@pytest.mark.parametrize("artefact", sorted(ARTEFACTS))
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_extraction_artefacts_change_no_record(gazetteer, name, artefact):
+    text = any_page_text(name)
+    clean, damaged = split_page(text, gazetteer), split_page(ARTEFACTS[artefact](text), gazetteer)
+    assert (clean.articles, clean.fragments) == (damaged.articles, damaged.fragments)
+    assert (clean.issue_label, clean.masthead_date) == (damaged.issue_label, damaged.masthead_date)
+
+
+@pytest.mark.parametrize("first, second", list(zip(ALL_PAGES, ALL_PAGES[1:] + ALL_PAGES[:1])))
+def test_pages_separated_by_a_form_feed_are_parsed_each_on_its_own(gazetteer, first, second):
+    """pdftotext ends every page with a form feed: one file may hold several pages."""
+    one, two = split_page(any_page_text(first), gazetteer), split_page(any_page_text(second), gazetteer)
+    texts = any_page_text(first), any_page_text(second)
+    for text in (texts[0] + "\f" + texts[1], texts[0] + "\f\n\f" + texts[1] + "\f"):
+        both = split_page(text, gazetteer)
+        assert one.articles + two.articles == both.articles
+        assert one.fragments + two.fragments == both.fragments
+        assert one.notes + two.notes == both.notes
+        assert (one.issue_label or two.issue_label) == both.issue_label
+
+
+def shuffled_blocks(text: str, rng: random.Random) -> str:
+    """The page cut at random blank lines into a few blocks, put back in a random order."""
+    paragraphs = text.split("\n\n")
+    cuts = sorted(rng.sample(range(1, len(paragraphs)), k=min(5, len(paragraphs) - 1)))
+    blocks = [paragraphs[start:end] for start, end in zip([0, *cuts], [*cuts, len(paragraphs)])]
+    rng.shuffle(blocks)
+    return "\n\n".join(paragraph for block in blocks for paragraph in block)
+
+
+@pytest.mark.parametrize("round_", range(4))
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_shuffled_pages_never_crash_nor_lose_text(gazetteer, name, round_):
+    rng = random.Random(f"{name}/{round_}")
+    text = shuffled_blocks(any_page_text(name), rng)
+    assert_every_character_placed_once(text, split_page(text, gazetteer))
+    squeezed = text.replace("\n\n", "\n")
+    assert_every_character_placed_once(squeezed, split_page(squeezed, gazetteer))
+
+
+@pytest.mark.parametrize("round_", range(3))
+@pytest.mark.parametrize("first, second", list(zip(ALL_PAGES, ALL_PAGES[3:] + ALL_PAGES[:3])))
+def test_two_pages_interleaved_never_crash_nor_lose_text(gazetteer, first, second, round_):
+    """Columns of two pages alternating, as when extraction reads across a spread."""
+    rng = random.Random(f"{first}/{second}/{round_}")
+    one, two = (any_page_text(name).split("\n\n") for name in (first, second))
+    size = rng.randint(1, 6)
+    starts = range(0, max(len(one), len(two)), size)
+    text = "\n\n".join(block for start in starts for block in one[start : start + size] + two[start : start + size])
+    assert_every_character_placed_once(text, split_page(text, gazetteer))
