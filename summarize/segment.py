@@ -103,8 +103,14 @@ DATELINE = re.compile(
     rf"|\s*(?P<credited>{CREDITED}(?:\s+{CREDITED})*)(?=\s|$)"
     rf"|(?<=讯)|(?=\s|$))"
 )
-# A byline: one name of 2–4 characters, or several of 2–3 separated by spaces ("罗文平 张小菊 朱怡").
-NAMES = rf"(?:[{CJK}]{{2,4}}|[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})+)"
+# A personal name has 2–3 characters, or 3–4 after a two-character surname (欧阳, 司马, …): a
+# four-character line such as 园区新貌 is a title, not a byline.
+COMPOUND_SURNAMES = (
+    "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|独孤|南宫|西门|呼延|轩辕|万俟|闻人|赫连|澹台"
+)
+NAME = rf"(?:(?:{COMPOUND_SURNAMES})[{CJK}]{{1,2}}|[{CJK}]{{2,3}})"
+# A byline: one name, or several separated by spaces ("罗文平 张小菊 朱怡").
+NAMES = rf"(?:{NAME}(?:\s+{NAME})*)"
 NAMES_ONLY = re.compile(rf"^{NAMES}$")
 # What a byline may print before the names: "文/图 王波", "图/文 王波", "文/王波", "记者 李泽宇".
 BYLINE_LABEL = rf"(?:(?:本报|科学导报)?{ROLE}\s*|(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+))"
@@ -662,7 +668,8 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
             for number, header in enumerate(headers):
                 last = number == len(headers) - 1
                 if last and continues and current is not None:
-                    placed = _place_inner_header(header, current, zones, done)
+                    assert body is not None
+                    placed = _place_inner_header(header, current, body, zones, done)
                     if placed is not None:
                         current = placed
                         continue
@@ -705,12 +712,18 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
     return done
 
 
-def _place_inner_header(header: _Header, current: _Unit, zones: _Zones, done: _Assembly) -> _Unit | None:
-    """A header with body text on both sides: the unit it belongs to, or None if it opens one.
+def _place_inner_header(
+    header: _Header, current: _Unit, following: _Para, zones: _Zones, done: _Assembly
+) -> _Unit | None:
+    """A header with body text on both sides (`following` is the paragraph after it): the unit
+    it belongs to, or None if it opens one.
 
     Printed mid-sentence, it is the header of the headerless body it interrupts, or of the
     paragraphs about its zone at the end of the body it interrupts. A bare title between
-    finished paragraphs is a subsection heading.
+    finished paragraphs is a subsection heading, unless it would be the body's first heading
+    and the paragraph after it turns to zones the body has not named: then it is the title of
+    a new article. (A feature whose sections take one zone each names them in its lead or has
+    its first heading before it turns to a second zone.)
     """
     if not current.paras:
         if header.title_only and current.header is not None and current.header.title:
@@ -733,8 +746,11 @@ def _place_inner_header(header: _Header, current: _Unit, zones: _Zones, done: _A
             return moved
     own_zones = set(zones.of_unit(current))
     foreign = [zone for zone in zones.named(header.title) if zone not in own_zones]
+    next_zones = set(zones.named(following.text))
+    first_heading = not any(para.heading for para in current.paras)
+    turns_away = first_heading and bool(own_zones) and bool(next_zones) and not own_zones & next_zones
     dateline_body = current.header is not None or current.paras[0].dateline is not None
-    if header.title_only and dateline_body and not foreign and header.title:
+    if header.title_only and dateline_body and not foreign and not turns_away and header.title:
         current.paras.append(_Para(header.line, header.title, heading=True))
         return current
     return None

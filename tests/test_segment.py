@@ -506,6 +506,20 @@ def test_a_short_last_sentence_before_the_next_header_stays_in_its_body(gazettee
     assert ("项目开工", "王波") == (gaoping.title, gaoping.author)
 
 
+def test_a_bare_title_turning_to_another_zone_opens_an_article(gazetteer):
+    text = (
+        "大同经济技术开发区\n\n召开经济运行分析会\n\n科学导报 近日，大同经开区召开经济运行分析会。\n\n"
+        "会议要求，各部门要突出重点，精准发力。\n\n"
+        "园区新貌\n\n走进风陵渡经济开发区，道路宽阔整洁，厂房整齐划一。 欧阳明月\n"
+    )
+    datong, fenglingdu = parse(text, gazetteer).articles
+    assert ("召开经济运行分析会", None, 2) == (datong.title, datong.author, len(datong.body))
+    assert ("园区新貌", "山西风陵渡经济开发区", "欧阳明月") == (fenglingdu.title, fenglingdu.zone, fenglingdu.author)
+    same_zone = text.replace("走进风陵渡经济开发区", "走进大同经开区")
+    (datong,) = parse(same_zone, gazetteer).articles  # about the same zone: a subsection heading
+    assert "园区新貌" == datong.body[2]
+
+
 def test_a_dateline_without_a_body_is_kept_as_text(gazetteer):
     page = parse("科学导报讯 近日，交口经开区召开项目推进会。 王波\n\n科学导报 记者王波\n", gazetteer)
     assert ("交口经济技术开发区", "王波") == (page.articles[0].zone, page.articles[0].author)
