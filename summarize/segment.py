@@ -88,11 +88,13 @@ SECTION_LABEL = re.compile(
     rf"^[{CJK}]{{0,4}}(?:新闻|动态|速递|快讯|要闻|简讯|聚焦|视点|短波|传真|关注|专栏|观察|扫描|掠影)$"
 )
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,4})\s*期")
+ISSUE_NUMBER = re.compile(r"(?<!总)第\s*(\d{1,4})\s*期")  # "2024年9月3日 星期二 第34期": the year is the date's
 FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
-BARE_DATE = re.compile(rf"^{FULL_DATE.pattern}\s*(?:{WEEKDAY.pattern})?$")
+# Dates, weekdays and issue numbers alone on a line ("2025年4月18日", "总第1234期 第34期").
+MASTHEAD_SCRAP = re.compile(rf"^(?:\s*(?:{FULL_DATE.pattern}|{WEEKDAY.pattern}|总?第\s*\d{{1,5}}\s*期))+\s*$")
 CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-zＡ-Ｚａ-ｚ]?\s*\d+\s*版\s*[)）]")
 # The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
 ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
@@ -114,8 +116,17 @@ NAMES = rf"(?:{NAME}(?:\s+{NAME})*)"
 NAMES_ONLY = re.compile(rf"^{NAMES}$")
 # What a byline may print before the names: "文/图 王波", "图/文 王波", "文/王波", "记者 李泽宇".
 BYLINE_LABEL = rf"(?:(?:本报|科学导报)?{ROLE}\s*|(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+))"
-LABELLED_NAMES = re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES})$")
-TRAILING_NAMES = re.compile(rf"^(?P<text>.*?\S)\s+(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})$")
+BRACKETED_NAMES = rf"[（(]\s*(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})\s*[)）]"  # "（通讯员 何君苗）"
+# A line that is a byline whatever comes before it: names with a label, or in brackets.
+BYLINE_LINES = (
+    re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES})$"),
+    re.compile(rf"^{BRACKETED_NAMES}$"),
+)
+# A byline after the last sentence of a paragraph: "…贡献。 王波", "…贡献。 文/图 王波", "…贡献。（王波）".
+TRAILING_BYLINES = (
+    re.compile(rf"^(?P<text>.*?\S)\s+(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})$"),
+    re.compile(rf"^(?P<text>.*?\S)\s*{BRACKETED_NAMES}$"),
+)
 PHOTO_MARK = "■"
 PHOTO_CAPTION_OPENING = "图为"  # a paragraph opening so is a photo caption, credited or not
 TAKEN_BY = r"\s*[/／]?\s*(?:摄影|摄)"  # "梁栋 摄", "张哲远摄", "卫佳/摄"
@@ -278,30 +289,41 @@ class _Masthead:
 
 
 def _find_masthead(lines: Sequence[str]) -> _Masthead:
-    """The masthead lines (issue line, page name, slogan), the issue label and the printed date."""
-    issue_lines: list[int] = []
-    label: str | None = None
-    printed: str | None = None
-    for number, text in enumerate(lines):
-        words = MASTHEAD_WORDS.search(text)
-        issue = ISSUE.search(text)
-        dated = FULL_DATE.search(text) and WEEKDAY.search(text)
-        plain = len(text) <= MAX_MASTHEAD_CHARS and not any(mark in text for mark in "，。,")
-        if words or ((issue or dated) and plain):
-            issue_lines.append(number)
-            if issue and label is None:
-                label = f"{issue.group(1)}年第{int(issue.group(2))}期"
-            if dated and printed is None:
-                printed = next(_full_dates(text), None)
-    found = set(issue_lines)
-    for number in issue_lines:
+    """The masthead lines (issue line, page name, slogan, date), the issue label and the printed date.
+
+    An issue line (邮发代号…, 2024 年第 34 期, a date with its weekday) anchors the masthead; the
+    page's name, its slogan and scraps (a date, 第34期) printed alone within MASTHEAD_REACH lines
+    of an anchor or of the page's name belong to it.
+    """
+    anchors = [
+        number
+        for number, text in enumerate(lines)
+        if MASTHEAD_WORDS.search(text) or ((ISSUE.search(text) or _weekday_dated(text)) and _plain(text))
+    ]
+    found = set(anchors)
+    for number in anchors:
         found.update(near for near in _around(number, len(lines)) if _names_the_page(lines[near]))
-    for number, text in enumerate(lines):  # a date alone on its line, next to the page's name or issue
+    for number, text in enumerate(lines):
         nearby = _around(number, len(lines))
-        if BARE_DATE.match(text) and any(near in found or _names_the_page(lines[near]) for near in nearby):
+        if MASTHEAD_SCRAP.match(text) and any(near in found or _names_the_page(lines[near]) for near in nearby):
             found.add(number)
-            printed = printed or next(_full_dates(text), None)
+    printed_lines = [lines[number] for number in sorted(found) if _plain(lines[number])]
+    printed = next((day for text in printed_lines for day in _full_dates(text)), None)
+    issue = next((match for match in map(ISSUE.search, printed_lines) if match), None)
+    label = f"{issue.group(1)}年第{int(issue.group(2))}期" if issue else None
+    number_only = next((match for match in map(ISSUE_NUMBER.search, printed_lines) if match), None)
+    if label is None and number_only and printed:
+        label = f"{printed[:4]}年第{int(number_only.group(1))}期"
     return _Masthead(frozenset(found), label, printed)
+
+
+def _weekday_dated(text: str) -> bool:
+    return bool(FULL_DATE.search(text) and WEEKDAY.search(text))
+
+
+def _plain(text: str) -> bool:
+    """Short and without sentence punctuation, as masthead lines are (a dated sentence is not)."""
+    return len(text) <= MAX_MASTHEAD_CHARS and not any(mark in text for mark in "，。,")
 
 
 def _around(number: int, count: int) -> range:
@@ -404,9 +426,9 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
                 pending.append(para)
                 continue
         else:
-            labelled = LABELLED_NAMES.match(text)
-            if labelled and not pending and _are_names(labelled.group("names"), gazetteer):
-                emit(_Byline(number, _single_spaced(labelled.group("names")), _squeeze(labelled.group("label"))))
+            alone = _first_match(BYLINE_LINES, text)
+            if alone and not pending and _are_names(alone.group("names"), gazetteer):
+                emit(_byline(number, alone))
                 continue
             if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
                 emit(_Byline(number, _single_spaced(text)))
@@ -416,14 +438,22 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
                 emit(_HeadLine(number, text, place_end, zone, city))
                 continue
             para = _Para(number, text)
-        trailing = TRAILING_NAMES.match(para.text)
+        trailing = _first_match(TRAILING_BYLINES, para.text)
         if trailing and _is_byline_tail(trailing, gazetteer):
             emit(replace(para, text=trailing.group("text")))
-            emit(_Byline(number, _single_spaced(trailing.group("names")), _squeeze(trailing.group("label") or "")))
+            emit(_byline(number, trailing))
         else:
             emit(para)
     flush()
     return items
+
+
+def _first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str] | None:
+    return next((match for match in (pattern.match(text) for pattern in patterns) if match), None)
+
+
+def _byline(line: int, match: re.Match[str]) -> _Byline:
+    return _Byline(line, _single_spaced(match.group("names")), _squeeze(match.group("label") or ""))
 
 
 def _uncredited_caption(item: _Item | None) -> bool:

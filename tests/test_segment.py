@@ -331,6 +331,31 @@ def test_a_date_alone_beside_the_page_name_is_the_masthead_date(gazetteer):
     assert None is body_date.masthead_date
 
 
+@pytest.mark.parametrize(
+    "masthead, label, printed",
+    [
+        ("2024年9月3日 星期二 第34期", "2024年第34期", "2024-09-03"),
+        ("开发区建设\n2024年9月3日 星期二\n总第1234期 第34期", "2024年第34期", "2024-09-03"),
+        ("2024 年第 34 期 邮发代号: 21-465\n\n2024 年 9 月 3 日", "2024年第34期", "2024-09-03"),
+        ("开发区建设\n\n2025年4月18日\n\n第12期", "2025年第12期", "2025-04-18"),
+    ],
+)
+def test_masthead_forms(gazetteer, masthead, label, printed):
+    page = parse(masthead + "\n\n祁县经济开发区\n\n项目开工\n\n科学导报讯 祁县经开区项目开工。 李泽宇\n", gazetteer)
+    assert (label, printed, ()) == (page.issue_label, page.masthead_date, page.fragments)
+    assert [("项目开工", "李泽宇")] == [(a.title, a.author) for a in page.articles]
+
+
+def test_bylines_in_brackets(gazetteer):
+    text = (
+        "祁县经济开发区\n\n召开推进会\n\n科学导报讯 祁县经开区召开推进会。（李泽宇）\n\n"
+        "沁源经济技术开发区\n\n项目签约\n\n科学导报讯 沁源经开区签约项目3个。\n\n（通讯员 何君苗）\n"
+    )
+    qixian, qinyuan = parse(text, gazetteer).articles
+    assert (("祁县经开区召开推进会。",), "李泽宇") == (qixian.body, qixian.author)
+    assert (("沁源经开区签约项目3个。",), "何君苗") == (qinyuan.body, qinyuan.author)
+
+
 def test_a_headline_may_name_its_zone_before_a_colon(gazetteer):
     text = (
         "侯马经开区：保税物流跑出加速度\n\n科学导报讯 侯马经开区外贸增长。 卫佳\n\n"
