@@ -749,7 +749,8 @@ def _place_inner_header(
     it belongs to, or None if it opens one.
 
     Printed mid-sentence, it is the header of the headerless body it interrupts, or of the
-    paragraphs about its zone at the end of the body it interrupts. A bare title between
+    paragraphs about its zone at the end of the body it interrupts. Between two paragraphs of a
+    headerless dateline body about its zone, it is that body's header. A bare title between
     finished paragraphs is a subsection heading, unless it would be the body's first heading
     and the paragraph after it turns to zones the body has not named: then it is the title of
     a new article. (A feature whose sections take one zone each names them in its lead or has
@@ -760,22 +761,23 @@ def _place_inner_header(
             current.paras.append(_Para(header.line, header.title, heading=True))
             return current
         return None
-    if _unfinished(current.paras[-1].text):
-        if current.header is None:
-            current.header = header
-            done.notes.append(f"header printed inside its body: {header.label}")
-            return current
-        zone = zones.primary(header)
-        split = zones.split_point(current, zone) if zone else None
-        if split is not None:
-            moved = _Unit(header, current.paras[split:])
-            current.paras = current.paras[:split]
-            current.closed_by = "header"
-            done.units.append(current)
-            done.notes.append(f"header printed inside its body: {header.label}")
-            return moved
+    zone = zones.primary(header)
+    unfinished = _unfinished(current.paras[-1].text)
+    about_its_zone = current.paras[0].dateline is not None and zone is not None and zone == _about(current, zones)
+    if current.header is None and (unfinished or about_its_zone):
+        current.header = header
+        done.notes.append(f"header printed inside its body: {header.label}")
+        return current
+    split = zones.split_point(current, zone) if unfinished and zone else None
+    if split is not None:
+        moved = _Unit(header, current.paras[split:])
+        current.paras = current.paras[:split]
+        current.closed_by = "header"
+        done.units.append(current)
+        done.notes.append(f"header printed inside its body: {header.label}")
+        return moved
     own_zones = set(zones.of_unit(current))
-    foreign = [zone for zone in zones.named(header.title) if zone not in own_zones]
+    foreign = [named for named in zones.named(header.title) if named not in own_zones]
     next_zones = set(zones.named(following.text))
     first_heading = not any(para.heading for para in current.paras)
     turns_away = first_heading and bool(own_zones) and bool(next_zones) and not own_zones & next_zones

@@ -471,6 +471,24 @@ def test_header_in_the_middle_of_a_sentence_with_a_photo_between(gazetteer):
     )
 
 
+def test_header_between_paragraphs_of_a_dateline_body_about_its_zone(gazetteer):
+    text = (
+        "亮点新闻\n\n科学导报讯 一季度，山西转型综改示范区各项目建设工地开足马力抢进度。\n\n"
+        "在深国际项目建设现场，项目已进入全面复工状态。\n\n"
+        "山西转型综改示范区\n\n企业生产“铆足劲” 项目建设“拉满弓”\n\n"
+        "恒真无尾钢化真空玻璃产业园 ■ 山西转型综改示范区供图\n\n"
+        "恒真无尾钢化真空玻璃产业园新年伊始便接到大规模幕墙订单。\n\n范彦荣\n"
+    )
+    article, photo = parse(text, gazetteer).articles
+    assert ("企业生产“铆足劲” 项目建设“拉满弓”", "范彦荣", "科学导报讯", 3) == (
+        article.title, article.author, article.dateline, len(article.body),
+    )
+    assert (PHOTO, ("恒真无尾钢化真空玻璃产业园",)) == (photo.kind, photo.body)
+    other_zone = text.replace("山西转型综改示范区\n\n企业", "阳泉高新区\n\n企业")
+    brief, article, _ = parse(other_zone, gazetteer).articles  # a header about another zone opens an article
+    assert (None, 2, "阳泉高新技术产业开发区", 1) == (brief.title, len(brief.body), article.zone, len(article.body))
+
+
 def test_subsection_headings_stay_in_their_article(gazetteer):
     text = (
         "孝义经济开发区\n\n产业集群加速成形\n\n科学导报讯 孝义经济开发区持续壮大主导产业。\n\n"
