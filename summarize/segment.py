@@ -344,7 +344,10 @@ def _is_name(text: str, gazetteer: Gazetteer) -> bool:
 
 
 def _photo(text: str) -> _Photo | None:
-    """A caption with a credit (…。 张哲远摄, … ■ XX供图), a credit line (■ 梁栋 摄) or a 图为… caption."""
+    """A caption with a credit (…。 张哲远摄, … ■ XX供图), a credit line (■ 梁栋 摄), or a caption
+    without one (■ 园区一角, 图为…)."""
+    marked = text.startswith(PHOTO_MARK)
+    text = text.removeprefix(PHOTO_MARK).strip()
     if PHOTO_MARK in text:
         caption, _, credit = text.rpartition(PHOTO_MARK)
         credit = credit.strip()
@@ -356,6 +359,9 @@ def _photo(text: str) -> _Photo | None:
         caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
         who = match.group("who") or match.group("who2") or match.group("who3")
         return _Photo(0, caption.strip() if caption else None, _single_spaced(who))
+    if marked:
+        credit_only = CREDIT.match(text)
+        return _Photo(0, None, credit_only.group("who").strip() or None) if credit_only else _Photo(0, text or None, None)
     if text.startswith(PHOTO_CAPTION_OPENING):
         return _Photo(0, text, None)
     return None

@@ -584,6 +584,13 @@ def test_photo_credits(gazetteer):
     assert [(5, 1), (12, 15), None] == [photo.published_month_day for photo in page.articles]
 
 
+def test_a_photo_mark_before_the_caption(gazetteer):
+    text = "■ 图为侯马经济开发区保税物流中心。 卫佳 摄\n\n■ 园区一角\n\n■ 风陵渡经济开发区供图\n"
+    assert [(("图为侯马经济开发区保税物流中心。",), "卫佳"), (("园区一角",), "风陵渡经济开发区")] == [
+        (photo.body, photo.author) for photo in photos(parse(text, gazetteer))
+    ]
+
+
 def test_dateline_alone_on_its_line_and_continuation_marks(gazetteer):
     text = (
         "(上接 D1 版)\n\n长子经济技术开发区\n\n项目建设扎实推进\n\n科学导报 记者王波\n\n"
