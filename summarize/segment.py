@@ -111,6 +111,17 @@ COMPOUND_SURNAMES = (
     "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|独孤|南宫|西门|呼延|轩辕|万俟|闻人|赫连|澹台"
 )
 NAME = rf"(?:(?:{COMPOUND_SURNAMES})[{CJK}]{{1,2}}|[{CJK}]{{2,3}})"
+# Surnames of most people in China (the first character of a one-character-surname name).
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温"
+    "康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成"
+    "苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费"
+    "卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠"
+    "惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国"
+    "狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇"
+    "公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由进佚"
+)
 # A byline: one name, or several separated by spaces ("罗文平 张小菊 朱怡").
 NAMES = rf"(?:{NAME}(?:\s+{NAME})*)"
 NAMES_ONLY = re.compile(rf"^{NAMES}$")
@@ -444,10 +455,11 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
                 emit(_HeadLine(number, text, place_end, zone, city))
                 continue
             para = _Para(number, text)
-        trailing = _first_match(TRAILING_BYLINES, para.text)
-        if trailing and _is_byline_tail(trailing, gazetteer):
-            emit(replace(para, text=trailing.group("text")))
-            emit(_byline(number, trailing))
+        trailing = _trailing_byline(para.text, gazetteer)
+        if trailing:
+            text, byline = trailing
+            emit(replace(para, text=text))
+            emit(replace(byline, line=number))
         else:
             emit(para)
     flush()
@@ -489,12 +501,24 @@ def _are_names(names: str, gazetteer: Gazetteer) -> bool:
     return all(_is_name(name, gazetteer) for name in names.split())
 
 
-def _is_byline_tail(match: re.Match[str], gazetteer: Gazetteer) -> bool:
-    """Names after the text of a paragraph: one unlabelled name needs a finished sentence before it."""
-    names = match.group("names")
-    if not _are_names(names, gazetteer):
-        return False
-    return bool(match.group("label")) or " " in SPACES.sub(" ", names) or not _unfinished(match.group("text"))
+def _trailing_byline(paragraph: str, gazetteer: Gazetteer) -> tuple[str, _Byline] | None:
+    """(the paragraph's text, its byline) when names follow its last sentence, else None.
+
+    One unlabelled name needs a finished sentence before it ("…产品 价值" is a broken line).
+    After an unfinished sentence, PDF spaces make its last words look like a name
+    ("…综合利 用率达 赵敏 韩七"): leading "names" without a common surname stay in the text.
+    """
+    match = _first_match(TRAILING_BYLINES, paragraph)
+    if match is None:
+        return None
+    text, names = match.group("text"), match.group("names").split()
+    while _unfinished(text) and len(names) > 1 and names[0][0] not in COMMON_SURNAMES:
+        text = f"{text} {names.pop(0)}"
+    if not _are_names(" ".join(names), gazetteer):
+        return None
+    if match.group("label") or len(names) > 1 or not _unfinished(text):
+        return text, _Byline(0, " ".join(names), _squeeze(match.group("label") or ""))
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,6 +550,13 @@ def _is_subtitle(line: _HeadLine) -> bool:
     )
 
 
+def _closing_zone_title(line: _HeadLine, after: Sequence[_HeadLine]) -> bool:
+    """Whether a line is a title naming its zone (交口经济技术开发区一季度开工项目8个) that ends its
+    header group: no title of its own follows it, at most a subtitle."""
+    rest = line.text[line.place_end :]
+    return bool(rest.strip()) and not rest[0].isspace() and (not after or _is_subtitle(after[0]))
+
+
 def _parse_headers(run: Sequence[_HeadLine]) -> list[_Header]:
     """Consecutive header lines -> headers: [kicker] title [subtitle], a zone line starting each."""
     headers: list[_Header] = []
@@ -546,7 +577,9 @@ def _parse_headers(run: Sequence[_HeadLine]) -> list[_Header]:
             else:  # a title that names the zone (临汾经济开发区党工委……调研……)
                 title, zone = line.text, None
             index += 1
-        elif title_follows and following is not None and not following.place_end:
+        elif title_follows and following is not None and (
+            not following.place_end or _closing_zone_title(following, run[index + 2 :])
+        ):
             kicker = line.text  # 引题 above the title
             index += 1
         if title is None and index < len(run) and not run[index].bare_place and (

@@ -152,6 +152,17 @@ EXPECTED: dict[str, tuple[tuple[str | None, str | None, str | None], list[tuple]
         (ARTICLE, "原平经济技术开发区", "“三个一批”活动集中开工项目9个", "韩七",
          "4月16日，原平经济技术开发区“三个一批”活动集中开工仪式举行", "可新增就业岗位1200余个。"),
     ]),
+    # The masthead printed between a header and its body; a narrow column with PDF spaces ending
+    # mid-sentence before two names; a 引题 over a title that names the zone; zone and title on
+    # one line over a ——… subtitle; a continuation mark at the end.
+    "p9_masthead_inside_header": (("2025年第22期", None, "2025-04-01"), [
+        (ARTICLE, "忻州经济开发区", "“旧巢”引来“新凤”", "赵敏 韩七",
+         "围绕盘活存量、培育增量、提升质量,忻州经济开发区推行", "目前全市固废综合利用率达"),
+        (ARTICLE, "交口经济技术开发区", "交口经济技术开发区一季度开工项目8个", "魏亚栋",
+         "4月1日,交口经济技术开发区2025年一季度", "为项目解决土地、用电、用水等难题。"),
+        (ARTICLE, "大同经济技术开发区", "医药产业园二期开工", "王波",
+         "3月28日,大同经济技术开发区医药工业园区二期项目开工建设", "同比增长12.3%。"),
+    ]),
 }
 
 
@@ -251,6 +262,13 @@ def test_kickers_subtitles_and_published(pages):
         pages["p6_yuncheng_aliases"].articles[0].kicker, pages["p6_yuncheng_aliases"].articles[4].kicker,
     )
     assert None is pages["p2_features_same_zone"].articles[2].kicker
+
+
+def test_kickers_above_titles(pages):
+    xinzhou, jiaokou, datong = pages["p9_masthead_inside_header"].articles
+    assert ("忻州经济开发区", "“旧巢”引来“新凤”") == (xinzhou.kicker, xinzhou.title)
+    assert "聚焦“三个一批”" == jiaokou.kicker
+    assert ("大同经济技术开发区", "——大同经开区一季度项目建设综述") == (datong.kicker, datong.subtitle)
 
 
 # ---------------------------------------------------------------------------------------------

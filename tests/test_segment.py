@@ -526,6 +526,26 @@ def test_bylines(gazetteer):
     assert ["罗文平 张小菊", "王波 李阳", "佚名"] == [a.author for a in parse(text, gazetteer).articles]
 
 
+def test_words_of_a_broken_line_before_the_names_stay_in_the_text(gazetteer):
+    text = (
+        "忻州经济开发区\n\n固废变身建材\n\n忻州市始终把工业固废综合利用作 为转型的重要抓手,目前全市固废综合利 用率达 赵敏 韩七\n\n"
+        "交口经济技术开发区\n\n固废变身建材\n\n工业固废变身为绿色建材, 激活的不仅是产品 价值\n\n更是闲置资产。 王波\n"
+    )
+    xinzhou, jiaokou = parse(text, gazetteer).articles
+    assert ("赵敏 韩七", "忻州市始终把工业固废综合利用作为转型的重要抓手,目前全市固废综合利用率达") == (
+        xinzhou.author, xinzhou.body[-1],
+    )
+    assert ("王波", ("工业固废变身为绿色建材,激活的不仅是产品价值更是闲置资产。",)) == (jiaokou.author, jiaokou.body)
+
+
+def test_a_kicker_over_a_title_that_names_the_zone(gazetteer):
+    text = "聚焦“三个一批”\n\n交口经济技术开发区一季度开工项目8个\n\n科学导报讯 交口经开区开工项目8个。 魏亚栋\n"
+    (article,) = parse(text, gazetteer).articles
+    assert ("聚焦“三个一批”", "交口经济技术开发区一季度开工项目8个", "交口经济技术开发区") == (
+        article.kicker, article.title, article.zone,
+    )
+
+
 def test_a_short_title_after_a_byline_is_a_title_and_a_signed_line_is_body(gazetteer):
     text = (
         "原平经济技术开发区\n\n企业生产忙\n\n原平经开区企业开足马力赶订单。\n\n园区产值稳步增长\n\n武六\n\n"
