@@ -111,16 +111,13 @@ COMPOUND_SURNAMES = (
     "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|独孤|南宫|西门|呼延|轩辕|万俟|闻人|赫连|澹台"
 )
 NAME = rf"(?:(?:{COMPOUND_SURNAMES})[{CJK}]{{1,2}}|[{CJK}]{{2,3}})"
-# Surnames of most people in China (the first character of a one-character-surname name).
+# The commonest one-character surnames (the first character of most people's names in China).
 COMMON_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温"
-    "康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成"
-    "苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费"
-    "卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠"
-    "惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国"
-    "狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇"
-    "公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由进佚"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+    "谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路"
+    "游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟"
+    "应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠"
 )
 # A byline: one name, or several separated by spaces ("罗文平 张小菊 朱怡").
 NAMES = rf"(?:{NAME}(?:\s+{NAME})*)"
@@ -443,12 +440,9 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
                 pending.append(para)
                 continue
         else:
-            alone = _first_match(BYLINE_LINES, text)
-            if alone and not pending and _are_names(alone.group("names"), gazetteer):
-                emit(_byline(number, alone))
-                continue
-            if _may_sign(items[-1] if items else None) and not pending and _is_name(text, gazetteer):
-                emit(_Byline(number, _single_spaced(text)))
+            byline = _byline_alone(text, items[-1] if items else None, gazetteer)
+            if byline and not pending:
+                emit(replace(byline, line=number))
                 continue
             if _headline_shaped(text, gazetteer):
                 place_end, zone, city = _place(text, gazetteer)
@@ -470,10 +464,6 @@ def _first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str
     return next((match for match in (pattern.match(text) for pattern in patterns) if match), None)
 
 
-def _byline(line: int, match: re.Match[str]) -> _Byline:
-    return _Byline(line, _single_spaced(match.group("names")), _squeeze(match.group("label") or ""))
-
-
 def _uncredited_caption(item: _Item | None) -> bool:
     return isinstance(item, _Photo) and item.caption is not None and item.author is None
 
@@ -484,6 +474,17 @@ def _reporters(dateline: re.Match[str]) -> str | None:
     if not credits:
         return None
     return " ".join(name for name in re.split(rf"{ROLE}|[\s、，,]+", credits) if name)
+
+
+def _byline_alone(text: str, before: _Item | None, gazetteer: Gazetteer) -> _Byline | None:
+    """The byline a whole line is: names after a label or in brackets anywhere, bare names where
+    a byline may stand (see _may_sign); else None."""
+    match = _first_match(BYLINE_LINES, text)
+    if match and _are_names(match.group("names"), gazetteer):
+        return _Byline(0, _single_spaced(match.group("names")), _squeeze(match.group("label") or ""))
+    if _may_sign(before) and _is_name(text, gazetteer):
+        return _Byline(0, _single_spaced(text))
+    return None
 
 
 def _may_sign(before: _Item | None) -> bool:
