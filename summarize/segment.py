@@ -79,7 +79,7 @@ SENTENCE_FINAL = frozenset("。！？；…”’』」）!?;)\"")
 STRICT_SENTENCE_FINAL = frozenset("。！？…!?")
 # Titles, kickers and section labels never hold these.
 CLAUSE_MARKS = frozenset("，,。；;：:")
-MAX_TITLE_CHARS = 40  # the longest headline on the seed pages has 36 characters
+MAX_TITLE_CHARS = 48  # the longest seed headline has 36 characters; a zone and a long title on one line, more
 MAX_MASTHEAD_CHARS = 80  # the seed's issue line has 56; a dated sentence in a body is longer
 MASTHEAD_REACH = 2  # the page name and slogan sit this close to the issue line
 PAGE_NAME = "开发区建设"  # the page's name, printed in its masthead and slogan
@@ -138,12 +138,13 @@ TRAILING_BYLINES = (
 PHOTO_MARK = "■"
 PHOTO_CAPTION_OPENING = "图为"  # a paragraph opening so is a photo caption, credited or not
 TAKEN_BY = r"\s*[/／]?\s*(?:摄影|摄)"  # "梁栋 摄", "张哲远摄", "卫佳/摄"
-CREDIT = re.compile(rf"^(?P<who>.*?)(?:{TAKEN_BY}|\s*供图)$")
+PHOTOGRAPHER_ROLE = rf"(?:本报|科学导报)?{ROLE}"  # "本报记者 王波 摄"
+CREDIT = re.compile(rf"^(?P<role>{PHOTOGRAPHER_ROLE})?\s*(?P<who>.*?)(?:{TAKEN_BY}|\s*供图)$")
 # A caption (or nothing: a credit line under its caption) and its credit:
 # "…500万元。 张哲远摄", "园区新貌 张哲远摄", "…厂房。（王波 摄）", "…一角。 XX开发区供图".
 CAPTION_CREDIT = re.compile(
-    rf"^(?:(?P<caption>.*[。！？”…!?])\s*|(?P<spaced>.*\S)\s+)?(?P<who>{NAMES}){TAKEN_BY}$"
-    rf"|^(?P<bracketed>.*?)\s*[（(]\s*(?P<who2>{NAMES}){TAKEN_BY}\s*[)）]$"
+    rf"^(?:(?P<caption>.*[。！？”…!?])\s*|(?P<spaced>.*\S)\s+)?(?P<role>{PHOTOGRAPHER_ROLE})?\s*(?P<who>{NAMES}){TAKEN_BY}$"
+    rf"|^(?P<bracketed>.*?)\s*[（(]\s*(?P<role2>{PHOTOGRAPHER_ROLE})?\s*(?P<who2>{NAMES}){TAKEN_BY}\s*[)）]$"
     rf"|^(?P<provided>.*[。！？”…!?])\s*(?P<who3>[^\s，。,]{{2,20}}?)\s*供图$"
 )
 SUBTITLE_DASHES = ("——", "—", "--", "－－")
@@ -275,6 +276,7 @@ class _Photo:
     line: int
     caption: str | None
     author: str | None
+    label: str = ""  # a role printed before the photographer: "本报记者"
 
 
 @dataclass(frozen=True)
@@ -361,18 +363,31 @@ def _photo(text: str) -> _Photo | None:
         credit = credit.strip()
         match = CREDIT.match(credit)
         who = match.group("who").strip() if match else credit
-        return _Photo(0, caption.strip() or None, who or None)
+        return _Photo(0, caption.strip() or None, who or None, _role(match))
     match = CAPTION_CREDIT.match(text)
     if match:
         caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
         who = match.group("who") or match.group("who2") or match.group("who3")
-        return _Photo(0, caption.strip() if caption else None, _single_spaced(who))
+        role = _role(match)
+        trailing_role = re.search(rf"(?:^|\s){PHOTOGRAPHER_ROLE}$", caption or "") if not role else None
+        if trailing_role:  # "园区新貌 本报记者 王波 摄": the caption took the role
+            caption, role = caption[: trailing_role.start()], trailing_role.group(0).strip()
+        return _Photo(0, caption.strip() or None if caption else None, _single_spaced(who), role)
     if marked:
         credit_only = CREDIT.match(text)
-        return _Photo(0, None, credit_only.group("who").strip() or None) if credit_only else _Photo(0, text or None, None)
+        if credit_only:
+            return _Photo(0, None, credit_only.group("who").strip() or None, _role(credit_only))
+        return _Photo(0, text or None, None)
     if text.startswith(PHOTO_CAPTION_OPENING):
         return _Photo(0, text, None)
     return None
+
+
+def _role(credit: re.Match[str] | None) -> str:
+    """The role a photo credit prints before the photographer ("本报记者"), or ""."""
+    if credit is None:
+        return ""
+    return "".join(credit.group(name) or "" for name in ("role", "role2") if name in credit.re.groupindex)
 
 
 def _place(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None]:
@@ -427,7 +442,7 @@ def _classify(lines: Sequence[str], masthead: _Masthead, gazetteer: Gazetteer) -
             continue
         photo = _photo(text)
         if photo and photo.caption is None and not pending and _uncredited_caption(items[-1] if items else None):
-            items[-1] = replace(items[-1], author=photo.author)  # the credit line under its caption
+            items[-1] = replace(items[-1], author=photo.author, label=photo.label)  # the credit under its caption
             continue
         if photo:
             emit(replace(photo, line=number))
@@ -693,6 +708,18 @@ def _next_body(items: Sequence[_Item], index: int) -> _Para | None:
     return None
 
 
+def _sign(unit: _Unit, byline: _Byline, done: _Assembly) -> None:
+    """Give a unit its byline; names printed under the title and again at the end are kept once."""
+    if byline.label:
+        done.notes.append(NOTE_BYLINE_LABEL + byline.label)
+    if unit.byline is None or unit.byline == byline.names:
+        if unit.byline:
+            done.notes.append(f"byline printed twice: {byline.names}")
+        unit.byline = byline.names
+    else:
+        unit.byline = f"{unit.byline} {byline.names}"
+
+
 def _closing_sentences(run: Sequence[_HeadLine]) -> int:
     """How many lines at the start of a header run are short sentences ending the body above
     ("…稳步推进！"): lines ending a sentence, followed by a zone line that opens the next header."""
@@ -724,7 +751,8 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
                 end += 1
             run: list[_HeadLine] = items[index:end]  # type: ignore[assignment]
             signed = end < len(items) and isinstance(items[end], _Byline)
-            if signed and current is not None and current.paras:  # a title is never signed
+            bare_titles = not any(line.place_end or _is_subtitle(line) for line in run)
+            if signed and bare_titles and current is not None and current.paras:  # signed: the body's last lines
                 current.paras.extend(_Para(line.line, line.text) for line in run)
                 index = end
                 continue
@@ -755,23 +783,25 @@ def _assemble(items: Sequence[_Item], zones: _Zones, gazetteer: Gazetteer) -> _A
             current.paras.append(item)
             seen_body = True
         elif isinstance(item, _Byline):
-            if current is not None and current.paras:
-                current.byline = item.names
-                if item.label:
-                    done.notes.append(NOTE_BYLINE_LABEL + item.label)
-                close("byline")
+            under_title = current is not None and not current.paras and current.header and current.byline is None
+            if current is not None and (current.paras or under_title):
+                _sign(current, item, done)
+                if current.paras:
+                    close("byline")
             else:
                 done.fragments.append((item.line, item.printed))
         elif isinstance(item, _Photo):
             caption, line = item.caption, item.line
             if caption is None and current is not None and current.paras:
                 above = current.paras.pop()  # the caption printed above its credit line
-                caption, line = _squeeze(above.text), above.line
+                caption, line = above.text, above.line
                 if not current.paras and current.header is None:
                     current = None
             if caption is None:
-                done.fragments.append((line, item.author or ""))
+                done.fragments.append((line, f"{item.label} {item.author or ''}".strip()))
             else:
+                if item.label:
+                    done.notes.append(NOTE_BYLINE_LABEL + item.label)
                 done.photos.append((line, _photo_article(caption, item.author, zones, gazetteer)))
         elif isinstance(item, _Skip):
             done.notes.append(item.note)
@@ -836,7 +866,7 @@ def _photo_article(caption: str, author: str | None, zones: _Zones, gazetteer: G
     return Article(
         kind=PHOTO,
         title=None,
-        body=(caption,),
+        body=(_squeeze(caption),),
         zone=zone,
         zones=named,
         city=found.city if found else None,
@@ -851,31 +881,47 @@ def _photo_article(caption: str, author: str | None, zones: _Zones, gazetteer: G
 
 
 def _claim_bodies(done: _Assembly, zones: _Zones) -> None:
-    """Give each header that has no body of its own the body it belongs to."""
-    for orphan_header in [unit for unit in done.units if unit.header and not unit.paras]:
-        position = next(index for index, unit in enumerate(done.units) if unit is orphan_header)
-        header = orphan_header.header
+    """Give each header that has no body of its own (maybe a byline printed under it) the body it
+    belongs to."""
+    for orphan in [unit for unit in done.units if unit.header and not unit.paras]:
+        position = _position(done, orphan)
+        header = orphan.header
         assert header is not None
         before = done.units[position - 1] if position > 0 else None
         if before is not None and before.header is None:
-            before.header = header
+            _take_header(before, orphan, done)
             done.units.pop(position)
             done.notes.append(f"header printed after its body: {header.label}")
             continue
         zone = zones.primary(header)
-        claimed = _claim_by_zone(done, position, header, zone, zones) if zone else False
-        if not claimed:
+        if not (zone and _claim_by_zone(done, orphan, zone, zones)):
             done.units.pop(position)
-            done.fragments.append((header.line, " ".join(_single_spaced(text) for text in header.printed)))
+            printed = [*(_single_spaced(text) for text in header.printed), *filter(None, [orphan.byline])]
+            done.fragments.append((header.line, " ".join(printed)))
             done.notes.append(f"header without a body kept as a fragment: {header.label}")
 
 
-def _claim_by_zone(done: _Assembly, position: int, header: _Header, zone: str, zones: _Zones) -> bool:
+def _position(done: _Assembly, unit: _Unit) -> int:
+    return next(index for index, other in enumerate(done.units) if other is unit)
+
+
+def _take_header(target: _Unit, orphan: _Unit, done: _Assembly) -> None:
+    """Give a body the header (and the byline under it) of a unit that has no body."""
+    target.header = orphan.header
+    if orphan.byline and target.byline is None:
+        target.byline = orphan.byline
+    elif orphan.byline:
+        done.fragments.append((orphan.line, orphan.byline))
+
+
+def _claim_by_zone(done: _Assembly, orphan: _Unit, zone: str, zones: _Zones) -> bool:
     """A headerless body about `zone`, or a signed run about it at the end of another body."""
+    header = orphan.header
+    assert header is not None
     for unit in done.units:
         if unit.header is None and unit.paras and zones.of_unit(unit)[:1] == (zone,):
-            unit.header = header
-            done.units.pop(position)
+            _take_header(unit, orphan, done)
+            done.units.pop(_position(done, orphan))
             done.notes.append(f"header joined to the body about its zone: {header.label}")
             return True
     for unit in done.units:
@@ -885,12 +931,13 @@ def _claim_by_zone(done: _Assembly, position: int, header: _Header, zone: str, z
         if split is None:
             continue
         kept = _Unit(unit.header, unit.paras[:split])
-        run = _Unit(header, unit.paras[split:])
+        run = _Unit(None, unit.paras[split:])
         if set(zones.of_unit(run)) & set(zones.of_unit(kept)):
             continue
         run.byline, run.closed_by = unit.byline, unit.closed_by
         unit.paras, unit.byline = kept.paras, None
-        done.units[position] = run
+        _take_header(run, orphan, done)
+        done.units[_position(done, orphan)] = run
         done.notes.append(f"column about its zone moved out of another article: {header.label}")
         return True
     return False

@@ -604,6 +604,32 @@ def test_photo_credits(gazetteer):
     assert [(5, 1), (12, 15), None] == [photo.published_month_day for photo in page.articles]
 
 
+def test_a_byline_under_the_title(gazetteer):
+    text = (
+        "寿阳经济技术开发区\n\n推进新质生产力 打造优势产业集群\n\n文/图 王波\n\n"
+        "正值发展动能转换的关键阶段，寿阳开发区抢抓创新机遇。\n\n开发区大力实施三大行动。\n\n"
+        "科学导报讯 近日，长子经开区签约项目3个。\n\n长子经济技术开发区\n\n签约项目落地\n\n记者 李阳\n\n"
+        "祁县经济开发区\n\n召开推进会\n\n科学导报讯 祁县经开区召开推进会。 李泽宇\n"
+    )
+    shouyang, changzi, qixian = parse(text, gazetteer).articles
+    assert ("王波", 2) == (shouyang.author, len(shouyang.body))
+    assert ("签约项目落地", "李阳", ("近日，长子经开区签约项目3个。",)) == (changzi.title, changzi.author, changzi.body)
+    assert "李泽宇" == qixian.author
+
+
+def test_photographers_roles(gazetteer):
+    text = "园区 新貌 本报记者 王波 摄\n\n图为项目现场。（记者 李阳 摄）\n\n■ 科学导报记者 梁栋 摄\n"
+    page = parse(text, gazetteer)
+    assert [(("园区新貌",), "王波"), (("图为项目现场。",), "李阳")] == [(p.body, p.author) for p in page.articles]
+    assert ("科学导报记者 梁栋",) == page.fragments  # a credit under a credited caption: kept, not guessed
+
+
+def test_a_long_zone_headline(gazetteer):
+    title = "临汾经济开发区党工委、管委会主任白建成在甘亭工业园区调研生物医药产业和数字经济产业项目"
+    (article,) = parse(f"{title}\n\n科学导报讯 2月14日，白建成在甘亭工业园区调研。 张炜\n", gazetteer).articles
+    assert (title, "临汾经济开发区") == (article.title, article.zone)
+
+
 def test_a_photo_mark_before_the_caption(gazetteer):
     text = "■ 图为侯马经济开发区保税物流中心。 卫佳 摄\n\n■ 园区一角\n\n■ 风陵渡经济开发区供图\n"
     assert [(("图为侯马经济开发区保税物流中心。",), "卫佳"), (("园区一角",), "风陵渡经济开发区")] == [
