@@ -92,6 +92,10 @@ ISSUE_NUMBER = re.compile(r"(?<!总)第\s*(\d{1,4})\s*期")  # "2024年9月3日 
 FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 FIRST_DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}(?:\s*[~～\-—至到]\s*\d{1,2})?\s*月")
+# Words that make the date after them a plan's, and the deadline mark after one (…30日前).
+PLAN_WORDS = re.compile(r"力争|计划|预计|争取|确保|有望|将于|将在|拟于|拟在")
+PLAN_DEADLINE = re.compile(r"\s*(?:之前|以前|前)")
+PLAN_REACH = 6  # characters before a date searched for PLAN_WORDS ("力争在今年" + date)
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 # Dates, weekdays and issue numbers alone on a line ("2025年4月18日", "总第1234期 第34期").
 MASTHEAD_SCRAP = re.compile(rf"^(?:\s*(?:{FULL_DATE.pattern}|{WEEKDAY.pattern}|总?第\s*\d{{1,5}}\s*期))+\s*$")
@@ -206,18 +210,27 @@ def _full_dates(text: str) -> Iterator[str]:
 
 
 def _text_dates(text: str, issue_year: str | None) -> Iterator[str]:
-    """Every date the page gives: full dates, and month-day dates (7月22日) completed with the
-    page's year — the masthead's, else the latest year printed with a month (2025年1~11月)."""
-    yield from _full_dates(text)
-    years = [match.group(1) for match in YEAR_MONTH.finditer(text)]
+    """Every date the page reports (not plans): full dates, and month-day dates (7月22日) completed
+    with the page's year — the masthead's, else the latest year printed with a month (2025年1~11月)."""
+    for match in FULL_DATE.finditer(text):
+        found = _iso_date(*match.groups())
+        if found and not _planned(text, match):
+            yield found
+    years = [match.group(1) for match in YEAR_MONTH.finditer(text) if not _planned(text, match)]
     year = issue_year or (max(years) if years else None)
     if year is None:
         return
     for match in FIRST_DATE.finditer(text):
-        if match.group(1) is None:
+        if match.group(1) is None and not _planned(text, match):
             found = _iso_date(year, match.group(2), match.group(3))
             if found:
                 yield found
+
+
+def _planned(text: str, date_match: re.Match[str]) -> bool:
+    """Whether a date is a plan's (力争2025年6月30日前建成), which does not date the page."""
+    before = text[max(0, date_match.start() - PLAN_REACH) : date_match.start()]
+    return bool(PLAN_WORDS.search(before) or PLAN_DEADLINE.match(text, date_match.end()))
 
 
 def _first_sentence(text: str) -> str:

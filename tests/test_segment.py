@@ -219,6 +219,9 @@ def test_latest_date_the_page_gives(seed_pages, page, latest):
         ("2023年5月开工。6月1日投产。", "2023-06-01"),
         ("2024年第3期\n\n12月1日，项目投产。", "2024-12-01"),
         ("2月30日，2024年3月", None),  # not a real day
+        ("2024年5月28日，线路开通。力争2025年6月30日前建成。", "2024-05-28"),  # a plan's date does not date a page
+        ("2024年3月，项目开工，计划2026年6月投产。5月8日，设备进场。", "2024-05-08"),
+        ("截至2024年11月30日，累计完成投资8亿元。", "2024-11-30"),
     ],
 )
 def test_month_day_dates_take_the_pages_year(gazetteer, text, latest):
