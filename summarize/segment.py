@@ -60,8 +60,8 @@ class Page:
     fragments: tuple[str, ...] = ()  # text that could not be placed in any article: kept, counted
     issue_label: str | None = None  # from the masthead, e.g. "2024年第34期"
     masthead_date: str | None = None  # YYYY-MM-DD when the masthead prints one
-    # the latest date the text gives (YYYY-MM-DD): full dates, and month-day dates completed with
-    # the masthead's year, else the latest year printed with a month
+    # the latest date the text reports (YYYY-MM-DD; a plan's dates aside): full dates, and month-day
+    # dates completed with the masthead's year, else the latest year printed with a month
     latest_date: str | None = None
     notes: tuple[str, ...] = field(default=())  # what the parser did that a reader should know
 
