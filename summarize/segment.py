@@ -851,6 +851,9 @@ def _place_inner_header(
         current.header = header
         done.notes.append(f"header printed inside its body: {header.label}")
         return current
+    if unfinished and header.title_only and header.title and current.header is not None:
+        current.paras.append(_Para(header.line, header.title))  # a sentence runs on through the line
+        return current
     split = zones.split_point(current, zone) if unfinished and zone else None
     if split is not None:
         moved = _Unit(header, current.paras[split:])

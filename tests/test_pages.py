@@ -293,6 +293,7 @@ ARTEFACTS = {
     "zero-width spaces after full stops": lambda text: text.replace("。", "。\u200b"),
     "a byte-order mark and a form feed at the end": lambda text: "\ufeff" + text + "\f",
     "line separators": lambda text: text.replace("\n", "\u2028"),
+    "no blank lines": lambda text: re.sub(r"\n\s*\n", "\n", text),
 }
 
 
@@ -347,3 +348,13 @@ def test_two_pages_interleaved_never_crash_nor_lose_text(gazetteer, first, secon
     starts = range(0, max(len(one), len(two)), size)
     text = "\n\n".join(block for start in starts for block in one[start : start + size] + two[start : start + size])
     assert_every_character_placed_once(text, split_page(text, gazetteer))
+
+
+@pytest.mark.parametrize("width", [9, 17, 30])
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_hard_wrapped_pages_never_crash_nor_lose_text(gazetteer, name, width):
+    """Every line cut every `width` characters, as a text extractor without reflow does."""
+    wrapped = "\n".join(
+        line[start : start + width] for line in any_page_text(name).split("\n") for start in range(0, max(len(line), 1), width)
+    )
+    assert_every_character_placed_once(wrapped, split_page(wrapped, gazetteer))

@@ -492,6 +492,15 @@ def test_header_between_paragraphs_of_a_dateline_body_about_its_zone(gazetteer):
     assert (None, 2, "阳泉高新技术产业开发区", 1) == (brief.title, len(brief.body), article.zone, len(article.body))
 
 
+def test_a_short_line_inside_a_broken_sentence_is_part_of_it(gazetteer):
+    text = (
+        "盐湖高新技术产业开发区\n\n着力打造现代智慧物流园区\n\n"
+        "科学导报讯 依托新联盟物流港、晋南农产品\n\n物流基地等市场主体\n\n，大力发展冷链物流。 刘记明\n"
+    )
+    (article,) = parse(text, gazetteer).articles
+    assert ("依托新联盟物流港、晋南农产品物流基地等市场主体，大力发展冷链物流。",) == article.body
+
+
 def test_subsection_headings_stay_in_their_article(gazetteer):
     text = (
         "孝义经济开发区\n\n产业集群加速成形\n\n科学导报讯 孝义经济开发区持续壮大主导产业。\n\n"
