@@ -6,8 +6,10 @@ How a 科学导报「开发区建设」 page reads once its PDF is text, and wha
 
 - An article is a header (a kicker line naming a zone, a unit or a city; a title; maybe a
   ``——…见闻`` subtitle), body paragraphs (the first may open with a dateline such as
-  ``科学导报讯`` or ``科学导报 记者王波``) and a byline: names after the last sentence or alone on
-  a line. A dateline always opens a new body; a byline always closes one.
+  ``科学导报讯``, ``科学导报 记者王波`` or ``本报讯（记者 王波 通讯员 赵敏）``) and a byline: names
+  after the last sentence, alone on a line or under the title, maybe after 文/图 or 记者, maybe
+  in brackets. A dateline always opens a new body; a byline after body text always closes one.
+  Personal names have 2–3 characters (4 after a two-character surname): 园区新貌 is a title.
 - PDF extraction breaks sentences over blank lines and leaves spaces between Chinese characters:
   a paragraph that does not end a sentence is joined with the next body paragraph, and spaces
   are dropped unless they separate two Latin words or digits (titles keep theirs).
@@ -15,6 +17,7 @@ How a 科学导报「开发区建设」 page reads once its PDF is text, and wha
   header, the masthead or the end of the page) belongs to the headerless body printed just before
   it, else to a body elsewhere that is about its zone. A header printed in the middle of a
   sentence belongs to the body that sentence is in.
+- A form feed (pdftotext ends each page with one) starts a new page, parsed on its own.
 - Masthead lines, section labels, continuation marks and byline labels (文/图, 记者) are recorded
   in `Page.notes`; photo captions become PHOTO records; text that fits nowhere goes to
   `Page.fragments`. Nothing is dropped: every Chinese character of the page ends up in one of
