@@ -87,6 +87,8 @@ MAX_MASTHEAD_CHARS = 80  # the seed's issue line has 56; a dated sentence in a b
 MASTHEAD_REACH = 2  # the page name and slogan sit this close to the issue line
 PAGE_NAME = "开发区建设"  # the page's name, printed in its masthead and slogan
 MASTHEAD_WORDS = re.compile(r"邮发代号|投稿邮箱|统一连续出版物号|统一刊号|(?:责任编辑|责编|美编|校对)\s*[:：]")
+# The page's editors, on a short line of their own: "责编 王波 版式 李阳 校对 赵敏".
+EDITORS = re.compile(rf"(?:^|\s)(?:责任编辑|责编|美术编辑|美编|校对|版式|排版)(?:\s*[:：]\s*|\s+)[{CJK}]{{2,4}}(?=\s|$)")
 SECTION_LABEL = re.compile(
     rf"^[{CJK}]{{0,4}}(?:新闻|动态|速递|快讯|要闻|简讯|聚焦|视点|短波|传真|关注|专栏|观察|扫描|掠影)$"
 )
@@ -100,8 +102,10 @@ PLAN_WORDS = re.compile(r"力争|计划|预计|争取|确保|有望|将于|将�
 PLAN_DEADLINE = re.compile(r"\s*(?:之前|以前|前)")
 PLAN_REACH = 6  # characters before a date searched for PLAN_WORDS ("力争在今年" + date)
 WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
-# Dates, weekdays and issue numbers alone on a line ("2025年4月18日", "总第1234期 第34期").
-MASTHEAD_SCRAP = re.compile(rf"^(?:\s*(?:{FULL_DATE.pattern}|{WEEKDAY.pattern}|总?第\s*\d{{1,5}}\s*期))+\s*$")
+# Dates, weekdays, issue and page numbers alone on a line ("2025年4月18日", "总第1234期 第34期", "D3").
+MASTHEAD_SCRAP = re.compile(
+    rf"^(?:\s*(?:{FULL_DATE.pattern}|{WEEKDAY.pattern}|总?第\s*\d{{1,5}}\s*[期版]|[A-Z]\s*\d{{1,2}}\s*版?))+\s*$"
+)
 CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-zＡ-Ｚａ-ｚ]?\s*\d+\s*版\s*[)）]")
 # The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
 ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
@@ -324,7 +328,7 @@ def _find_masthead(lines: Sequence[str]) -> _Masthead:
     anchors = [
         number
         for number, text in enumerate(lines)
-        if MASTHEAD_WORDS.search(text) or ((ISSUE.search(text) or _weekday_dated(text)) and _plain(text))
+        if MASTHEAD_WORDS.search(text) or ((ISSUE.search(text) or _weekday_dated(text) or EDITORS.search(text)) and _plain(text))
     ]
     found = set(anchors)
     for number in anchors:

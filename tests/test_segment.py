@@ -341,6 +341,8 @@ def test_a_date_alone_beside_the_page_name_is_the_masthead_date(gazetteer):
         ("开发区建设\n2024年9月3日 星期二\n总第1234期 第34期", "2024年第34期", "2024-09-03"),
         ("2024 年第 34 期 邮发代号: 21-465\n\n2024 年 9 月 3 日", "2024年第34期", "2024-09-03"),
         ("开发区建设\n\n2025年4月18日\n\n第12期", "2025年第12期", "2025-04-18"),
+        ("D3\n\n2025年3月14日 星期五 责任编辑 王波 美术编辑 李阳\n\n开发区建设", None, "2025-03-14"),
+        ("开发区建设 D3\n\n责编 王波 版式 李阳 校对 赵敏", None, None),
     ],
 )
 def test_masthead_forms(gazetteer, masthead, label, printed):
