@@ -962,8 +962,30 @@ def _claim_by_zone(done: _Assembly, orphan: _Unit, zone: str, zones: _Zones) -> 
         _take_header(run, orphan, done)
         done.units[_position(done, orphan)] = run
         done.notes.append(f"column about its zone moved out of another article: {header.label}")
+        _rejoin_continuation(done, unit, zones)
         return True
     return False
+
+
+def _rejoin_continuation(done: _Assembly, unit: _Unit, zones: _Zones) -> None:
+    """After a column's byline was taken out of `unit`, the bare title and paragraphs that the
+    byline had cut off `unit` are its next section again (as _place_inner_header would have read
+    them without the column)."""
+    index = _position(done, unit) + 1
+    after = done.units[index] if index < len(done.units) else None
+    if (
+        after is not None
+        and after.header is not None
+        and after.header.title_only
+        and after.header.title
+        and after.paras
+        and after.paras[0].dateline is None
+        and _about(after, zones) == _about(unit, zones)
+    ):
+        unit.paras += [_Para(after.header.line, after.header.title, heading=True), *after.paras]
+        unit.byline, unit.closed_by = after.byline, after.closed_by
+        done.units.pop(index)
+        done.notes.append(f"section rejoined to its article: {after.header.title}")
 
 
 def _place_orphans(done: _Assembly, zones: _Zones) -> None:

@@ -163,6 +163,15 @@ EXPECTED: dict[str, tuple[tuple[str | None, str | None, str | None], list[tuple]
         (ARTICLE, "大同经济技术开发区", "医药产业园二期开工", "王波",
          "3月28日,大同经济技术开发区医药工业园区二期项目开工建设", "同比增长12.3%。"),
     ]),
+    # The editors' line and a page number in the masthead; a narrow column of another article
+    # (PDF spaces, its byline) printed inside a feature between two of its sections, the
+    # column's header at the end of the page.
+    "p10_column_inside_feature": ((None, "2025-05-09", "2025-05-09"), [
+        (ARTICLE, "高平经济技术开发区", "光机电产业 加速崛起", "常乐",
+         "今年以来，高平经济技术开发区坚持把光机电产业作为首位产业", "推动光机电产业向高端化、智能化、绿色化迈进。"),
+        (ARTICLE, "沁水经济技术开发区", "煤层气项目建设跑出“加速度”", "赵敏",
+         "沁水经济技术开发区坚持“项目为王”，一季度新开工项目6个", "项目建成后年可液化煤层气3亿立方米。"),
+    ]),
 }
 
 
@@ -262,6 +271,13 @@ def test_kickers_subtitles_and_published(pages):
         pages["p6_yuncheng_aliases"].articles[0].kicker, pages["p6_yuncheng_aliases"].articles[4].kicker,
     )
     assert None is pages["p2_features_same_zone"].articles[2].kicker
+
+
+def test_a_column_inside_a_feature_leaves_the_feature_whole(pages):
+    gaoping, qinshui = pages["p10_column_inside_feature"].articles
+    assert ("龙头带动 集群发展", "创新驱动 提质增效") == (gaoping.body[1], gaoping.body[3])
+    assert not any("沁水" in paragraph for paragraph in gaoping.body)
+    assert 2 == len(qinshui.body)
 
 
 def test_kickers_above_titles(pages):
