@@ -962,30 +962,42 @@ def _claim_by_zone(done: _Assembly, orphan: _Unit, zone: str, zones: _Zones) -> 
         _take_header(run, orphan, done)
         done.units[_position(done, orphan)] = run
         done.notes.append(f"column about its zone moved out of another article: {header.label}")
-        _rejoin_continuation(done, unit, zones)
         return True
     return False
 
 
-def _rejoin_continuation(done: _Assembly, unit: _Unit, zones: _Zones) -> None:
-    """After a column's byline was taken out of `unit`, the bare title and paragraphs that the
-    byline had cut off `unit` are its next section again (as _place_inner_header would have read
-    them without the column)."""
-    index = _position(done, unit) + 1
-    after = done.units[index] if index < len(done.units) else None
-    if (
-        after is not None
-        and after.header is not None
-        and after.header.title_only
-        and after.header.title
-        and after.paras
-        and after.paras[0].dateline is None
-        and _about(after, zones) == _about(unit, zones)
-    ):
-        unit.paras += [_Para(after.header.line, after.header.title, heading=True), *after.paras]
-        unit.byline, unit.closed_by = after.byline, after.closed_by
+def _rejoin_sections(done: _Assembly, zones: _Zones) -> None:
+    """A bare title over paragraphs without a dateline, about the zone of an unsigned article
+    above it with only signed articles about other zones between them (columns printed inside
+    it), is that article's next section: as _place_inner_header reads it with nothing between."""
+    index = 0
+    while index < len(done.units):
+        section = done.units[index]
+        article = _interrupted_article(done.units[:index], section, zones)
+        if article is None:
+            index += 1
+            continue
+        assert section.header is not None and section.header.title is not None
+        article.paras += [_Para(section.header.line, section.header.title, heading=True), *section.paras]
+        article.byline, article.closed_by = section.byline, section.closed_by
         done.units.pop(index)
-        done.notes.append(f"section rejoined to its article: {after.header.title}")
+        done.notes.append(f"section rejoined to its article: {section.header.title}")
+
+
+def _interrupted_article(before: Sequence[_Unit], section: _Unit, zones: _Zones) -> _Unit | None:
+    """The article `section` continues (see _rejoin_sections), if any."""
+    header = section.header
+    if header is None or not header.title_only or not header.title or section.paras[0].dateline is not None:
+        return None
+    zone = _about(section, zones)
+    for unit in reversed(before):
+        if unit.closed_by == "barrier":  # a masthead or section label between: a new part of the page
+            return None
+        if unit.header is not None and unit.byline is None and zone is not None and _about(unit, zones) == zone:
+            return unit
+        if unit.byline is None or _about(unit, zones) in (zone, None):
+            return None
+    return None
 
 
 def _place_orphans(done: _Assembly, zones: _Zones) -> None:
@@ -1133,6 +1145,7 @@ def _split_sheet(text: str, gazetteer: Gazetteer) -> Page:
     zones = _Zones(gazetteer)
     done = _assemble(_classify(lines, masthead, gazetteer), zones, gazetteer)
     _claim_bodies(done, zones)
+    _rejoin_sections(done, zones)
     _place_orphans(done, zones)
     placed = [(unit.line, _to_article(unit, zones, gazetteer)) for unit in done.units] + done.photos
     placed.sort(key=lambda pair: pair[0])

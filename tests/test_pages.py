@@ -273,11 +273,15 @@ def test_kickers_subtitles_and_published(pages):
     assert None is pages["p2_features_same_zone"].articles[2].kicker
 
 
-def test_a_column_inside_a_feature_leaves_the_feature_whole(pages):
+def test_a_column_inside_a_feature_leaves_the_feature_whole(gazetteer, pages):
     gaoping, qinshui = pages["p10_column_inside_feature"].articles
     assert ("龙头带动 集群发展", "创新驱动 提质增效") == (gaoping.body[1], gaoping.body[3])
     assert not any("沁水" in paragraph for paragraph in gaoping.body)
     assert 2 == len(qinshui.body)
+    header = "沁水经济技术开发区\n\n煤层气项目建设跑出“加速度”\n"
+    text = page_text("p10_column_inside_feature").replace(header, "")
+    header_above_column = split_page(text.replace("沁水经济技术开发 区", header + "\n沁水经济技术开发 区"), gazetteer)
+    assert pages["p10_column_inside_feature"].articles == header_above_column.articles
 
 
 def test_kickers_above_titles(pages):

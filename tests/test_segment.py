@@ -503,6 +503,16 @@ def test_a_short_line_inside_a_broken_sentence_is_part_of_it(gazetteer):
     assert ("依托新联盟物流港、晋南农产品物流基地等市场主体，大力发展冷链物流。",) == article.body
 
 
+def test_a_bare_title_after_a_section_label_is_no_section_of_the_article_above(gazetteer):
+    text = (
+        "高平经济技术开发区\n\n光机电产业加速崛起\n\n科学导报 记者常乐 高平经开区集聚光机电企业32家。\n\n"
+        "简讯\n\n园区新貌\n\n高平经开区完成道路提档升级。 赵敏\n"
+    )
+    feature, brief = parse(text, gazetteer).articles
+    assert (("高平经开区集聚光机电企业32家。",), "常乐") == (feature.body, feature.author)
+    assert ("园区新貌", "赵敏") == (brief.title, brief.author)
+
+
 def test_subsection_headings_stay_in_their_article(gazetteer):
     text = (
         "孝义经济开发区\n\n产业集群加速成形\n\n科学导报讯 孝义经济开发区持续壮大主导产业。\n\n"
