@@ -90,7 +90,7 @@ MASTHEAD_WORDS = re.compile(r"邮发代号|投稿邮箱|统一连续出版物号
 # The page's editors, on a short line of their own: "责编 王波 版式 李阳 校对 赵敏".
 EDITORS = re.compile(rf"(?:^|\s)(?:责任编辑|责编|美术编辑|美编|校对|版式|排版)(?:\s*[:：]\s*|\s+)[{CJK}]{{2,4}}(?=\s|$)")
 SECTION_LABEL = re.compile(
-    rf"^[{CJK}]{{0,4}}(?:新闻|动态|速递|快讯|要闻|简讯|聚焦|视点|短波|传真|关注|专栏|观察|扫描|掠影)$"
+    rf"^[{CJK}]{{0,4}}(?:新闻|动态|速递|快讯|要闻|简讯|简报|资讯|导读|巡礼|链接|聚焦|视点|短波|传真|关注|专栏|观察|扫描|掠影)$"
 )
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,4})\s*期")
 ISSUE_NUMBER = re.compile(r"(?<!总)第\s*(\d{1,4})\s*期")  # "2024年9月3日 星期二 第34期": the year is the date's
@@ -626,6 +626,10 @@ def _parse_headers(run: Sequence[_HeadLine]) -> list[_Header]:
         if title is not None and index < len(run) and _is_subtitle(run[index]):
             subtitle = run[index].text
             index += 1
+        elif title is not None:  # title and subtitle on one line: 园区焕新颜——风陵渡经济开发区见闻
+            head, dashes, tail = title.strip().partition(SUBTITLE_DASHES[0])
+            if head and tail:
+                title, subtitle = head, dashes + tail
         index = max(index, start + 1)
         headers.append(
             _Header(

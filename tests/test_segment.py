@@ -440,6 +440,11 @@ def test_subtitles_name_the_zone(gazetteer):
     ] == found
 
 
+def test_a_subtitle_on_the_title_line(gazetteer):
+    (article,) = parse("园区焕新颜——风陵渡经济开发区见闻\n\n走进风陵渡经济开发区，道路宽阔整洁。 周九\n", gazetteer).articles
+    assert ("园区焕新颜", "——风陵渡经济开发区见闻", "山西风陵渡经济开发区") == (article.title, article.subtitle, article.zone)
+
+
 def test_header_after_body_and_header_before_another_header(gazetteer):
     text = (
         "侯马经济开发区\n\n推动物流产业提质增效\n\n"
