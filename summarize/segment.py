@@ -116,6 +116,8 @@ DATELINE = re.compile(
     rf"|\s*(?P<credited>{CREDITED}(?:\s+{CREDITED})*)(?=\s|$)"
     rf"|(?<=讯)|(?=\s|$))"
 )
+# How Gazetteer.lookup finds a place by its own name (not by a typo or a sound: 祁峰 is a person).
+PLACE_LOOKUPS = frozenset({"exact", "alias", "short", "city", "traditional"})
 # A personal name has 2–3 characters, or 3–4 after a two-character surname (欧阳, 司马, …): a
 # four-character line such as 园区新貌 is a title, not a byline.
 COMPOUND_SURNAMES = (
@@ -366,11 +368,16 @@ def _names_the_page(text: str) -> bool:
 
 
 def _is_name(text: str, gazetteer: Gazetteer) -> bool:
-    """Whether `text` can be a byline: names only, not a zone, a city or a section label."""
+    """Whether `text` can be a byline: names only, not a section label nor a place (a zone, a
+    city, the county or town a zone is named after: 盂县, 长子)."""
     if not NAMES_ONLY.match(text) or SECTION_LABEL.match(text) or gazetteer.mentions(text):
         return False
     city = gazetteer.city_in(text)
-    return city is None or text not in (city, city + "市")
+    if city is not None and text in (city, city + "市"):
+        return False
+    return gazetteer.lookup(text).how not in PLACE_LOOKUPS
+
+
 
 
 def _photo(text: str) -> _Photo | None:

@@ -575,6 +575,18 @@ def test_a_kicker_over_a_title_that_names_the_zone(gazetteer):
     )
 
 
+def test_a_county_alone_on_a_line_is_a_kicker_not_a_byline(gazetteer):
+    text = (
+        "科学导报讯 近日，祁县经开区召开推进会。\n\n盂县\n\n推动铝产业集群聚链成势\n\n"
+        "科学导报讯 盂县经开区聚焦有色金属主导产业。 李阳\n"
+    )
+    qixian, yuxian = parse(text, gazetteer).articles
+    assert (None, None) == (qixian.author, qixian.title)
+    assert ("盂县", "推动铝产业集群聚链成势", "盂县经济技术开发区", "李阳") == (
+        yuxian.kicker, yuxian.title, yuxian.zone, yuxian.author,
+    )
+
+
 def test_a_short_title_after_a_byline_is_a_title_and_a_signed_line_is_body(gazetteer):
     text = (
         "原平经济技术开发区\n\n企业生产忙\n\n原平经开区企业开足马力赶订单。\n\n园区产值稳步增长\n\n武六\n\n"
