@@ -387,34 +387,33 @@ def _photo(text: str) -> _Photo | None:
     text = text.removeprefix(PHOTO_MARK).strip()
     if PHOTO_MARK in text:
         caption, _, credit = text.rpartition(PHOTO_MARK)
-        credit = credit.strip()
-        match = CREDIT.match(credit)
-        who = match.group("who").strip() if match else credit
-        return _Photo(0, caption.strip() or None, who or None, _role(match))
+        return _credited(caption, credit.strip())
     match = CAPTION_CREDIT.match(text)
     if match:
-        caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
-        who = match.group("who") or match.group("who2") or match.group("who3")
-        role = _role(match)
-        trailing_role = re.search(rf"(?:^|\s){PHOTOGRAPHER_ROLE}$", caption or "") if not role else None
-        if trailing_role:  # "园区新貌 本报记者 王波 摄": the caption took the role
-            caption, role = caption[: trailing_role.start()], trailing_role.group(0).strip()
-        return _Photo(0, caption.strip() or None if caption else None, _single_spaced(who), role)
+        return _captioned(match)
     if marked:
-        credit_only = CREDIT.match(text)
-        if credit_only:
-            return _Photo(0, None, credit_only.group("who").strip() or None, _role(credit_only))
-        return _Photo(0, text or None, None)
+        return _credited("", text) if CREDIT.match(text) else _Photo(0, text or None, None)
     if text.startswith(PHOTO_CAPTION_OPENING):
         return _Photo(0, text, None)
     return None
 
 
-def _role(credit: re.Match[str] | None) -> str:
-    """The role a photo credit prints before the photographer ("本报记者"), or ""."""
-    if credit is None:
-        return ""
-    return "".join(credit.group(name) or "" for name in ("role", "role2") if name in credit.re.groupindex)
+def _credited(caption: str, credit: str) -> _Photo:
+    """A caption and the credit printed after a photo mark ("梁栋 摄", "XX供图")."""
+    match = CREDIT.match(credit)
+    who = match.group("who").strip() if match else credit
+    return _Photo(0, caption.strip() or None, who or None, (match.group("role") if match else None) or "")
+
+
+def _captioned(match: re.Match[str]) -> _Photo:
+    """The photo a CAPTION_CREDIT match describes."""
+    caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
+    who = match.group("who") or match.group("who2") or match.group("who3")
+    role = match.group("role") or match.group("role2") or ""
+    trailing_role = re.search(rf"(?:^|\s){PHOTOGRAPHER_ROLE}$", caption or "") if not role else None
+    if caption and trailing_role:  # "园区新貌 本报记者 王波 摄": the caption took the role
+        caption, role = caption[: trailing_role.start()], trailing_role.group(0).strip()
+    return _Photo(0, (caption or "").strip() or None, _single_spaced(who), role)
 
 
 def _place(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None]:
