@@ -739,7 +739,8 @@ def _next_body(items: Sequence[_Item], index: int) -> _Para | None:
 
 
 def _sign(unit: _Unit, byline: _Byline, done: _Assembly) -> None:
-    """Give a unit its byline; names printed under the title and again at the end are kept once."""
+    """Give a unit its byline: names printed under the title and again at the end are kept once
+    (and the repeat noted), other names printed at the end are added to those under the title."""
     if byline.label:
         done.notes.append(NOTE_BYLINE_LABEL + byline.label)
     if unit.byline is None or unit.byline == byline.names:
