@@ -110,8 +110,10 @@ CONTINUATION = re.compile(r"[（(]\s*(?:[上下]?[接转])\s*(?:第\s*)?[A-Za-z�
 # The reporters a dateline credits: "记者王波", "记者李阳 通讯员李明", in brackets "（记者 王波 通讯员 赵敏）".
 ROLE = r"(?:特约记者|见习记者|记者|通讯员)"
 CREDITED = rf"{ROLE}\s*[{CJK}]{{2,4}}"
+# Where and when a dateline may say before 讯: "本报太原5月8日讯".
+DATELINE_PLACE_DAY = rf"(?:[{CJK}]{{2,4}}?)?\s*(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)?\s*(?=讯)"
 DATELINE = re.compile(
-    rf"^(?:科学导报|本报)讯?"
+    rf"^(?:科学导报|本报)(?:{DATELINE_PLACE_DAY})?讯?"
     rf"(?:\s*[（(](?P<bracketed>\s*{CREDITED}(?:(?:[\s、，,]*{ROLE}\s*|[\s、，,]+)[{CJK}]{{2,4}})*)\s*[)）]"
     rf"|\s*(?P<credited>{CREDITED}(?:\s+{CREDITED})*)(?=\s|$)"
     rf"|(?<=讯)|(?=\s|$))"
@@ -1088,6 +1090,8 @@ def _to_article(unit: _Unit, zones: _Zones, gazetteer: Gazetteer) -> Article:
     body = tuple(_single_spaced(p.text) if p.heading else _squeeze(p.text) for p in paras)
     lead = next((text for para, text in zip(paras, body) if not para.heading), "")
     published, month_day = _published(lead)
+    if (published, month_day) == (None, None) and dated and dated.dateline:
+        published, month_day = _published(dated.dateline)  # 本报太原5月8日讯
     zone = _about(unit, zones)
     named = [zone] if zone else []
     named += zones.in_header(header)

@@ -700,11 +700,19 @@ def test_dateline_alone_on_its_line_and_continuation_marks(gazetteer):
         ("本报讯（记者 王波 通讯员 赵敏）4月15日，忻州经开区项目竣工。", "本报讯（记者 王波 通讯员 赵敏）", "王波 赵敏"),
         ("科学导报讯(通讯员卫佳)一季度，侯马经开区外贸增长。", "科学导报讯(通讯员卫佳)", "卫佳"),
         ("本报记者从侯马经济开发区获悉，外贸增长。", None, None),  # 本报记者 opens a sentence, not a dateline
+        ("本报太原5月8日讯（记者 王波）侯马经开区外贸增长。", "本报太原5月8日讯（记者 王波）", "王波"),
+        ("科学导报临汾讯 侯马经开区外贸增长。", "科学导报临汾讯", None),
     ],
 )
 def test_datelines_credit_reporters_and_correspondents(gazetteer, line, dateline, author):
     (article,) = parse(f"侯马经济开发区\n\n外贸持续增长\n\n{line}\n", gazetteer).articles
     assert (dateline, author) == (article.dateline, article.author)
+
+
+def test_the_day_in_a_dateline_dates_the_article(gazetteer):
+    text = "侯马经济开发区\n\n外贸持续增长\n\n本报临汾5月8日讯 侯马经开区外贸增长。 卫佳\n"
+    (article,) = parse(text, gazetteer).articles
+    assert ((5, 8), "侯马经开区外贸增长。") == (article.published_month_day, article.body[0])
 
 
 def test_labelled_bylines_and_more_photo_credits(gazetteer):
