@@ -175,8 +175,24 @@ EXPECTED: dict[str, tuple[tuple[str | None, str | None, str | None], list[tuple]
 }
 
 
+# How many paragraphs each record's body has once broken sentences are mended (subsection
+# headings count): with the first and last paragraphs above, this pins every body down.
+PARAGRAPHS = {
+    "p1_masthead_briefs": [3, 7, 1, 1, 1, 3],
+    "p2_features_same_zone": [4, 2, 3, 1, 1, 2],
+    "p3_headers_out_of_place": [3, 1, 5, 3, 3],
+    "p4_city_roundup_spaces": [4, 4, 2],
+    "p5_continued_photos": [2, 2, 1, 3, 1],
+    "p6_yuncheng_aliases": [3, 3, 1, 2, 2],
+    "p7_feature_lead_above_title": [6, 2, 1],
+    "p8_bracketed_credits": [2, 1, 2, 2],
+    "p9_masthead_inside_header": [3, 3, 2],
+    "p10_column_inside_feature": [6, 2],
+}
+
+
 def test_every_page_file_has_its_expectations():
-    assert sorted(EXPECTED) == sorted(path.stem for path in PAGES.glob("*.txt"))
+    assert sorted(EXPECTED) == sorted(PARAGRAPHS) == sorted(path.stem for path in PAGES.glob("*.txt"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -190,6 +206,11 @@ def test_page_records(pages, name):
     assert EXPECTED[name][1] == found
     assert len(EXPECTED[name][1]) == len(page.articles)
     assert () == page.fragments
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_page_bodies_have_their_paragraphs(pages, name):
+    assert PARAGRAPHS[name] == [len(article.body) for article in pages[name].articles]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
