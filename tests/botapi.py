@@ -62,6 +62,7 @@ FIRST_UPDATE_ID = 800_000_001  # real update ids are large; tests must not assum
 POLL_INTERVAL = 0.05  # seconds between checks of a wait_for predicate or a held connection
 SHUTDOWN_POLL_INTERVAL = 0.01  # how soon the server's loop notices stop(): each test pays it
 HOLD_LIMIT = 60.0  # seconds a "timeout" fault holds a request whose client never gives up
+STOP_GRACE_SECONDS = 2.0  # how long stop() lets answers being written reach their clients
 FAULTS = ("429", "403", "500", "timeout")
 
 # Update types that getUpdates leaves out unless they are asked for by name.
@@ -592,6 +593,7 @@ class BotApiStandIn:
         self._allowed_updates: frozenset[str] | None = None  # None: all but OPT_IN_UPDATES
         self._poll_generation = 0
         self._long_polls = 0
+        self._answering = 0  # requests between being read and their answer written
         self._callback_queries: set[str] = set()
         self._callback_ids = itertools.count(5_000_000_000_000_000_001)
         self._files: dict[str, _StoredFile] = {}
@@ -656,6 +658,8 @@ class BotApiStandIn:
         with self._cond:
             self._stopping.set()
             self._cond.notify_all()
+            # let the answers being written (long polls just woken) reach their clients
+            self._cond.wait_for(lambda: self._answering == 0, timeout=STOP_GRACE_SECONDS)
         self._server.shutdown()
         with self._cond:
             connections = list(self._connections)
@@ -1336,6 +1340,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         standin = self.server.standin
+        with standin._cond:
+            standin._answering += 1
+        try:
+            self._answer_request(standin)
+        finally:
+            with standin._cond:
+                standin._answering -= 1
+                standin._cond.notify_all()
+
+    def _answer_request(self, standin: BotApiStandIn) -> None:
         url = urlsplit(self.path)
         path = unquote(url.path)  # PTB percent-encodes file paths, the token's ":" included
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
