@@ -83,7 +83,8 @@ def build_store(folder: Path, chats: int) -> Path:
 async def fan_out(store: Path, botapi: BotApiStandIn, limiter: BaseRateLimiter | None) -> float:
     """Send every pending row of `store`; seconds from the first send to the last."""
     db = open_db(store)
-    bot = ExtBot(botapi.token, base_url=botapi.url, base_file_url=botapi.file_url, rate_limiter=limiter)
+    bot = ExtBot(botapi.token, base_url=botapi.url, base_file_url=botapi.file_url, rate_limiter=limiter,
+                 request=delivery.OutboxRequest())
     async with bot:
         sender = delivery.Sender(db, delivery.bot_sender(bot))
         start = time.perf_counter()

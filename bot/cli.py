@@ -363,7 +363,7 @@ async def _send_digest(settings: Settings, service: ZoneService, key: str, base_
     if not lock.acquire():
         return None
     servers = dict(zip(("base_url", "base_file_url"), telegram.api_urls(base_url))) if base_url else {}
-    bot = ExtBot(settings.token or "", rate_limiter=delivery.rate_limiter(), **servers)
+    bot = ExtBot(settings.token or "", rate_limiter=delivery.rate_limiter(), request=delivery.OutboxRequest(), **servers)
     try:
         async with bot:  # initialize() calls getMe: a wrong token or server fails here
             sender = delivery.Sender(service.db, delivery.bot_sender(bot), admins=settings.admins)

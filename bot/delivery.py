@@ -14,9 +14,9 @@ before planning, or by `zonebrief ingest`, is planned then. Subscribers are thos
 time; a paused chat gets no new rows.
 
 Sending (`Sender.drain`) takes the pending rows in id order, per chat in order, a few chats at a
-time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. When a row's
-turn comes — inside the rate limiter, right before the HTTP request is written — it is committed as
-`sending`; once Telegram answers it is committed as `sent`, with Telegram's message id.
+time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. Right before
+a row's request is written to its open connection (`OutboxRequest`), the row is committed as
+`sending`; once Telegram answers, as `sent`, with Telegram's message id.
 RetryAfter, timeouts and network errors leave the row pending with a later `next_attempt_at`
 (exponential back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows
 pending until /start resumes it; BadRequest (or a group that became a supergroup) marks the row
@@ -28,13 +28,13 @@ was not planned and sends every pending row.
 
 Exactly once across a kill -9: Telegram has no idempotency key, so a message whose request was on
 the wire when the process died cannot be checked. Such a row is still `sending` when the next
-process starts; its first drain marks it `unconfirmed` and does not send it again: the request
-had been handed to the network, and Telegram acts on a request it received even when the client
-is gone (a dying process's socket still delivers what was written to it). Rows that were waiting
-for their turn (in the rate limiter or the queue) are still `pending` and are sent. What is left:
-a kill in the sub-millisecond gap between the `sending` commit and the request reaching the socket
-loses that one message (counted as unconfirmed in /stats); and a request that times out after
-Telegram received it is retried, so a network fault — not a crash — can repeat a message.
+process starts; its first drain marks it `unconfirmed` and does not send it again: its request
+was being written, or had been, to an open connection, the kernel still delivers what a dying
+process wrote, and Telegram acts on a request it received even when the client is gone. Rows
+whose request had not reached that point (waiting in the queue or the rate limiter) are still
+`pending` and are sent. What is left: a kill during the few microseconds of the write itself may
+lose that one message (it is counted as unconfirmed in /stats); and a request that times out
+after Telegram received it is retried, so a network fault — not a crash — can repeat a message.
 """
 
 from __future__ import annotations
@@ -46,19 +46,21 @@ import json
 import logging
 import warnings
 from collections import deque
-from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import httpx
 from sqlite_utils import Database
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import FloodLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.request import HTTPXRequest
 
 from bot import render
 from bot.config import ConfigError, Settings
@@ -97,8 +99,9 @@ ADMIN_ONLY = "抱歉，此命令仅限管理员使用。"
 
 Clock = Callable[[], datetime]
 SendFunction = Callable[[int, str], Awaitable[int]]  # (chat_id, HTML text) -> Telegram message id
-# Set by the Sender around each send: called when the request's turn comes (see OutboxRateLimiter).
-ON_WIRE: ContextVar[Callable[[], None] | None] = ContextVar("zonebrief_on_wire", default=None)
+# Set by the Sender around each send; OutboxRequest calls it with SENDING right before the request is
+# written to the socket, and with PENDING when Telegram refuses it (a 429 the rate limiter will retry).
+ON_WIRE: ContextVar[Callable[[str], None] | None] = ContextVar("zonebrief_on_wire", default=None)
 
 
 def utc_now() -> datetime:
@@ -552,7 +555,7 @@ class Sender:
 
     async def _deliver(self, delivery: Delivery, report: DrainReport) -> bool:
         """Send one row and record the outcome; True if the chat's next row may follow."""
-        on_wire = ON_WIRE.set(lambda: self._mark(delivery, SENDING))
+        on_wire = ON_WIRE.set(lambda status: self._mark(delivery, status))
         try:
             message_id = await self._send(delivery.chat_id, delivery.text)
         except RetryAfter as error:
@@ -815,18 +818,32 @@ class SenderLock:
             self._file = None
 
 
-class OutboxRateLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter that, when a request's turn comes, first calls the ON_WIRE hook the
-    Sender set for it (committing its outbox row as `sending`), right before the HTTP request."""
+class OutboxRequest(HTTPXRequest):
+    """The HTTP client of a bot that sends the outbox: when a request is about to be written to its
+    (already open) connection, it calls the ON_WIRE hook the Sender set for that request with
+    SENDING, and the row is committed as such before the first byte goes out; when Telegram answers
+    with an error status, with PENDING (nothing was delivered, and the rate limiter may retry a 429
+    inside the same send). httpcore reports both moments through its `trace` extension, which an
+    httpx request hook attaches to the Sender's requests."""
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
-        async def on_turn(*turn_args: object, **turn_kwargs: object) -> object:
-            hook = ON_WIRE.get()
-            if hook is not None:
-                hook()
-            return await callback(*turn_args, **turn_kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("connection_pool_size", CONCURRENCY + 4)
+        super().__init__(httpx_kwargs={"event_hooks": {"request": [_trace_outbox_request]}}, **kwargs)
 
-        return await super().process_request(on_turn, args, kwargs, endpoint, data, rate_limit_args)
+
+async def _trace_outbox_request(request: httpx.Request) -> None:
+    if ON_WIRE.get() is not None:
+        request.extensions["trace"] = _on_trace
+
+
+async def _on_trace(event: str, info: dict[str, Any]) -> None:
+    hook = ON_WIRE.get()
+    if hook is None:
+        return
+    if event == "http11.send_request_headers.started":
+        hook(SENDING)
+    elif event == "http11.receive_response_headers.complete" and info["return_value"][1] >= 400:
+        hook(PENDING)
 
 
 def rate_limiter() -> AIORateLimiter:
@@ -834,18 +851,17 @@ def rate_limiter() -> AIORateLimiter:
     evenly spaced (a bucket of one, refilled 30 times a second) instead of PTB's default bucket
     of 30, whose initial burst doubles the count in the first second (see docs/BENCHMARKS.md);
     a RetryAfter pauses every request for the time Telegram asks, then retries."""
-    return OutboxRateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
-                             max_retries=RATE_LIMIT_RETRIES)
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+                          max_retries=RATE_LIMIT_RETRIES)
 
 
 def bot_sender(bot: Bot) -> SendFunction:
-    """`send` for the Sender: one HTML message through the bot (and its rate limiter)."""
+    """`send` for the Sender: one HTML message through the bot (and its rate limiter). The bot must
+    send through an OutboxRequest, which tells the Sender when a request is on the wire."""
+    if not isinstance(bot.request, OutboxRequest):
+        raise TypeError("a bot that sends the outbox needs request=OutboxRequest()")
 
     async def send(chat_id: int, text: str) -> int:
-        if not isinstance(getattr(bot, "rate_limiter", None), OutboxRateLimiter):
-            hook = ON_WIRE.get()  # no limiter to call it at the request's turn: call it now
-            if hook is not None:
-                hook()
         message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                          link_preview_options=LinkPreviewOptions(is_disabled=True))
         return message.message_id
@@ -932,7 +948,8 @@ class Courier:
 
 def install_delivery(application: Application, settings: Settings, service: ZoneService, *,
                      clock: Clock = utc_now) -> Courier:
-    """Add delivery to a bot built with `rate_limiter()`: jobs, the /start resume, admin uploads.
+    """Add delivery to a bot built with `rate_limiter()` and `request=OutboxRequest()`: jobs, the
+    /start resume, admin uploads.
 
     Raises ConfigError for a wrong digest schedule.
     """

@@ -20,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaul
 
 from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
 from bot.config import Settings
-from bot.delivery import install_delivery, rate_limiter
+from bot.delivery import OutboxRequest, install_delivery, rate_limiter
 from bot.render import MENU
 from bot.service import ZoneService
 
@@ -80,6 +80,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         .token(settings.token or "")
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .rate_limiter(rate_limiter())
+        .request(OutboxRequest())
         .post_init(set_commands)
     )
     if base_url:

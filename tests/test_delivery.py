@@ -341,7 +341,7 @@ class FakeTelegram:
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delay)  # waiting for its turn: a crash now loses nothing
-            delivery.ON_WIRE.get()()  # its turn: as the bot's rate limiter does, right before the request
+            delivery.ON_WIRE.get()(delivery.SENDING)  # written to the socket, as OutboxRequest reports
             if self.faults.get(chat_id):
                 raise self.faults[chat_id].pop(0)
             self.accepted.append((chat_id, text))

@@ -11,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time as clock
 from collections import Counter
 from contextlib import asynccontextmanager
@@ -25,8 +22,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from botapi import BotApiStandIn, parse_html, polling
+from delivery_scenario import (
+    ADMIN,
+    BYSTANDER,
+    NEW_PAGE,
+    PUSHES,
+    SUBSCRIBERS,
+    BotProcess,
+    add_users,
+    build_store,
+    drop_into_inbox,
+    expected_pushes,
+    pending,
+    pushes_received,
+)
 from click.testing import CliRunner
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot import delivery
 from bot.cli import cli as main
@@ -36,77 +47,13 @@ from bot.ingest import ingest_paths
 from bot.service import ZoneService
 from bot.telegram import api_urls, build_application
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-NEW_PAGE = SEEDS[4]
-ADMIN = 900
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# chat -> what it subscribes to
-SUBSCRIBERS = {
-    101: ["全部"], 102: ["全部"], 103: ["全部"], 104: ["全部"], 105: ["全部"], 106: ["全部"],
-    107: ["吕梁"], 108: ["吕梁"], 109: ["吕梁", "全部"],
-    110: ["临汾经开区"], 111: ["临汾经开区"],
-    112: ["晋城经开区"],  # nothing on the new page
-}
-BYSTANDER = 113  # talks to the bot, subscribes to nothing
-PUSHES = 6 * 6 + 3 + 3 + 6 + 1 + 1  # the new page's six articles (its photo is not pushed), per chat
-READ = re.compile(r"/read (\d+)")
 
 
 @pytest.fixture
 def store(tmp_path, text_tools) -> Path:
     """Four seed pages (planned at a first start, nobody subscribed yet), then the subscribers."""
-    gazetteer, tokenizer = text_tools
-    path = tmp_path / "zonebrief.db"
-    with open_db(path) as db:
-        for outcome in ingest_paths(db, SEEDS[:4], gazetteer=gazetteer, tokenizer=tokenizer):
-            assert outcome.error is None
-        service = ZoneService(db, gazetteer, tokenizer)
-        delivery.plan_pushes(service, delivery.utc_now())
-        for chat_id, queries in SUBSCRIBERS.items():
-            for query in queries:
-                service.subscribe(chat_id, service.target(query))
-    return path
-
-
-def add_users(botapi: BotApiStandIn) -> None:
-    for chat_id in [*SUBSCRIBERS, BYSTANDER, ADMIN]:
-        botapi.add_user(chat_id)
-
-
-def drop_into_inbox(inbox: Path, page: Path = NEW_PAGE) -> None:
-    """Copy a page into the inbox as a finished copy (last modified a minute ago)."""
-    inbox.mkdir(parents=True, exist_ok=True)
-    partial = inbox / f".{page.name}.partial"
-    shutil.copyfile(page, partial)
-    moment = clock.time() - 60
-    os.utime(partial, (moment, moment))
-    partial.rename(inbox / page.name)
-
-
-def expected_pushes(store: Path) -> dict[int, set[int]]:
-    """chat -> ids of the new page's articles it subscribes to, straight from the tables."""
-    with sqlite3.connect(store) as connection:
-        articles = connection.execute(
-            "SELECT a.id, a.city, group_concat(az.zone, '|'), group_concat(z.city, '|')"
-            " FROM articles a JOIN issues i ON i.id = a.issue_id"
-            " LEFT JOIN article_zones az ON az.article_id = a.id LEFT JOIN zones z ON z.name = az.zone"
-            " WHERE i.source = ? AND a.kind = 'article' GROUP BY a.id", [NEW_PAGE.name],
-        ).fetchall()
-        subscriptions = connection.execute("SELECT chat_id, kind, target FROM subscriptions").fetchall()
-    expected: dict[int, set[int]] = {}
-    for chat_id, kind, target in subscriptions:
-        for article_id, city, zones, cities in articles:
-            if (kind == "all" or (kind == "zone" and target in (zones or "").split("|"))
-                    or (kind == "city" and target in {city, *(cities or "").split("|")})):
-                expected.setdefault(chat_id, set()).add(article_id)
-    return expected
-
-
-def pushes_received(botapi: BotApiStandIn) -> Counter:
-    """(chat, article id) -> how many push messages the chat received about that article."""
-    return Counter((entry["chat_id"], int(READ.search(entry["plain_text"])[1]))
-                   for entry in botapi.sent() if entry["plain_text"].startswith("🆕"))
+    return build_store(tmp_path / "zonebrief.db", *text_tools)
 
 
 def assert_exactly_once(botapi: BotApiStandIn, expected: dict[int, set[int]]) -> None:
@@ -116,35 +63,7 @@ def assert_exactly_once(botapi: BotApiStandIn, expected: dict[int, set[int]]) ->
     assert [] == [item for item, count in received.items() if count != 1], "duplicates"
 
 
-def pending(store: Path) -> int:
-    with sqlite3.connect(store) as connection:
-        return connection.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()[0]
-
-
 # --- the SIGKILL test ----------------------------------------------------------------------------------
-
-
-class BotProcess:
-    """`zonebrief run --base-url …` in a subprocess, logging to a file."""
-
-    def __init__(self, botapi: BotApiStandIn, store: Path, inbox: Path, log: Path) -> None:
-        env = {**os.environ, "ZONEBRIEF_TOKEN": botapi.token, "ZONEBRIEF_INBOX": str(inbox),
-               "ZONEBRIEF_INBOX_POLL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "-v", "run", "--db", str(store), "--base-url", botapi.url],
-            cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
-        )
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.log.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store, tmp_path):
@@ -290,12 +209,49 @@ def test_a_blocked_chat_is_paused_and_start_resumes_it(botapi, store, text_tools
     assert 1 == sum(1 for call in botapi.calls("sendMessage") if call.status == 403)  # tried once, then held
 
 
+def test_a_row_is_sending_while_telegram_holds_it_and_pending_while_a_429_waits(botapi, store, text_tools):
+    """What a kill at that moment would leave: `sending` (not resent) only once the request is
+    written; back to `pending` (resent) when Telegram refuses it and the rate limiter waits."""
+    add_users(botapi)
+    with open_db(store) as db:
+        service = ZoneService(db, *text_tools)
+        delivery.plan_messages(db, 101, "admin:probe", ["探针"], delivery.utc_now())
+
+        def status() -> str:
+            return db.execute("SELECT status FROM deliveries WHERE key = 'admin:probe'").fetchone()[0]
+
+        bot = ExtBot(botapi.token, base_url=botapi.url, base_file_url=botapi.file_url,
+                     rate_limiter=delivery.rate_limiter(), request=delivery.OutboxRequest())
+        seen = []
+
+        async def scenario():
+            async with bot:
+                sender = delivery.Sender(service.db, delivery.bot_sender(bot))
+                botapi.latency = 1.0
+                drain = asyncio.create_task(sender.drain())
+                await asyncio.sleep(0.5)
+                seen.append(status())  # Telegram holds the request
+                await drain
+                seen.append(status())
+                botapi.latency = 0
+                db.execute("UPDATE deliveries SET status = 'pending' WHERE key = 'admin:probe'")
+                botapi.inject("sendMessage", error="429", retry_after=1)
+                drain = asyncio.create_task(sender.drain())
+                await asyncio.sleep(0.5)
+                seen.append(status())  # refused with 429: the rate limiter waits before retrying
+                await drain
+                seen.append(status())
+
+        asyncio.run(scenario())
+    assert [delivery.SENDING, delivery.SENT, delivery.PENDING, delivery.SENT] == seen
+
+
 def test_a_timeout_is_retried_and_delivers_once(botapi, store, text_tools):
     add_users(botapi)
     botapi.inject("sendMessage", chat_id=110, error="timeout")
     api, files = api_urls(botapi.url)
     application = (Application.builder().token(botapi.token).base_url(api).base_file_url(files)
-                   .rate_limiter(delivery.rate_limiter()).read_timeout(0.5).build())
+                   .rate_limiter(delivery.rate_limiter()).request(delivery.OutboxRequest(read_timeout=0.5)).build())
 
     async def scenario():
         async with running_bot(botapi, store, text_tools, application):
