@@ -95,8 +95,12 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
 
 
 async def set_commands(application: Application) -> None:
-    """Set the command menu Telegram shows, with Chinese descriptions."""
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
+    """Set the command menu Telegram shows, with Chinese descriptions; a server that refuses it
+    costs the menu, not the bot."""
+    try:
+        await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
+    except TelegramError as error:
+        logger.warning("could not set the command menu (%s): the bot runs without it", error)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

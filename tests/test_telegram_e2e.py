@@ -183,3 +183,17 @@ def test_zonebrief_run_fails_in_one_line_when_telegram_is_unreachable(botapi, st
     assert 1 == done.returncode
     assert done.stderr.startswith("错误：") and 1 == len(done.stderr.splitlines()), done.stderr
     assert ("令牌" if case == "wrong token" else "无法连接") in done.stderr
+
+
+def test_a_server_that_refuses_the_command_menu_still_gets_answers(botapi, service, store_path, caplog):
+    botapi.inject("setMyCommands", error="500")
+
+    async def scenario():
+        application = build_application(settings_for(botapi, store_path), service, base_url=botapi.url)
+        async with polling(application, timeout=1):
+            await application.post_init(application)
+            [welcome] = await Conversation(botapi).say("/start")
+            assert "/zone 晋城" in welcome["plain_text"]
+
+    asyncio.run(scenario())
+    assert "could not set the command menu" in caplog.text
