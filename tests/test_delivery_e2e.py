@@ -378,7 +378,7 @@ def test_zonebrief_digest_previews_without_sending(store, text_tools):
     this_weeks_news(store, text_tools)
     result = cli("digest", "--db", str(store))
     assert 0 == result.exit_code, result.output
-    assert f"—— 聊天 101 ——\n📋 开发区周报" in result.output
+    assert "—— 聊天 101 ——\n📋 开发区周报" in result.output
     assert "—— 聊天 112 ——\n近 7 天没有这个聊天订阅的新报道：不发送" in result.output
     with open_db(store) as db:
         assert 0 == db["deliveries"].count and 0 == db["digest_runs"].count
