@@ -214,13 +214,8 @@ def zone_card(card: ZoneCard) -> str:
     parts = [f"<b>{esc(zone.name)}</b>\n" + " · ".join(facts)]
     if zone.aliases:
         parts[0] += f"\n又称：{esc('、'.join(zone.aliases))}"
-    if card.articles:
-        parts.append(f"<b>最新报道</b>（{_range(card.offset, len(card.articles), card.article_count)}）")
-        parts.append(_article_lines(card.articles, card.offset, show_zone=False))
-    elif card.article_count:
-        parts.append(f"已经到底了：共 {card.article_count} 篇。")
-    else:
-        parts.append("暂无这个开发区的报道。订阅后，有新报道时会推送给你。")
+    parts.extend(_latest(card.articles, card.offset, card.article_count, heading="最新报道", show_zone=False,
+                         none="暂无这个开发区的报道。订阅后，有新报道时会推送给你。"))
     if card.figures:
         parts.append("<b>关键数据</b>\n" + _figures(card.figures))
     if card.keywords:
@@ -233,14 +228,17 @@ def city_view(view: CityView) -> str:
     with_articles = sum(1 for entry in view.zones if entry.article_count)
     zones = "\n".join(f"• {esc(entry.zone.name)}（{entry.article_count} 篇）" for entry in view.zones)
     parts = [f"<b>{esc(view.city)}</b>：{len(view.zones)} 个开发区，{with_articles} 个有报道\n{zones}"]
-    if view.articles:
-        parts.append(f"<b>{esc(view.city)}最新报道</b>（{_range(view.offset, len(view.articles), view.article_count)}）")
-        parts.append(_article_lines(view.articles, view.offset, show_zone=True))
-    elif view.article_count:
-        parts.append(f"已经到底了：共 {view.article_count} 篇。")
-    else:
-        parts.append(f"暂无{esc(view.city)}的报道。")
+    parts.extend(_latest(view.articles, view.offset, view.article_count, heading=f"{esc(view.city)}最新报道",
+                         show_zone=True, none=f"暂无{esc(view.city)}的报道。"))
     return "\n\n".join(parts)
+
+
+def _latest(lines: Sequence[ArticleLine], offset: int, total: int, *, heading: str, show_zone: bool,
+            none: str) -> list[str]:
+    """A page of articles under `heading` (HTML), the end of the list, or `none` when there are none."""
+    if lines:
+        return [f"<b>{heading}</b>（{_range(offset, len(lines), total)}）", _article_lines(lines, offset, show_zone)]
+    return [f"已经到底了：共 {total} 篇。" if total else none]
 
 
 def directory(cities: Sequence[tuple[str, Sequence[ZoneCount]]]) -> str:
