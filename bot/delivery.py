@@ -68,7 +68,6 @@ from bot.inbox import InboxOutcome, process_file, process_inbox, save_upload
 from bot.ingest import MAX_FILE_BYTES, PAGE_SUFFIX, REPLACED, UNCHANGED, page_files
 from bot.service import ALL, CITY, ZONE, Target, ZoneService
 from summarize.segment import ARTICLE
-from summarize.textrank import summarize
 
 logger = logging.getLogger(__name__)
 
@@ -339,14 +338,9 @@ def build_digests(service: ZoneService, as_of: date) -> dict[int, Digest]:
     """The digest of every subscribed chat (not paused) for the seven days ending on `as_of`."""
     first_day = as_of - timedelta(days=DIGEST_DAYS - 1)
     candidates = _candidates(service, "i.issue_date BETWEEN ? AND ?", [first_day.isoformat(), as_of.isoformat()])
-    summaries: dict[int, str] = {}
-
     def entry(candidate: _Candidate) -> DigestEntry:
-        if candidate.id not in summaries:
-            summaries[candidate.id] = summarize(
-                candidate.body, title=candidate.title, max_sentences=DIGEST_SENTENCES, tokenizer=service.tokenizer
-            ).text
-        return DigestEntry(candidate.id, candidate.title, candidate.zone, candidate.day, summaries[candidate.id])
+        summary = service.summary(candidate.title, candidate.body, DIGEST_SENTENCES).text
+        return DigestEntry(candidate.id, candidate.title, candidate.zone, candidate.day, summary)
 
     digests = {}
     for chat_id, targets in _subscribers(service).items():

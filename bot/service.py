@@ -363,6 +363,10 @@ class ZoneService:
         rows = list(self.db.query(f"{_ARTICLE_SELECT} WHERE a.id = ?", [article_id]))
         return rows[0] if rows else None
 
+    def summary(self, title: str | None, body: str, sentences: int = SUMMARY_SENTENCES) -> Summary:
+        """An article's summary of at most `sentences` sentences (cached per process)."""
+        return self._summarize(title, body, sentences)
+
     def _summary_of(self, row: dict) -> Summary:
         return self._summarize(row["title"], row["body"])
 
@@ -372,7 +376,7 @@ class ZoneService:
 
     def _line(self, row: dict) -> ArticleLine:
         """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
-        first = self._summarize(row["title"], row["body"], 1).text or row["body"].split("\n\n")[0]
+        first = self.summary(row["title"], row["body"], 1).text or row["body"].split("\n\n")[0]
         gist = shorten_sentence(first, GIST_CHARS)
         return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
 
