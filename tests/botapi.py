@@ -810,11 +810,6 @@ class BotApiStandIn:
             self._faults.append(_Fault(self._methods[method.lower()][0], chat_id, error, times,
                                        retry_after))
 
-    def clear_faults(self) -> None:
-        """Forget the injected faults not used up yet (e.g. before a killed bot restarts)."""
-        with self._cond:
-            self._faults.clear()
-
     def block(self, chat_id: int) -> None:
         """The user blocks the bot: every later request for that chat gets 403."""
         with self._cond:
