@@ -114,7 +114,7 @@ def _show(service: ZoneService, found: ZoneCard | CityView | NotFound) -> Reply:
 
 def show_help(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Say what the bot does, with examples."""
-    return Reply(render.help_text())
+    return Reply(render.help_text(ctx.is_admin))
 
 
 def zone(service: ZoneService, ctx: Context, args: list[str]) -> Reply:

@@ -19,7 +19,7 @@ from bot.service import (
 from summarize.figures import Figure
 from summarize.segment import ARTICLE, PHOTO
 from summarize.sentences import split_sentences
-from summarize.zones import Zone
+from summarize.zones import Zone, stated_level
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
@@ -39,6 +39,12 @@ MENU: tuple[tuple[str, str], ...] = (
     ("unsubscribe", "取消订阅，/unsubscribe 全部 取消所有"),
     ("subscriptions", "查看我的订阅"),
     ("help", "使用说明"),
+)
+# The admin commands (Settings.admins), listed by /help for admins only.
+ADMIN_MENU: tuple[tuple[str, str], ...] = (
+    ("ingest", "导入版面：发送版面文件，或 /ingest 文件名（收件箱中的文件）"),
+    ("stats", "文章、订阅和近 7 天投递的统计"),
+    ("digest_now", "立即向所有订阅者发送周报"),
 )
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
@@ -177,9 +183,15 @@ def to_plain(text: str) -> str:
 # --- replies ----------------------------------------------------------------------------------------
 
 
-def help_text() -> str:
-    """What the bot does, with examples."""
-    commands = "\n".join(f"/{name} — {esc(description)}" for name, description in MENU)
+def _command_lines(menu: Sequence[tuple[str, str]]) -> str:
+    return "\n".join(f"/{name} — {esc(description)}" for name, description in menu)
+
+
+def help_text(is_admin: bool = False) -> str:
+    """What the bot does, with examples; for an admin, the admin commands too."""
+    commands = _command_lines(MENU)
+    if is_admin:
+        commands += "\n\n<b>管理员命令</b>\n" + _command_lines(ADMIN_MENU)
     return (
         "<b>开发区简报机器人</b>\n"
         "我整理《科学导报·开发区建设》版面上山西各开发区的报道：查开发区、看摘要、搜全文、订阅推送。\n\n"
@@ -209,7 +221,8 @@ def _figures(figures: Sequence[Figure]) -> str:
 def zone_card(card: ZoneCard) -> str:
     """A zone: official name, city, level, article count, latest articles, figures, keywords."""
     zone = card.zone
-    facts = [f"城市：{esc('、'.join(zone.cities) or '不详')}", f"级别：{esc(zone.level or '不详')}",
+    level = stated_level(zone.level)
+    facts = [f"城市：{esc('、'.join(zone.cities) or '不详')}", *([esc(level)] if level else []),
              f"报道：{card.article_count} 篇"]
     parts = [f"<b>{esc(zone.name)}</b>\n" + " · ".join(facts)]
     if zone.aliases:

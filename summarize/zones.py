@@ -283,6 +283,23 @@ def place_part(name: str, cities: Iterable[str] = ()) -> str:
     return stem or (cities[0] if cities else "")
 
 
+def stated_level(level: str) -> str | None:
+    """A zone's level as people say it (国家级, 省级), or None when the gazetteer only guesses it.
+
+    Rule "doubtful levels are unknown": a level the CSV marks unconfirmed (未确认…) or inferred
+    (…推定…) is a note for whoever edits the gazetteer, not a fact to show a reader.
+
+    Example usage::
+
+        stated_level("国家级")  # '国家级'
+        stated_level("未确认（推定省级）")  # None
+    """
+    level = level.strip()
+    if not level or level.startswith(UNCONFIRMED_LEVEL) or INFERRED_MARK in level:
+        return None
+    return level
+
+
 def _is_doubtful(row: Mapping[str, str]) -> bool:
     return (
         UNSURE_MARK in row["source"]

@@ -6,6 +6,7 @@ from botapi import parse_html
 from bot import render
 from bot.commands import COMMANDS, INVALID_BUTTON, PRESSES, Context, Reply, handle_press, handle_text
 from bot.render import MENU, split_message, to_plain, utf16_length
+from bot.service import zone_code
 
 HOSTILE = ['"', "*", "NEAR(", "<b>", "&", "😀", '人才 "NEAR( <b>& 😀*', "AND OR NOT ) ( ^ : -", "\\'; DROP TABLE articles;--",
            "&amp; &lt;b&gt; <i>斜体</i> </b>", "人才" * 1000, "😀" * 2000]
@@ -95,6 +96,22 @@ def test_the_menu_lists_every_user_command():
 def test_help_explains_with_examples(service, text):
     out = plain(send(service, text))
     assert "/zone 晋城" in out and "/subscribe" in out and "/search" in out
+
+
+def test_help_for_an_admin_lists_the_admin_commands(service):
+    admin = plain(handle_text(service, Context(7, is_admin=True), "/help"))
+    user = plain(send(service, "/help"))
+    for command in ("/ingest", "/stats", "/digest_now"):
+        assert command in admin and command not in user
+
+
+def test_zone_cards_show_levels_as_people_say_them_and_no_gazetteer_notes(service):
+    for zone in service.gazetteer.zones:
+        out = plain(press(service, f"z:{zone_code(zone.name)}"))
+        assert not any(note in out for note in ("推定", "未确认", "UNSURE", "级别")), out
+    assert "国家级" in plain(send(service, "/zone 晋城经开区"))
+    assert "省级" in plain(send(service, "/zone 盂县经开区"))
+    assert "国家级" not in plain(send(service, "/zone 平遥")) and "省级" not in plain(send(service, "/zone 平遥"))
 
 
 @pytest.mark.parametrize("text", ["/zone 晋城", "/zone 晉城", "/zone jincheng", "/zone 晋城经开区", "/zone 晋成",

@@ -14,6 +14,7 @@ from summarize.zones import (
     normalize,
     place_part,
     split_type_suffix,
+    stated_level,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +191,19 @@ def test_every_csv_row_is_a_zone_and_doubtful_marks_are_kept(gazetteer):
     for added in ("灵石经济技术开发区", "寿阳经济技术开发区", "长子经济技术开发区", "平遥经济技术开发区"):
         assert by_name[added].doubtful
         assert "seeds/" in by_name[added].source
+
+
+@pytest.mark.parametrize(("level", "shown"), [
+    ("国家级", "国家级"), ("省级", "省级"), ("省级战略区域", "省级战略区域"), ("", None), ("未确认", None),
+    ("未确认（推定省级）", None), ("省级（推定）", None), ("非省级开发区（推定）", None),
+])
+def test_stated_level_drops_the_gazetteers_guesses(level, shown):
+    assert shown == stated_level(level)
+
+
+def test_every_level_in_the_gazetteer_is_stated_or_unknown(gazetteer):
+    shown = {stated_level(zone.level) for zone in gazetteer.zones}
+    assert shown == {"国家级", "省级", "省级战略区域", None}
 
 
 def test_cities_and_city_in(gazetteer):
