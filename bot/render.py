@@ -26,6 +26,7 @@ ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
 BUTTON_TITLE_CHARS = 12  # of an article title on a 摘要 button
 NO_TITLE = "（无标题）"
 PHOTO_TITLE = "（图片新闻）"
+ID_HINT = "方括号里是文章编号，/summary 编号 看摘要"
 ISSUE_WORD = "期"  # in an issue label from a masthead or --issue: 2024年第34期
 
 # The commands people see in /help and in Telegram's menu (setMyCommands), in this order.
@@ -201,12 +202,25 @@ def help_text(is_admin: bool = False) -> str:
     )
 
 
-def _article_lines(lines: Sequence[ArticleLine], offset: int, show_zone: bool) -> str:
-    parts = []
-    for number, line in enumerate(lines, start=offset + 1):
-        where = f"{esc(line.zone)} " if show_zone and line.zone else ""
-        parts.append(f"{number}. {esc(line.date or '日期不详')} {where}《{title_of(line.title, line.kind)}》\n{esc(line.gist)}")
-    return "\n\n".join(parts)
+def article_line(article_id: int, title: str | None, kind: str = ARTICLE, *, date: str | None = None,
+                 zone: str | None = None, text: str = "") -> str:
+    """One article in any list (zone card, city view, search, latest, digest, push): its id in
+    brackets, which is what /summary and /read take, then its date, zone and title, and `text` (a
+    gist, a snippet or a summary) on the next line.
+
+    Example usage::
+
+        article_line(18, "构筑校地合作新生态", date="2024-07-26", zone="晋城经开区", text="…")
+        # '[18] 2024-07-26 晋城经开区《构筑校地合作新生态》\n…'
+    """
+    facts = "".join(f"{esc(fact)} " for fact in (date, zone) if fact)
+    line = f"[{article_id}] {facts}《{title_of(title, kind)}》"
+    return f"{line}\n{esc(text)}" if text else line
+
+
+def _article_lines(lines: Sequence[ArticleLine], show_zone: bool) -> str:
+    return "\n\n".join(article_line(line.id, line.title, line.kind, date=line.date or "日期不详",
+                                    zone=line.zone if show_zone else None, text=line.gist) for line in lines)
 
 
 def _range(offset: int, shown: int, total: int) -> str:
@@ -250,7 +264,7 @@ def _latest(lines: Sequence[ArticleLine], offset: int, total: int, *, heading: s
             none: str) -> list[str]:
     """A page of articles under `heading` (HTML), the end of the list, or `none` when there are none."""
     if lines:
-        return [f"<b>{heading}</b>（{_range(offset, len(lines), total)}）", _article_lines(lines, offset, show_zone)]
+        return [f"<b>{heading}</b>（{_range(offset, len(lines), total)}，{ID_HINT}）", _article_lines(lines, show_zone)]
     return [f"已经到底了：共 {total} 篇。" if total else none]
 
 
@@ -315,10 +329,8 @@ def search_results(results: SearchResults) -> str:
         return "没有可以搜索的词：请输入中文或英文关键词，例如 /search 人才"
     if not results.hits:
         return f"没有找到包含“{echo(results.query)}”的文章。试试更短或别的关键词，或发送 /zone 查看开发区。"
-    parts = [f"<b>搜索“{echo(results.query)}”</b>：找到 {len(results.hits)} 篇"]
-    for number, hit in enumerate(results.hits, start=1):
-        facts = " · ".join(esc(fact) for fact in (hit.zone, hit.date) if fact)
-        parts.append(f"{number}. 《{title_of(hit.title)}》{' ' + facts if facts else ''}\n{esc(hit.snippet)}")
+    parts = [f"<b>搜索“{echo(results.query)}”</b>：找到 {len(results.hits)} 篇（{ID_HINT}）"]
+    parts.extend(article_line(hit.id, hit.title, date=hit.date, zone=hit.zone, text=hit.snippet) for hit in results.hits)
     return "\n\n".join(parts)
 
 
@@ -326,11 +338,9 @@ def latest(issue: IssueDigest | None) -> str:
     """The newest issue: each article's title, zone and summary."""
     if issue is None:
         return "还没有任何一期：请先导入版面（zonebrief ingest）。"
-    parts = [f"<b>最新一期：{issue_name(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇）"]
-    for number, article in enumerate(issue.articles, start=1):
-        where = f"{esc(article.zone)} · " if article.zone else ""
-        parts.append(f"{number}. <b>{title_of(article.title, article.kind)}</b>\n{where}{esc(article.date or issue.date)}\n"
-                     f"{esc(article.summary.text or '（无摘要）')}")
+    parts = [f"<b>最新一期：{issue_name(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇，{ID_HINT}）"]
+    parts.extend(article_line(article.id, article.title, article.kind, date=article.date or issue.date,
+                              zone=article.zone, text=article.summary.text or "（无摘要）") for article in issue.articles)
     return "\n\n".join(parts)
 
 

@@ -1,5 +1,7 @@
 """The transport-free handlers (bot/commands.py) and the HTML they send (bot/render.py), on a real store."""
 
+import re
+
 import pytest
 from botapi import parse_html
 
@@ -270,3 +272,17 @@ def test_every_press_prefix_is_reachable_from_a_reply(service):
                                              ("000_11e3c7ea5b7828c5", "版面 000_11e3c7ea5b7828c5")])
 def test_issue_names(label, expected):
     assert expected == render.issue_name(label)
+
+
+# --- article numbers in lists ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["/zone 晋城经开区", "/zone 晋城", "/search 开发区", "/latest"])
+def test_every_list_line_shows_the_id_summary_takes(service, command):
+    replies = send(service, command)
+    lines = re.findall(r"^\[(\d+)\] .*?《(.+?)》", plain(replies), re.MULTILINE)
+    assert lines, plain(replies)
+    assert [int(data.split(":")[1]) for data in data_of(replies, "sum:") or data_of(replies, "read:")] == [
+        int(number) for number, _ in lines]
+    for number, title in lines:
+        assert plain(send(service, f"/summary {number}")).startswith(title)
