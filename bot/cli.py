@@ -146,7 +146,7 @@ def _describe(result: IngestResult, path: Path) -> str:
             return "内容未变，跳过"
         return f"内容与已导入的 {result.source} 相同，跳过"
     if result.status == REPLACED:
-        return (f"同名版面内容有变，已替换旧版：{result.article_count} 篇文章（其中新增 {result.articles_added} 篇），"
+        return (f"同一期版面（{result.label}）内容有变，已替换旧版：{result.article_count} 篇文章（其中新增 {result.articles_added} 篇），"
                 f"{result.fragment_count} 段未归位{issue}")
     return f"新增，{result.article_count} 篇文章，{result.fragment_count} 段未归位{issue}"
 

@@ -6,12 +6,18 @@ brought up to date when it is opened, without losing rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
 MIGRATIONS = Migrations("zonebrief")
+# How long a writer waits for another process's write transaction before giving up. Every write
+# transaction starts with BEGIN IMMEDIATE (see write_transaction), so this wait really applies:
+# a transaction that read first and then tried to write could not wait, it would fail at once.
+BUSY_TIMEOUT_MS = 60_000
 
 
 @MIGRATIONS()
@@ -155,11 +161,58 @@ def m003_subscriptions(db: Database) -> None:
     db["subscriptions"].create_index(["kind", "target"])
 
 
-def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date."""
+
+@MIGRATIONS()
+def m004_issue_edition(db: Database) -> None:
+    """Pages are identified by content and edition (the masthead's issue and the section, see
+    bot.ingest.edition_of), no longer by file name: a corrected page replaces the issue of its
+    edition. Issues stored before have no edition recorded: a correction of one is a new issue."""
+    db["issues"].add_column("edition", str)
+    db["issues"].create_index(["edition"])
+
+def open_db(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date.
+
+    Writers wait up to `busy_timeout_ms` for one another. Pending migrations run in one write
+    transaction, so two processes opening a new store at once do not both apply them.
+    """
     db = Database(path)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.enable_wal()
-    MIGRATIONS.apply(db)
+    if MIGRATIONS.pending(db):
+        with write_transaction(db):
+            MIGRATIONS.apply(db)
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: BEGIN IMMEDIATE, committed at the end of the block, rolled back if it
+    raises. Every writer that reads before it writes uses this.
+
+    BEGIN IMMEDIATE takes the store's write lock first, waiting (the busy timeout) while another
+    connection holds it; a plain BEGIN would read first and then fail at once with `database is
+    locked` when its first write meets another writer. Inside a transaction already open, the
+    block is a savepoint of it.
+
+    Example usage::
+
+        with write_transaction(db):
+            db.execute("INSERT INTO chats …")
+    """
+    if db.conn.in_transaction:
+        with db.atomic():  # a savepoint
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise

@@ -1,7 +1,8 @@
 """Page files -> split_page -> rows in the store, one file per transaction.
 
-`ingest_text` stores one decoded page inside a single `db.atomic()` block: it either writes the
-whole page (issue, articles, zones, fragments, search index) or nothing. `ingest_paths` expands
+`ingest_text` parses and tokenises one decoded page, then stores it in a single short write
+transaction (bot.db.write_transaction): it either writes the whole page (issue, articles, zones,
+fragments, search index) or nothing, and holds the store's write lock only while writing. `ingest_paths` expands
 folders, reads and decodes each file and ingests it on its own, so a file that fails leaves the
 store exactly as it was and never stops the others. The CLI and the inbox poller both call it.
 """
@@ -20,8 +21,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.search import index_article, unindex_articles
-from summarize.segment import Article, Page, split_page
+from bot.db import write_transaction
+from bot.search import index_article, index_terms, unindex_articles
+from summarize.segment import PAGE_NAME, Article, Page, split_page
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, GazetteerError
 
@@ -124,6 +126,34 @@ def load_zones(db: Database, gazetteer: Gazetteer) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _ArticleRow:
+    """One article ready to write: its row (without an id), zones and search terms."""
+
+    key: tuple[str, str, str]  # (kind, title, zone): an unchanged article keeps its id
+    row: dict[str, object]
+    zones: tuple[str, ...]  # the primary zone first
+    terms: tuple[str, str]  # search.index_terms
+
+
+@dataclass(frozen=True)
+class _PreparedPage:
+    """A page parsed and tokenised, ready for a short write transaction."""
+
+    digest: str
+    edition: str | None  # see edition_of
+    issue_row: dict[str, object]
+    articles: tuple[_ArticleRow, ...]
+    fragments: tuple[str, ...]
+
+
+def edition_of(page: Page) -> str | None:
+    """What identifies a page across corrections: the issue its masthead prints and the section
+    (this parser reads one section, 开发区建设), e.g. "2024年第34期·开发区建设"; None when the
+    masthead names no issue (then only the content identifies the page)."""
+    return f"{page.issue_label}·{PAGE_NAME}" if page.issue_label else None
+
+
 def ingest_text(
     db: Database,
     text: str,
@@ -136,12 +166,17 @@ def ingest_text(
     file_time: datetime | None = None,
     encoding: str | None = None,
 ) -> IngestResult:
-    """Store one page's text as an issue named `source`, in one transaction.
+    """Store one page's text as an issue (`source` is the name of the file it came from).
 
     Same content as a stored issue (see content_hash): nothing is written, status UNCHANGED.
-    Same `source` as a stored issue but new content (a corrected page): that issue's articles
-    are replaced, keeping the ids of articles whose (kind, title, zone) is unchanged: REPLACED.
-    Otherwise a new issue: NEW. Raises IngestError for a page that cannot be stored.
+    Same edition as a stored issue (see edition_of: a corrected page of that issue) but new
+    content: that issue's articles are replaced, keeping the ids of articles whose (kind, title,
+    zone) is unchanged; new ids are pushed once (the issue is planned again): REPLACED.
+    Otherwise a new issue, whatever the file's name: NEW. Raises IngestError for a page that
+    cannot be stored.
+
+    The page is parsed and tokenised first; only then is the store's write lock taken, for a
+    transaction that writes the whole page or nothing.
 
     The issue date is `issue_date` (YYYY-MM-DD), else the masthead's, else the latest full date
     in the text, else the date of `file_time`; the issue label is `issue_label`, else the
@@ -151,25 +186,64 @@ def ingest_text(
     if not text.strip():
         raise IngestError("文件是空的：请重新把版面导出为文本后再导入")
     digest = content_hash(text)
+    stored = _stored(db, digest)
+    if stored is not None:
+        return stored
+    prepared = _prepare(text, digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
+    with write_transaction(db):
+        stored = _stored(db, digest)  # another process may have stored it meanwhile
+        if stored is not None:
+            return stored
+        load_zones(db, gazetteer)
+        previous = None if prepared.edition is None else db.execute(
+            "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
+        ).fetchone()
+        if previous is None:
+            issue_id = db["issues"].insert(prepared.issue_row).last_pk
+            status, kept = NEW, {}
+        else:
+            issue_id = previous[0]
+            db["issues"].update(issue_id, prepared.issue_row)
+            status, kept = REPLACED, _clear_issue(db, issue_id)
+        added = _store_articles(db, issue_id, prepared.articles, kept)
+        if status == REPLACED and added:
+            db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
+        db["fragments"].insert_all(
+            {"issue_id": issue_id, "seq": seq, "text": fragment}
+            for seq, fragment in enumerate(prepared.fragments, start=1)
+        )
+    row = prepared.issue_row
+    return IngestResult(status, issue_id, source, str(row["label"]), str(row["issue_date"]), str(row["date_source"]),
+                        len(prepared.articles), added, len(prepared.fragments))
+
+
+def _stored(db: Database, digest: str) -> IngestResult | None:
+    """The issue with this content hash, as an UNCHANGED result; None if there is none."""
     stored = db.execute(
         "SELECT id, source, label, issue_date, date_source, article_count, fragment_count"
         " FROM issues WHERE content_hash = ?",
         [digest],
     ).fetchone()
-    if stored is not None:
-        issue_id, stored_source, label, stored_date, date_source, article_count, fragment_count = stored
-        return IngestResult(UNCHANGED, issue_id, stored_source, label, stored_date, date_source,
-                            article_count, 0, fragment_count)
+    if stored is None:
+        return None
+    issue_id, stored_source, label, stored_date, date_source, article_count, fragment_count = stored
+    return IngestResult(UNCHANGED, issue_id, stored_source, label, stored_date, date_source,
+                        article_count, 0, fragment_count)
 
+
+def _prepare(text: str, digest: str, source: str, gazetteer: Gazetteer, tokenizer: Tokenizer,
+             issue_date: str | None, issue_label: str | None, file_time: datetime | None,
+             encoding: str | None) -> _PreparedPage:
+    """Parse and tokenise a page: everything ingest_text does that needs no store."""
     page = split_page(text, gazetteer)
     if not page.articles:
         raise IngestError("没有找到任何文章：请确认这是《科学导报·开发区建设》版面的文本")
     day, date_source = _issue_date(page, issue_date, file_time)
-    label = issue_label or page.issue_label or Path(source).stem
     issue_row = {
         "source": source,
         "content_hash": digest,
-        "label": label,
+        "label": issue_label or page.issue_label or Path(source).stem,
+        "edition": edition_of(page),
         "issue_date": day.isoformat(),
         "date_source": date_source,
         "encoding": encoding,
@@ -177,25 +251,28 @@ def ingest_text(
         "article_count": len(page.articles),
         "fragment_count": len(page.fragments),
     }
-    with db.atomic():
-        load_zones(db, gazetteer)
-        previous = db.execute(
-            "SELECT id FROM issues WHERE source = ? ORDER BY id DESC LIMIT 1", [source]
-        ).fetchone()
-        if previous is None:
-            issue_id = db["issues"].insert(issue_row).last_pk
-            status, kept = NEW, {}
-        else:
-            issue_id = previous[0]
-            db["issues"].update(issue_id, issue_row)
-            status, kept = REPLACED, _clear_issue(db, issue_id)
-        added = _store_articles(db, issue_id, page.articles, day, kept, tokenizer)
-        db["fragments"].insert_all(
-            {"issue_id": issue_id, "seq": seq, "text": fragment}
-            for seq, fragment in enumerate(page.fragments, start=1)
-        )
-    return IngestResult(status, issue_id, source, label, day.isoformat(), date_source,
-                        len(page.articles), added, len(page.fragments))
+    articles = tuple(_article_row(seq, article, day, tokenizer) for seq, article in enumerate(page.articles, start=1))
+    return _PreparedPage(digest, edition_of(page), issue_row, articles, page.fragments)
+
+
+def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokenizer) -> _ArticleRow:
+    body = "\n\n".join(article.body)
+    row = {
+        "seq": seq,
+        "kind": article.kind,
+        "zone": article.zone,
+        "city": article.city,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "kicker": article.kicker,
+        "author": article.author,
+        "dateline": article.dateline,
+        "published": published_date(article, issue_day),
+        "body": body,
+    }
+    zones = tuple(dict.fromkeys(([article.zone] if article.zone else []) + list(article.zones)))
+    return _ArticleRow(_article_key(article.kind, article.title, article.zone), row, zones,
+                       index_terms(article.title, body, tokenizer))
 
 
 def ingest_paths(
@@ -426,42 +503,26 @@ def _clear_issue(db: Database, issue_id: int) -> dict[tuple[str, str, str], list
 def _store_articles(
     db: Database,
     issue_id: int,
-    articles: Sequence[Article],
-    issue_day: date,
+    articles: Sequence[_ArticleRow],
     kept: dict[tuple[str, str, str], list[int]],
-    tokenizer: Tokenizer,
 ) -> int:
     """Write the articles of an issue, reusing the ids in `kept` for unchanged (kind, title, zone);
     delete the parked ids left over. Returns how many articles got a new id."""
     added = 0
-    for seq, article in enumerate(articles, start=1):
-        body = "\n\n".join(article.body)
-        row = {
-            "issue_id": issue_id,
-            "seq": seq,
-            "kind": article.kind,
-            "zone": article.zone,
-            "city": article.city,
-            "title": article.title,
-            "subtitle": article.subtitle,
-            "kicker": article.kicker,
-            "author": article.author,
-            "dateline": article.dateline,
-            "published": published_date(article, issue_day),
-            "body": body,
-        }
-        reused = kept.get(_article_key(article.kind, article.title, article.zone))
+    for article in articles:
+        row = {"issue_id": issue_id, **article.row}
+        reused = kept.get(article.key)
         if reused:
             article_id = reused.pop(0)
             db["articles"].update(article_id, row)
         else:
             article_id = db["articles"].insert(row).last_pk
             added += 1
-        zones = list(dict.fromkeys(([article.zone] if article.zone else []) + list(article.zones)))
         db["article_zones"].insert_all(
-            {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.zone)} for zone in zones
+            {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.row["zone"])}
+            for zone in article.zones
         )
-        index_article(db, article_id, article.title, body, tokenizer)
+        index_article(db, article_id, article.terms)
     leftover = [article_id for ids in kept.values() for article_id in ids]
     if leftover:
         db.execute("DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(leftover)])

@@ -37,12 +37,15 @@ class Hit:
     snippet: str  # from the original body, around the first matched term
 
 
-def index_article(db: Database, article_id: int, title: str | None, body: str, tokenizer: Tokenizer) -> None:
-    """Add one article to `articles_fts` (call inside the transaction that writes the article)."""
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        [article_id, " ".join(tokenizer.search_terms(title or "")), " ".join(tokenizer.search_terms(body))],
-    )
+def index_terms(title: str | None, body: str, tokenizer: Tokenizer) -> tuple[str, str]:
+    """What `articles_fts` holds for an article: its title's and its body's search terms, each
+    joined by spaces. Computed before the write transaction: tokenising is the slow part."""
+    return " ".join(tokenizer.search_terms(title or "")), " ".join(tokenizer.search_terms(body))
+
+
+def index_article(db: Database, article_id: int, terms: tuple[str, str]) -> None:
+    """Add one article's `index_terms` to `articles_fts` (inside the transaction that writes it)."""
+    db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms])
 
 
 def unindex_articles(db: Database, article_ids: Iterable[int]) -> None:

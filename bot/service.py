@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
+from bot.db import write_transaction
 from bot.search import query_terms, search
 from summarize.figures import Figure
 from summarize.sentences import shorten_sentence
@@ -311,7 +312,7 @@ class ZoneService:
     def subscribe(self, chat_id: int, target: Target) -> bool:
         """Subscribe a chat to `target`; False when it already was."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
                             [chat_id, now])
             cursor = self.db.execute(
@@ -322,7 +323,7 @@ class ZoneService:
 
     def unsubscribe(self, chat_id: int, target: Target) -> bool:
         """Remove one subscription; False when the chat did not have it."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND kind = ? AND target = ?",
                 [chat_id, target.kind, target.name],
@@ -331,7 +332,7 @@ class ZoneService:
 
     def unsubscribe_all(self, chat_id: int) -> int:
         """Remove every subscription of a chat; returns how many there were."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
         return cursor.rowcount
 

@@ -23,6 +23,7 @@ from bot.ingest import (
     IngestError,
     content_hash,
     decode_page,
+    edition_of,
     ensure_seeded,
     export_articles,
     ingest_paths,
@@ -30,8 +31,8 @@ from bot.ingest import (
     load_gazetteer,
     published_date,
 )
-from bot.search import search
-from summarize.segment import ARTICLE, Article, split_page
+from bot.search import index_terms, search
+from summarize.segment import ARTICLE, Article, Page, split_page
 from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,10 +192,12 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
     failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
     index_article = ingest.index_article
 
-    def fail_for_one_article(db, article_id, title, body, tokenizer):
-        if title == failing.title:
+    failing_title = index_terms(failing.title, "", tokenizer)[0]
+
+    def fail_for_one_article(db, article_id, terms):
+        if terms[0] == failing_title:
             raise sqlite3.OperationalError("disk I/O error")
-        index_article(db, article_id, title, body, tokenizer)
+        index_article(db, article_id, terms)
 
     monkeypatch.setattr(ingest, "index_article", fail_for_one_article)
 
@@ -208,13 +211,14 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
 
 
 def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer, tokenizer):
-    original = seed_text(SEED_FILES[4])
+    original = seed_text(SEED_FILES[1])  # its masthead prints 2024年第34期
     first = ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
     old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
-    tail = split_page(original, gazetteer).articles[0].body[-1][-20:]
+    last = split_page(original, gazetteer).articles[0].body[-1]
+    tail = next(last[-n:] for n in range(20, 3, -1) if last[-n:] in original)  # as printed, unbroken
     corrected = original.replace(tail, tail + "更正后补充的一句话：鲲鹏展翅。", 1)
 
-    second = ingest_text(db, corrected, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    second = ingest_text(db, corrected, "corrected.txt", gazetteer=gazetteer, tokenizer=tokenizer)
 
     assert (REPLACED, first.issue_id, 0) == (second.status, second.issue_id, second.articles_added)
     assert 1 == db["issues"].count
@@ -226,7 +230,7 @@ def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer
 
 
 def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazetteer, tokenizer):
-    original = seed_text(SEED_FILES[4])
+    original = seed_text(SEED_FILES[1])
     ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
     old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
     lines = original.splitlines()
@@ -245,6 +249,37 @@ def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazett
     assert not dropped & {row["id"] for row in rows}
     assert not dropped & {article_id for (article_id,) in db.execute("SELECT article_id FROM article_zones")}
     assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_fts")}
+
+
+def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer, tokenizer):
+    """Page identity is content and edition, not the file name: admin uploads are all page.txt."""
+    first = ingest_text(db, seed_text(SEED_FILES[4]), "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    articles = db["articles"].count
+
+    second = ingest_text(db, seed_text(SEED_FILES[2]), "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert (NEW, NEW) == (first.status, second.status) and first.issue_id != second.issue_id
+    assert 2 == db["issues"].count
+    assert articles + second.article_count == db["articles"].count
+    assert {first.issue_id, second.issue_id} == {issue_id for (issue_id,) in db.execute("SELECT issue_id FROM articles")}
+
+
+def test_a_corrected_page_with_new_articles_is_planned_again_so_they_are_pushed(db, gazetteer, tokenizer):
+    original = seed_text(SEED_FILES[1])
+    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    db.execute("UPDATE issues SET pushes_planned_at = '2026-01-01T00:00:00.000+00:00'")
+    title = split_page(original, gazetteer).articles[0].title
+    retitled = original.replace(title, title + "（更正）", 1)
+
+    second = ingest_text(db, retitled, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+
+    assert (REPLACED, first.issue_id, 1) == (second.status, second.issue_id, second.articles_added)
+    assert [None] == [row["pushes_planned_at"] for row in db["issues"].rows]
+
+
+def test_edition_is_the_masthead_issue_and_section_or_none():
+    assert "2024年第34期·开发区建设" == edition_of(Page(articles=(), issue_label="2024年第34期"))
+    assert edition_of(Page(articles=())) is None
 
 
 def test_empty_text_is_refused(db, gazetteer, tokenizer):
