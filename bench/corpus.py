@@ -21,6 +21,9 @@ CLTS = ROOT.parent / "shared" / "eval" / "clts_sample.jsonl"
 SEEDS = ROOT / "seeds"
 ZONES_CSV = ROOT / "config" / "zones.csv"
 REFERENCES = Path(__file__).resolve().parent / "references.jsonl"
+# Written for the test pages, never tuned on (docs/BENCHMARKS.md, "Summaries that stand on their own").
+PAGES = ROOT / "tests" / "data" / "pages"
+HELD_OUT = ROOT / "tests" / "data" / "held_out_references.jsonl"
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,29 @@ def clts_articles(path: Path = CLTS) -> list[Article]:
 
 def seed_articles() -> list[Article]:
     """Every article (not photo) on the seed pages, in page order, with its reference if there is one."""
-    with REFERENCES.open(encoding="utf-8") as lines:
+    return _page_articles(SEEDS, REFERENCES, lambda reference, path: reference["seed"] == path.name[:3])
+
+
+def held_out_articles() -> list[Article]:
+    """The articles of the test pages that have a held-out reference."""
+    articles = _page_articles(PAGES, HELD_OUT, lambda reference, path: reference["page"] == path.name)
+    return [article for article in articles if article.reference]
+
+
+def _page_articles(folder: Path, references_file: Path, same_page) -> list[Article]:
+    with references_file.open(encoding="utf-8") as lines:
         references = [json.loads(line) for line in lines]
     gazetteer = Gazetteer.from_csv(ZONES_CSV.read_text(encoding="utf-8"))
     articles = []
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         page = split_page(path.read_text(encoding="utf-8"), gazetteer)
         for number, found in enumerate(page.articles, 1):
             if found.kind != ARTICLE:
                 continue
-            reference = next((r for r in references if r["seed"] == path.name[:3] and _same_title(r["title"], found.title)), None)
+            reference = next((r for r in references if same_page(r, path) and _same_title(r["title"], found.title)), None)
             articles.append(
                 Article(
-                    f"seed-{path.name[:3]}-{number}",
+                    f"{'seed' if folder == SEEDS else 'page'}-{path.name[:3]}-{number}",
                     found.title,
                     "\n\n".join(found.body),
                     reference["reference"] if reference else None,

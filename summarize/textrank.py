@@ -66,6 +66,23 @@ LEAD = Weights(graph=0.0, position=1.0, title=0.0, figures=0.0, dates=0.0, redun
 # measured a longer list too).
 CONNECTIVES = ("同时", "此外", "另外", "因此", "其中", "对此", "为此", "这", "该")
 
+# Rule "dangling opener": a sentence that opens with a word pointing back (a connective, a
+# pronoun, 该公司, the second item of a list) does not stand on its own: a summary or snippet may
+# use it only right after the sentence before it. Opening quotes are skipped first (“我们将…”).
+DANGLING_OPENER = re.compile(
+    r"(?:同时|此外|另外|与此同时|因此|所以|于是|其中|对此|为此|据此|由此|由于此|对于此|这|该|其|此|上述|以上|"
+    r"我们|我(?![省市国])|他们|他|她们|她|它们|它|而|但|但是|然而|不过|并且|而且|并|还|也|随后|此后|之后|首先|其次|再次|最后|"
+    r"另一方面|总之|[一二三四五六七八九十]是|[二三四五六七八九十]、)"
+)
+_OPENING_QUOTES = "“‘「『\"'（("
+# Rule "additive opener": these openers only add to what came before, and the sentence means the
+# same without them, so they are dropped rather than the sentence (同时，园区… -> 园区…).
+ADDITIVE_OPENER = re.compile(r"^(?:与此同时|同时|此外|另外|另一方面|除此之外|此外还)[，,]\s*")
+# Rule "clause end": a sentence may not end on a clause mark; ；ends a clause the summary ends, so
+# it becomes 。, and a line that ends on ，、：(cut by the page, or introducing a list) is no summary.
+CLAUSE_END = "；;"
+OPEN_END = "，,、：:"
+
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
 # The leading text ranked: a news article fits, and 1 MB of text stays fast (the graph is quadratic).
 MAX_RANKED_CHARS = 20_000
@@ -152,14 +169,16 @@ def summarize(
         ranked = textrank4zh_scores([sentences[i][:MAX_RANKED_CHARS] for i in candidates])
         scores = dict(zip(candidates, ranked))
         redundancy = 0.0
+    finished = {i: finish_sentence(sentences[i]) for i in candidates}
     picked = select_sentences(
-        [(i, scores[i], _cost(sentences[i])) for i in candidates],
+        [(i, scores[i], _cost(finished[i])) for i in candidates],
         max_chars=max_chars,
         max_sentences=max_sentences,
         similarity=lambda i, j: _cosine(words[i], words[j]),
         redundancy=redundancy,
+        needs=lambda i: () if stands_alone(sentences[i]) else _antecedent(sentences, candidates, i),
     )
-    chosen = tuple(shorten_sentence(sentences[i], max_chars) for i in sorted(picked))
+    chosen = tuple(shorten_sentence(finished[i], max_chars) for i in sorted(picked))
     return Summary(
         sentences=chosen,
         text=join_sentences(chosen),
@@ -272,13 +291,17 @@ def select_sentences(
     max_sentences: int,
     similarity: Callable[[int, int], float] | None = None,
     redundancy: float = 0.0,
+    needs: Callable[[int], tuple[int, ...]] | None = None,
 ) -> list[int]:
     """Pick sentences by score within a budget; returns their indexes in the order picked.
 
     `candidates` are (index, score, length). Each step takes the highest-scoring sentence that
     still fits, its score lowered by `redundancy` × its highest `similarity(index, picked)` to a
-    sentence already taken (maximal marginal relevance). When no sentence fits at all, the best one
-    is taken alone, whole (`summarize` then shortens it).
+    sentence already taken (maximal marginal relevance). A sentence for which `needs(index)` is
+    not empty may be taken only once one of those has been (rule "dangling opener"), or together
+    with the last of them. When no sentence
+    can be taken at all, the best one that needs none is taken alone, whole (`summarize` then
+    shortens it), else the best one.
 
     Example usage::
 
@@ -290,20 +313,58 @@ def select_sentences(
             return candidate[1]
         return candidate[1] - redundancy * max(similarity(candidate[0], index) for index in picked)
 
+    def free(candidate: tuple[int, float, int]) -> bool:
+        needed = needs(candidate[0]) if needs else ()
+        return not needed or any(index in picked for index in needed)
+
+    def options() -> list[tuple[float, list[tuple[int, float, int]]]]:
+        """What may be taken next, with its score: a sentence that fits, or a sentence that needs
+        one still remaining together with that one (scored as their mean), when both fit."""
+        found = []
+        by_index = {candidate[0]: candidate for candidate in remaining}
+        for candidate in remaining:
+            if free(candidate):
+                found.append((marginal(candidate), [candidate]))
+            elif needs and (needed := by_index.get((needs(candidate[0]) or (-1,))[-1])) and len(picked) + 2 <= max_sentences:
+                found.append(((marginal(candidate) + marginal(needed)) / 2, [needed, candidate]))
+        return [(score, taken) for score, taken in found if used + sum(c[2] for c in taken) <= max_chars]
+
     picked: list[int] = []
     used = 0
     remaining = list(candidates)
-    while len(picked) < max_sentences:
-        fitting = [candidate for candidate in remaining if used + candidate[2] <= max_chars]
-        if not fitting:
-            break
-        best = max(fitting, key=marginal)
-        picked.append(best[0])
-        used += best[2]
-        remaining.remove(best)
+    while len(picked) < max_sentences and (fitting := options()):
+        for taken in max(fitting, key=lambda option: option[0])[1]:
+            picked.append(taken[0])
+            used += taken[2]
+            remaining.remove(taken)
     if not picked and candidates:
-        picked.append(max(candidates, key=lambda candidate: candidate[1])[0])
+        alone = [candidate for candidate in candidates if free(candidate)] or list(candidates)
+        picked.append(max(alone, key=lambda candidate: candidate[1])[0])
     return picked
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether `sentence` can open a summary or snippet: it does not open by pointing back (rule
+    "dangling opener"), once an additive opener is dropped (rule "additive opener").
+
+    Example usage::
+
+        stands_alone("同时，园区新增企业12家。")  # True: it reads 园区新增企业12家。
+        stands_alone("该公司投资5亿元。")  # False: which company?
+    """
+    return not DANGLING_OPENER.match(ADDITIVE_OPENER.sub("", sentence, count=1).lstrip(_OPENING_QUOTES))
+
+
+def finish_sentence(sentence: str) -> str:
+    """`sentence` as a summary shows it: without an additive opener (rule "additive opener"), and
+    ending on 。 where it ended on ；(rule "clause end").
+
+    Example usage::
+
+        finish_sentence("此外，园区新增企业12家；")  # '园区新增企业12家。'
+    """
+    sentence = ADDITIVE_OPENER.sub("", sentence, count=1)
+    return sentence[:-1] + "。" if sentence[-1:] in CLAUSE_END else sentence
 
 
 def join_sentences(sentences: Sequence[str]) -> str:
@@ -349,9 +410,23 @@ def _candidates(sentences: list[str]) -> list[int]:
     else any with an end mark; else (text without punctuation) lines of at least MIN_SENTENCE_CHARS.
     Headings, bylines and other short lines without an end mark are never a summary.
     """
-    long_enough = [i for i, sentence in enumerate(sentences) if len(sentence) >= MIN_SENTENCE_CHARS]
+    long_enough = [i for i, sentence in enumerate(sentences)
+                   if len(sentence) >= MIN_SENTENCE_CHARS and sentence[-1] not in OPEN_END]
     ended = [i for i, sentence in enumerate(sentences) if has_end_mark(sentence)]
     return sorted(set(ended) & set(long_enough)) or ended or long_enough
+
+
+def _antecedent(sentences: list[str], candidates: list[int], index: int) -> tuple[int, ...]:
+    """The sentence a dangling sentence leans on, as the candidates it is made of, in order: the
+    candidate just before it (headings and other short lines between are skipped) and the clauses
+    before that one that end on ；, which are one sentence with it. (-1,) when there is none."""
+    before = [candidate for candidate in candidates if candidate < index]
+    if not before:
+        return (-1,)
+    clauses = [before[-1]]
+    while clauses[0] - 1 in before and sentences[clauses[0] - 1][-1:] in CLAUSE_END:
+        clauses.insert(0, clauses[0] - 1)
+    return tuple(clauses)
 
 
 def _heading(sentences: list[str]) -> str | None:

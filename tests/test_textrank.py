@@ -9,7 +9,9 @@ import pytest
 
 from seed_articles import GAZETTEER, ROOT, SEED_ARTICLES
 from summarize import Summary, Tokenizer, Weights, keywords, rank_sentences, split_sentences, summarize
-from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, UnknownBackend, join_sentences, select_sentences
+from summarize.textrank import (
+    BACKENDS, DEFAULT_MAX_CHARS, UnknownBackend, finish_sentence, join_sentences, select_sentences, stands_alone,
+)
 from summarize.tokens import base_dictionary
 
 SEED_000 = next((ROOT / "seeds").glob("000_*.txt")).read_text("utf-8")
@@ -21,7 +23,7 @@ def tokenizer() -> Tokenizer:
 
 
 def assert_whole_sentences_in_order(summary: Summary, text: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:
-    sentences = split_sentences(text)
+    sentences = [finish_sentence(sentence) for sentence in split_sentences(text)]
     positions = [sentences.index(sentence) for sentence in summary.sentences]
     assert positions == sorted(positions)
     assert len(set(positions)) == len(positions)
@@ -47,8 +49,14 @@ def test_every_seed_article(tokenizer, title, body):
     summary = summarize(body, title=title, tokenizer=tokenizer)
     assert 1 <= len(summary.sentences) <= 3
     assert_whole_sentences_in_order(summary, body)
-    assert all(sentence[-1] in "。！？；!?;”\"’）)…" for sentence in summary.sentences)
+    assert all(sentence[-1] in "。！？!?”\"’）)…" for sentence in summary.sentences)
     assert 1 <= len(summary.keywords) <= 8
+    assert_stands_alone(summary, body)
+
+
+def assert_stands_alone(summary: Summary, text: str) -> None:
+    """A summary never opens on a sentence that leans on one before it (rule "dangling opener")."""
+    assert stands_alone(summary.sentences[0]), summary.text
 
 
 @pytest.mark.parametrize("max_chars, max_sentences", [(60, 3), (150, 1), (300, 5)])
@@ -189,9 +197,35 @@ def test_a_sentence_that_points_back_is_demoted(tokenizer, opening):
     tied = Weights(position=0.0)  # graph, figures and the rest score both alike: the first wins a tie
     text = pointing_back + standalone
     assert (standalone,) == summarize(text, tokenizer=tokenizer, max_sentences=1, weights=tied).sentences
-    assert (pointing_back,) == summarize(
-        text, tokenizer=tokenizer, max_sentences=1, weights=dataclasses.replace(tied, connective=0.0)
-    ).sentences
+
+
+@pytest.mark.parametrize("opening", ["同时，", "此外，", "与此同时，"])
+def test_rule_additive_opener_is_dropped(tokenizer, opening):
+    text = f"{opening}开发区推进铝产业链项目建设，总投资32亿元，年产值45亿元。"
+    summary = summarize(text, tokenizer=tokenizer, weights=Weights(connective=0.0))
+    assert ("开发区推进铝产业链项目建设，总投资32亿元，年产值45亿元。",) == summary.sentences
+
+
+@pytest.mark.parametrize("opening", ["其中，", "该公司", "我们将", "“我们", "二是", "为此，", "这一项目"])
+def test_rule_dangling_opener_never_opens_a_summary(tokenizer, opening):
+    pointing_back = f"{opening}投资32亿元建设铝板带项目，建成后年产值可达45亿元。"
+    plain = "开发区召开会议，研究部署下半年工作任务。"
+    text = plain + pointing_back
+    alone = summarize(text, tokenizer=tokenizer, max_sentences=1, weights=Weights(connective=0.0))
+    assert (plain,) == alone.sentences
+    together = summarize(text, tokenizer=tokenizer, max_sentences=2, weights=Weights(connective=0.0))
+    assert (plain, pointing_back) == together.sentences
+
+
+def test_rule_dangling_opener_keeps_my_province():
+    assert stands_alone("我省开发区上半年完成投资32亿元。")
+    assert not stands_alone("我们将加快项目建设。")
+
+
+def test_rule_clause_end(tokenizer):
+    text = "开发区推进铝产业链项目建设，总投资32亿元；\n园区重点推进以下三个方面的工作，全面提升服务水平：\n"
+    summary = summarize(text, tokenizer=tokenizer)
+    assert ("开发区推进铝产业链项目建设，总投资32亿元。",) == summary.sentences
 
 
 def test_rank_sentences():
