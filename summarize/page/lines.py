@@ -1,0 +1,293 @@
+"""Stage 1b: each line of a page as an item: paragraph, header line, byline, photo or skipped text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from summarize.zones import Gazetteer
+from summarize.page.model import NOTE_CONTINUATION, NOTE_MASTHEAD, NOTE_SECTION
+from summarize.page.text import (
+    BYLINE_LINES,
+    CAPTION_CREDIT,
+    COMMON_SURNAMES,
+    CONTINUATION,
+    CREDIT,
+    DATELINE,
+    MAX_TITLE_CHARS,
+    NAMES_ONLY,
+    PAGE_NAME,
+    PHOTOGRAPHER_ROLE,
+    PHOTO_CAPTION_OPENING,
+    PHOTO_MARK,
+    PLACE_LOOKUPS,
+    ROLE,
+    SECTION_LABEL,
+    SPACES,
+    SUBTITLE_DASHES,
+    TRAILING_BYLINES,
+    has_clause_marks,
+    is_unfinished,
+    single_spaced,
+    squeeze,
+    visible_length,
+)
+from summarize.page.masthead import Masthead
+
+
+@dataclass
+class Para:
+    """A body paragraph (or a subsection heading inside a body), text as printed."""
+
+    line: int
+    text: str
+    dateline: str | None = None
+    reporters: str | None = None  # the names the dateline credits
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class HeadLine:
+    """A line that may belong to a header: a zone/city line, a title, a subtitle."""
+
+    line: int
+    text: str
+    place_end: int = 0  # > 0: the line starts with a zone name (or is a city) ending here
+    zone: str | None = None  # the zone named at its start
+    city: str | None = None  # the city it names, when it is a city line
+
+    @property
+    def bare_place(self) -> bool:
+        return self.place_end > 0 and not self.text[self.place_end:].strip()
+
+    @property
+    def dashed(self) -> bool:
+        return self.text.startswith(SUBTITLE_DASHES)
+
+
+@dataclass(frozen=True)
+class Byline:
+    line: int
+    names: str
+    label: str = ""  # what was printed before the names: "文/图", "记者"
+
+    @property
+    def printed(self) -> str:
+        return f"{self.label} {self.names}".strip()
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo caption with its credit, or (caption None) a credit line under the caption above."""
+
+    line: int
+    caption: str | None
+    author: str | None
+    label: str = ""  # a role printed before the photographer: "本报记者"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A line that is not article text: masthead, section label, continuation mark."""
+
+    line: int
+    note: str
+    barrier: bool  # masthead and section labels end whatever came before
+
+
+Item = Para | HeadLine | Byline | Photo | Skip
+
+
+def is_name(text: str, gazetteer: Gazetteer) -> bool:
+    """Whether `text` can be a byline: names only, not a section label nor a place (a zone, a
+    city, the county or town a zone is named after: 盂县, 长子)."""
+    if not NAMES_ONLY.match(text) or SECTION_LABEL.match(text) or gazetteer.mentions(text):
+        return False
+    city = gazetteer.city_in(text)
+    if city is not None and text in (city, city + "市"):
+        return False
+    return gazetteer.lookup(text).how not in PLACE_LOOKUPS
+
+
+def photo_of(text: str) -> Photo | None:
+    """A caption with a credit (…。 张哲远摄, … ■ XX供图), a credit line (■ 梁栋 摄), or a caption
+    without one (■ 园区一角, 图为…)."""
+    marked = text.startswith(PHOTO_MARK)
+    text = text.removeprefix(PHOTO_MARK).strip()
+    if PHOTO_MARK in text:
+        caption, _, credit = text.rpartition(PHOTO_MARK)
+        return credited_photo(caption, credit.strip())
+    match = CAPTION_CREDIT.match(text)
+    if match:
+        return captioned(match)
+    if marked:
+        return credited_photo("", text) if CREDIT.match(text) else Photo(0, text or None, None)
+    if text.startswith(PHOTO_CAPTION_OPENING):
+        return Photo(0, text, None)
+    return None
+
+
+def credited_photo(caption: str, credit: str) -> Photo:
+    """A caption and the credit printed after a photo mark ("梁栋 摄", "XX供图")."""
+    match = CREDIT.match(credit)
+    who = match.group("who").strip() if match else credit
+    return Photo(0, caption.strip() or None, who or None, (match.group("role") if match else None) or "")
+
+
+def captioned(match: re.Match[str]) -> Photo:
+    """The photo a CAPTION_CREDIT match describes."""
+    caption = match.group("caption") or match.group("spaced") or match.group("bracketed") or match.group("provided")
+    who = match.group("who") or match.group("who2") or match.group("who3")
+    role = match.group("role") or match.group("role2") or ""
+    trailing_role = re.search(rf"(?:^|\s){PHOTOGRAPHER_ROLE}$", caption or "") if not role else None
+    if caption and trailing_role:  # "园区新貌 本报记者 王波 摄": the caption took the role
+        caption, role = caption[: trailing_role.start()], trailing_role.group(0).strip()
+    return Photo(0, (caption or "").strip() or None, single_spaced(who), role)
+
+
+def place_at_start(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, str | None]:
+    """(end of the zone name or city the line starts with, that zone, that city); (0, None, None)."""
+    mentions = gazetteer.mentions(text)
+    if mentions and mentions[0].start == 0:
+        return mentions[0].end, mentions[0].zone, None
+    city = gazetteer.city_in(text)
+    if city and SPACES.sub("", text) in (city, city + "市"):
+        return len(text), None, city
+    return 0, None, None
+
+
+def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
+    """Short and without clause marks, but for a colon after the zone or city that opens a
+    headline ("侯马经开区：保税物流跑出加速度")."""
+    if visible_length(text) > MAX_TITLE_CHARS:
+        return False
+    place, colon, rest = text.partition("：") if "：" in text else text.partition(":")
+    if colon and rest.strip() and place_at_start(place, gazetteer)[0] == len(place.rstrip()) > 0:
+        text = place + rest
+    return not has_clause_marks(text)
+
+
+def classify(lines: Sequence[str], masthead: Masthead, gazetteer: Gazetteer) -> list[Item]:
+    """Each non-empty line as an item; a body line may give two (paragraph, trailing byline)."""
+    items: list[Item] = []
+    pending: list[Para] = []  # "科学导报 记者王波" alone on its line: the body starts on the next
+
+    def flush() -> None:
+        items.extend(Para(para.line, para.dateline or "") for para in pending)
+        pending.clear()
+
+    def emit(item: Item) -> None:
+        if pending and isinstance(item, Para) and item.dateline is None:
+            item = replace(item, line=pending[0].line, dateline=pending[0].dateline, reporters=pending[0].reporters)
+            pending.clear()
+        flush()
+        items.append(item)
+
+    for number, text in enumerate(lines):
+        for mark in CONTINUATION.findall(text):
+            emit(Skip(number, NOTE_CONTINUATION + squeeze(mark), barrier=False))
+        text = CONTINUATION.sub("", text).strip()
+        if not text:
+            continue
+        if number in masthead.lines:
+            emit(Skip(number, NOTE_MASTHEAD + text, barrier=True))
+            continue
+        if text == PAGE_NAME or SECTION_LABEL.match(text):
+            emit(Skip(number, NOTE_SECTION + text, barrier=True))
+            continue
+        photo = photo_of(text)
+        if photo and photo.caption is None and not pending and uncredited_caption(items[-1] if items else None):
+            items[-1] = replace(items[-1], author=photo.author, label=photo.label)  # the credit under its caption
+            continue
+        if photo:
+            emit(replace(photo, line=number))
+            continue
+        dateline = DATELINE.match(text)
+        if dateline:
+            para = Para(number, text[dateline.end():].strip(), dateline.group(0), reporters_of(dateline))
+            if not para.text:
+                flush()
+                pending.append(para)
+                continue
+        else:
+            byline = byline_alone(text, items[-1] if items else None, gazetteer)
+            if byline and not pending:
+                emit(replace(byline, line=number))
+                continue
+            if headline_shaped(text, gazetteer):
+                place_end, zone, city = place_at_start(text, gazetteer)
+                emit(HeadLine(number, text, place_end, zone, city))
+                continue
+            para = Para(number, text)
+        trailing = trailing_byline(para.text, gazetteer)
+        if trailing:
+            text, byline = trailing
+            emit(replace(para, text=text))
+            emit(replace(byline, line=number))
+        else:
+            emit(para)
+    flush()
+    return items
+
+
+def first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str] | None:
+    return next((match for match in (pattern.match(text) for pattern in patterns) if match), None)
+
+
+def uncredited_caption(item: Item | None) -> bool:
+    return isinstance(item, Photo) and item.caption is not None and item.author is None
+
+
+def reporters_of(dateline: re.Match[str]) -> str | None:
+    """The names a dateline credits, space-separated ("记者李阳 通讯员李明" -> "李阳 李明"), or None."""
+    credits = dateline.group("bracketed") or dateline.group("credited")
+    if not credits:
+        return None
+    return " ".join(name for name in re.split(rf"{ROLE}|[\s、，,]+", credits) if name)
+
+
+def byline_alone(text: str, before: Item | None, gazetteer: Gazetteer) -> Byline | None:
+    """The byline a whole line is: names after a label or in brackets anywhere, bare names where
+    a byline may stand (see may_sign); else None."""
+    match = first_match(BYLINE_LINES, text)
+    if match and are_names(match.group("names"), gazetteer):
+        return Byline(0, single_spaced(match.group("names")), squeeze(match.group("label") or ""))
+    if may_sign(before) and is_name(text, gazetteer):
+        return Byline(0, single_spaced(text))
+    return None
+
+
+def may_sign(before: Item | None) -> bool:
+    """Whether a line of names printed after `before` can be a byline.
+
+    Not at the top of a page, nor after a byline, a photo, the masthead or a kicker: there it is
+    a short title.
+    """
+    if isinstance(before, HeadLine):
+        return not before.bare_place
+    return isinstance(before, Para)
+
+
+def are_names(names: str, gazetteer: Gazetteer) -> bool:
+    return all(is_name(name, gazetteer) for name in names.split())
+
+
+def trailing_byline(paragraph: str, gazetteer: Gazetteer) -> tuple[str, Byline] | None:
+    """(the paragraph's text, its byline) when names follow its last sentence, else None.
+
+    One unlabelled name needs a finished sentence before it ("…产品 价值" is a broken line).
+    After an unfinished sentence, PDF spaces make its last words look like a name
+    ("…综合利 用率达 赵敏 韩七"): leading "names" without a common surname stay in the text.
+    """
+    match = first_match(TRAILING_BYLINES, paragraph)
+    if match is None:
+        return None
+    text, names = match.group("text"), match.group("names").split()
+    while is_unfinished(text) and len(names) > 1 and names[0][0] not in COMMON_SURNAMES:
+        text = f"{text} {names.pop(0)}"
+    if not are_names(" ".join(names), gazetteer):
+        return None
+    if match.group("label") or len(names) > 1 or not is_unfinished(text):
+        return text, Byline(0, " ".join(names), squeeze(match.group("label") or ""))
+    return None
