@@ -16,7 +16,7 @@ from summarize.page.model import (
     Article,
     Page,
 )
-from summarize.page.text import DATELINE
+from summarize.page.text import DATELINE, PAGE_NAME
 
 __all__ = [
     "ARTICLE",
@@ -25,6 +25,7 @@ __all__ = [
     "NOTE_CONTINUATION",
     "NOTE_MASTHEAD",
     "NOTE_SECTION",
+    "PAGE_NAME",
     "PHOTO",
     "Article",
     "Page",
