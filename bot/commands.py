@@ -9,18 +9,24 @@ Both transports (bot/telegram.py, bot/console.py) call `handle_text` for a messa
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import delivery, render
 from bot.config import Settings
 from bot.service import (
-    ALL, CITY, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService,
+    ALL, CITY, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService, zone_code,
 )
+from summarize.segment import PHOTO
 
 BUTTONS_PER_ROW = 2
 CITY_BUTTONS_PER_ROW = 4
 MAX_DIGITS = 15  # longer numbers in commands or buttons are no article id or page offset
+MAX_ARTICLES = 5  # ids one /summary or /read answers; more are named as ignored
+MAX_NAMES = 5  # zones or cities one /zone, /subscribe or /unsubscribe answers
+# Between names or ids in one command: spaces, Chinese and ASCII commas and semicolons.
+NAME_SEPARATORS = re.compile(r"[\s、，,；;]+")
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,14 @@ class Context:
     chat_id: int
     is_admin: bool = False
     settings: Settings = Settings()
+    bot_username: str | None = None  # commands addressed to another bot (/zone@OtherBot) are not ours
 
 
 Command = Callable[[ZoneService, Context, list[str]], "Reply | list[Reply]"]
 
 SORRY = "抱歉，处理出错了，请稍后再试。"  # what a chat sees when a handler fails
 INVALID_BUTTON = "这个按钮已经失效了，请重新发送命令（发送 /help 查看用法）。"
+CANCEL_EVERYTHING = "取消所有订阅…"  # asks for a confirmation first
 
 
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> tuple[tuple[Button, ...], ...]:
@@ -63,13 +71,46 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS else None
 
 
-def _article_id(args: list[str], command: str) -> int | Reply:
+def _words(args: list[str]) -> list[str]:
+    """The names or ids in a command's arguments, split at spaces, commas and semicolons."""
+    return [word for word in NAME_SEPARATORS.split(" ".join(args)) if word]
+
+
+def _article_ids(args: list[str]) -> tuple[list[int], list[str]]:
+    """The article ids among `args` ([18], #18 and 18 alike), each once, and the words that are none."""
+    ids: list[int] = []
+    others: list[str] = []
+    for word in _words(args):
+        number = _number(word.strip("#[]【】"))
+        if number is None:
+            others.append(word)
+        elif number not in ids:
+            ids.append(number)
+    return ids, others
+
+
+def _for_each_article(args: list[str], command: str, show: Callable[[int], Reply]) -> list[Reply]:
+    """`show` for every article id in `args` (at most MAX_ARTICLES), and a word for the rest."""
+    ids, others = _article_ids(args)
+    if not ids:
+        if others:
+            return [Reply(f"文章编号应为数字，例如 /{command} 3；“{render.echo(' '.join(others))}”不是编号。")]
+        return [Reply(f"请给出文章编号，例如 /{command} 3（编号见 /zone、/search 和 /latest 的结果）。")]
+    replies = [show(article_id) for article_id in ids[:MAX_ARTICLES]]
+    notes = []
+    if others:
+        notes.append(f"“{render.echo(' '.join(others))}”不是文章编号，已忽略。")
+    if len(ids) > MAX_ARTICLES:
+        skipped = " ".join(str(article_id) for article_id in ids[MAX_ARTICLES:])
+        notes.append(f"一次最多 {MAX_ARTICLES} 篇，没有显示：{render.echo(skipped)}（请另发 /{command} {render.echo(skipped)}）。")
+    return replies + ([Reply("\n".join(notes))] if notes else [])
+
+
+def _ignoring(reply: Reply, command: str, args: list[str]) -> Reply:
+    """`reply` with a word about the arguments a command that takes none was given."""
     if not args:
-        return Reply(f"请给出文章编号，例如 /{command} 3（编号见 /zone、/search 和 /latest 的结果）。")
-    number = _number(args[0].lstrip("#"))
-    if number is None:
-        return Reply(f"文章编号应为数字，例如 /{command} 3；“{render.echo(args[0])}”不是编号。")
-    return number
+        return reply
+    return replace(reply, text=reply.text + "\n\n" + render.ignored(command, " ".join(args)))
 
 
 def _no_article(article_id: int) -> Reply:
@@ -90,6 +131,7 @@ def _pages(prefix: str, key: str, found: ZoneCard | CityView, page_size: int) ->
 
 
 def _zone_buttons(entries: tuple[ZoneCount, ...]) -> list[Button]:
+    """A button for each zone (a zone without articles is only ever offered as a suggestion)."""
     return [Button(render.zone_label(entry.zone, entry.article_count), f"z:{entry.code}") for entry in entries]
 
 
@@ -102,6 +144,8 @@ def _show(service: ZoneService, found: ZoneCard | CityView | NotFound) -> Reply:
         return Reply(render.zone_card(found), buttons)
     if isinstance(found, CityView):
         buttons = _rows(_zone_buttons(found.zones))
+        if found.quiet:
+            buttons += ((Button(f"暂无报道的 {len(found.quiet)} 个开发区", f"cq:{found.city}"),),)
         buttons += _rows(_summary_buttons(found.articles))
         buttons += _rows(_pages("cp", found.city, found, service.page_size))
         buttons += ((Button(f"订阅{found.city}（全市开发区）", f"sub:c:{found.city}"),),)
@@ -114,41 +158,81 @@ def _show(service: ZoneService, found: ZoneCard | CityView | NotFound) -> Reply:
 
 def show_help(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Say what the bot does, with examples."""
-    return Reply(render.help_text(ctx.is_admin))
+    return _ignoring(Reply(render.help_text(ctx.is_admin)), "help", args)
 
 
-def zone(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Show a zone's card, a city's zones, or (no argument) every city and its zones."""
+def zone(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """Show a zone's card, a city's zones, or (no argument) every city and its zones; several
+    names (/zone 晋城 吕梁) get one answer each."""
     if not args:
         cities = service.directory()
-        return Reply(render.directory(cities),
-                     _rows([Button(city, f"c:{city}") for city, _ in cities], CITY_BUTTONS_PER_ROW))
-    return _show(service, service.find(" ".join(args)))
+        return [Reply(render.directory(cities),
+                      _rows([Button(city, f"c:{city}") for city, _ in cities], CITY_BUTTONS_PER_ROW))]
+    found, skipped = _each_or_all(args, service.find)
+    return [_show(service, each) for each in found] + _skipped(skipped, "zone")
 
 
-def summary(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Show one article's summary, key figures and keywords."""
-    article_id = _article_id(args, "summary")
-    if isinstance(article_id, Reply):
-        return article_id
+def _each_or_all(args: list[str], resolve: Callable[[str], object]) -> tuple[list, list[str]]:
+    """Rule "several names, or one name with spaces": what `resolve` makes of each name in `args`
+    when every one of them means something, else of the whole text (晋城 经开区, jin cheng) when
+    that does, else of each name (so each gets its own answer). At most MAX_NAMES are resolved;
+    the names past them are returned apart."""
+    words = _words(args)
+    if len(words) == 1:
+        return [resolve(words[0])], []
+    each = [resolve(word) for word in words[:MAX_NAMES]]
+    if any(isinstance(found, NotFound) for found in each):
+        whole = resolve(" ".join(args))
+        if not isinstance(whole, NotFound):
+            return [whole], []
+    return each, words[MAX_NAMES:]
+
+
+def _skipped(words: list[str], command: str) -> list[Reply]:
+    if not words:
+        return []
+    rest = render.echo(" ".join(words))
+    return [Reply(f"一次最多 {MAX_NAMES} 个名称，没有处理：{rest}（请另发 /{command} {rest}）。")]
+
+
+def summary(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """Show the summary, key figures and keywords of each article named (a photo: itself)."""
+    return _for_each_article(args, "summary", functools.partial(_summary_of, service))
+
+
+def _summary_of(service: ZoneService, article_id: int) -> Reply:
     found = service.article_summary(article_id)
     if found is None:
         return _no_article(article_id)
+    if found.kind == PHOTO:
+        return _photo(service, article_id)
     buttons = [Button("阅读全文", f"read:{found.id}")]
     if found.zone_code:
         buttons.append(Button(f"{found.zone}的更多报道", f"z:{found.zone_code}"))
     return Reply(render.article_summary(found), _rows(buttons, 1))
 
 
-def read(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Show one article in full."""
-    article_id = _article_id(args, "read")
-    if isinstance(article_id, Reply):
-        return article_id
+def _photo(service: ZoneService, article_id: int) -> Reply:
+    found = service.article_text(article_id)
+    assert found is not None  # the caller has just read the same row
+    zone = service.gazetteer.get(found.zone) if found.zone else None
+    if zone is not None:
+        return Reply(render.photo(found), ((Button(f"{zone.name}的更多报道", f"z:{zone_code(zone.name)}"),),))
+    if found.zone and service.is_city(found.zone):
+        return Reply(render.photo(found), ((Button(f"{found.zone}的更多报道", f"c:{found.zone}"),),))
+    return Reply(render.photo(found))
+
+
+def read(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """Show each article named in full."""
+    return _for_each_article(args, "read", functools.partial(_text_of, service))
+
+
+def _text_of(service: ZoneService, article_id: int) -> Reply:
     found = service.article_text(article_id)
     if found is None:
         return _no_article(article_id)
-    return Reply(render.article_text(found))
+    return _photo(service, article_id) if found.kind == PHOTO else Reply(render.article_text(found))
 
 
 def search(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
@@ -161,35 +245,64 @@ def search(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
 
 
 def latest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Show the summaries of the newest issue."""
-    issue = service.latest_issue()
-    buttons = [Button(f"全文：{render.button_title(a.title, a.kind)}", f"read:{a.id}") for a in issue.articles] if issue else []
-    return Reply(render.latest(issue), _rows(buttons))
+    """Show the summaries of the newest issue, or (/latest N) of the Nth newest."""
+    number = _number(args[0]) if args else 1
+    if not number:
+        return Reply(f"“{render.echo(args[0])}”不是期数：发送 /latest 看最新一期，/latest 2 看倒数第 2 期。")
+    return _ignoring(_issue(service, number), "latest", args[1:])
 
 
-def subscribe(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Subscribe this chat to a zone, a city or everything."""
+def _issue(service: ZoneService, number: int) -> Reply:
+    issue = service.latest_issue(number)
+    if issue is None:
+        return Reply(render.no_such_issue(number, service.issue_count()))
+    buttons = _rows([Button(f"全文：{render.button_title(a.title, a.kind)}", f"read:{a.id}") for a in issue.articles])
+    steps = [Button("更早一期", f"lt:{number + 1}")] if number < issue.issue_count else []
+    steps += [Button("较新一期", f"lt:{number - 1}")] if number > 1 else []
+    return Reply(render.latest(issue), buttons + _rows(steps))
+
+
+def subscribe(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """Subscribe this chat to each zone or city named, or to everything (全部)."""
     if not args:
         cities = [Button(city, f"sub:c:{city}") for city in service.gazetteer.cities()]
-        return Reply(render.subscribe_usage(),
-                     _rows(cities, CITY_BUTTONS_PER_ROW) + ((Button("全部开发区", "sub:a"),),))
-    target = service.target(" ".join(args))
-    if isinstance(target, NotFound):
-        return _not_a_target(target, "sub")
-    return Reply(render.subscribed(target, service.subscribe(ctx.chat_id, target)))
+        return [Reply(render.subscribe_usage(),
+                      _rows(cities, CITY_BUTTONS_PER_ROW) + ((Button("全部开发区", "sub:a"),),))]
+    return _change(service, ctx, args, "sub")
 
 
-def unsubscribe(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Remove a subscription of this chat (全部: all of them)."""
+def unsubscribe(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """Cancel each subscription named (全部: the subscription to all zones); with no argument,
+    list the chat's subscriptions as buttons."""
     if not args:
-        return subscriptions(service, ctx, args)
-    text = " ".join(args)
-    target = service.target(text)
-    if isinstance(target, NotFound):
-        return _not_a_target(target, "uns")
-    if target.kind == ALL:
-        return Reply(render.unsubscribed_all(service.unsubscribe_all(ctx.chat_id)))
-    return Reply(render.unsubscribed(target, service.unsubscribe(ctx.chat_id, target)))
+        return [subscriptions(service, ctx, args)]
+    return _change(service, ctx, args, "uns")
+
+
+def _change(service: ZoneService, ctx: Context, args: list[str], prefix: str) -> list[Reply]:
+    """Subscribe (prefix sub) or unsubscribe (uns) each target named in `args`: one line for each."""
+    found, skipped = _each_or_all(args, service.target)
+    lines: list[str] = []
+    buttons: list[Button] = []
+    for each in dict.fromkeys(found):
+        if isinstance(each, NotFound):
+            lines.append(render.not_found(each, "订阅" if prefix == "sub" else "取消订阅"))
+            buttons += [Button(entry.zone.name, f"{prefix}:z:{entry.code}") for entry in each.suggestions]
+        else:
+            reply = _change_one(service, ctx, each, prefix)
+            lines.append(reply.text)
+            buttons += [button for row in reply.buttons for button in row]
+    return [Reply("\n".join(lines), _rows(buttons, 1))] + _skipped(skipped, "subscribe" if prefix == "sub" else "unsubscribe")
+
+
+def _change_one(service: ZoneService, ctx: Context, target: Target, prefix: str) -> Reply:
+    if prefix == "sub":
+        return Reply(render.subscribed(target, service.subscribe(ctx.chat_id, target)))
+    removed = service.unsubscribe(ctx.chat_id, target)
+    if target.kind == ALL and not removed and service.subscriptions(ctx.chat_id):
+        return Reply(render.unsubscribed(target, removed) + render.CANCEL_EVERYTHING_HINT,
+                     ((Button(CANCEL_EVERYTHING, "uns:*"),),))
+    return Reply(render.unsubscribed(target, removed))
 
 
 def subscriptions(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
@@ -197,14 +310,8 @@ def subscriptions(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     targets = service.subscriptions(ctx.chat_id)
     buttons = [Button(f"取消：{render.to_plain(render.target_name(t))}", _target_data("uns", t)) for t in targets]
     if len(targets) > 1:
-        buttons.append(Button("全部取消", "uns:*"))
-    return Reply(render.subscriptions(targets), _rows(buttons, 1))
-
-
-def _not_a_target(found: NotFound, prefix: str) -> Reply:
-    buttons = [Button(entry.zone.name, f"{prefix}:z:{entry.code}") for entry in found.suggestions]
-    action = "订阅" if prefix == "sub" else "取消订阅"
-    return Reply(render.not_found(found, action), _rows(buttons, 1))
+        buttons.append(Button(CANCEL_EVERYTHING, "uns:*"))
+    return _ignoring(Reply(render.subscriptions(targets), _rows(buttons, 1)), "subscriptions", args)
 
 
 def _target_data(prefix: str, target: Target) -> str:
@@ -235,13 +342,13 @@ def ingest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
 @admin_only
 def stats(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Count articles, zones, subscribers and the deliveries of the last seven days."""
-    return Reply(delivery.stats_text(delivery.delivery_stats(service.db, delivery.utc_now())))
+    return _ignoring(Reply(delivery.stats_text(delivery.delivery_stats(service.db, delivery.utc_now()))), "stats", args)
 
 
 @admin_only
 def digest_now(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Send the weekly digest to every subscriber now, through the same code as the schedule."""
-    return Reply(delivery.digest_now(service, ctx.settings, delivery.utc_now()))
+    return _ignoring(Reply(delivery.digest_now(service, ctx.settings, delivery.utc_now())), "digest_now", args)
 
 
 COMMANDS: dict[str, Command] = {
@@ -293,22 +400,53 @@ def press_city(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     return _show(service, service.city_view(parts[0], offset))
 
 
+def press_quiet_zones(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """A city's zones without articles: cq:<city>."""
+    if len(parts) != 1 or not service.is_city(parts[0]):
+        return Reply(INVALID_BUTTON)
+    view = service.city_view(parts[0])
+    return Reply(render.quiet_zones(view.city, view.quiet),
+                 ((Button(f"订阅{view.city}（全市开发区）", f"sub:c:{view.city}"),),))
+
+
+def press_latest(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """The Nth newest issue: lt:<N>."""
+    number = _number(parts[0]) if len(parts) == 1 else None
+    return _issue(service, number) if number else Reply(INVALID_BUTTON)
+
+
 def press_subscribe(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     """Subscribe to the target in the callback data."""
     target = _target_from(service, parts)
     if target is None:
         return Reply(INVALID_BUTTON)
-    return Reply(render.subscribed(target, service.subscribe(ctx.chat_id, target)))
+    return _change_one(service, ctx, target, "sub")
 
 
 def press_unsubscribe(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
-    """Cancel the subscription in the callback data (uns:* cancels all)."""
+    """Cancel the subscription in the callback data; uns:* asks to confirm cancelling them all."""
     if parts == ["*"]:
-        return Reply(render.unsubscribed_all(service.unsubscribe_all(ctx.chat_id)))
+        count = len(service.subscriptions(ctx.chat_id))
+        if not count:
+            return Reply(render.unsubscribed_all(0))
+        return Reply(render.confirm_unsubscribe_all(count),
+                     ((Button(f"确认取消全部 {count} 项订阅", "una:y"),), (Button("保留我的订阅", "my:s"),)))
     target = _target_from(service, parts)
     if target is None:
         return Reply(INVALID_BUTTON)
-    return Reply(render.unsubscribed(target, service.unsubscribe(ctx.chat_id, target)))
+    return _change_one(service, ctx, target, "uns")
+
+
+def press_unsubscribe_all(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """Cancel every subscription of the chat, once confirmed: una:y."""
+    if parts != ["y"]:
+        return Reply(INVALID_BUTTON)
+    return Reply(render.unsubscribed_all(service.unsubscribe_all(ctx.chat_id)))
+
+
+def press_subscriptions(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """The chat's subscriptions: my:s."""
+    return subscriptions(service, ctx, []) if parts == ["s"] else Reply(INVALID_BUTTON)
 
 
 PRESSES: dict[str, Command] = {
@@ -318,8 +456,12 @@ PRESSES: dict[str, Command] = {
     "zp": press_zone,
     "c": press_city,
     "cp": press_city,
+    "cq": press_quiet_zones,
+    "lt": press_latest,
     "sub": press_subscribe,
     "uns": press_unsubscribe,
+    "una": press_unsubscribe_all,
+    "my": press_subscriptions,
 }
 
 
@@ -332,7 +474,10 @@ def handle_text(service: ZoneService, ctx: Context, text: str) -> list[Reply]:
     if not words:
         return _sendable(Reply("发送 /help 查看用法，或直接发送开发区名称，例如“晋城经开区”。"))
     if words[0].startswith("/"):
-        name = words[0][1:].split("@", 1)[0].lower()
+        name, _, addressee = words[0][1:].partition("@")
+        if addressee and ctx.bot_username and addressee.lower() != ctx.bot_username.lower():
+            return []  # /zone@OtherBot in a group: another bot's command
+        name = name.lower()
         command = COMMANDS.get(name)
         if command is None:
             return _sendable(Reply(f"没有 /{render.echo(name)} 这个命令。发送 /help 查看可用的命令。"))

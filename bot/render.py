@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from bot.service import (
-    ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, SearchResults,
+    ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, Photo, SearchResults,
     Target, ZoneCard, ZoneCount,
 )
 from summarize.figures import Figure
@@ -27,17 +27,18 @@ BUTTON_TITLE_CHARS = 12  # of an article title on a 摘要 button
 NO_TITLE = "（无标题）"
 PHOTO_TITLE = "（图片新闻）"
 ID_HINT = "方括号里是文章编号，/summary 编号 看摘要"
+CUT_OFF = "（原文在此处中断：版面上这篇文章没有印完。）"
 ISSUE_WORD = "期"  # in an issue label from a masthead or --issue: 2024年第34期
 
 # The commands people see in /help and in Telegram's menu (setMyCommands), in this order.
 MENU: tuple[tuple[str, str], ...] = (
     ("zone", "查看开发区或城市的最新报道，例如 /zone 晋城"),
-    ("summary", "文章摘要、关键数据和关键词，例如 /summary 3"),
+    ("summary", "文章摘要、关键数据和关键词，例如 /summary 3，或 /summary 3 5 看多篇"),
     ("read", "阅读文章全文，例如 /read 3"),
     ("search", "全文搜索，例如 /search 人才"),
-    ("latest", "最新一期的文章摘要"),
-    ("subscribe", "订阅开发区、城市或全部，例如 /subscribe 晋城经开区"),
-    ("unsubscribe", "取消订阅，/unsubscribe 全部 取消所有"),
+    ("latest", "最新一期的文章摘要，/latest 2 看倒数第 2 期"),
+    ("subscribe", "订阅开发区、城市或全部，例如 /subscribe 晋城经开区 吕梁"),
+    ("unsubscribe", "取消订阅，例如 /unsubscribe 晋城；不带名称时列出你的订阅"),
     ("subscriptions", "查看我的订阅"),
     ("help", "使用说明"),
 )
@@ -232,6 +233,19 @@ def _figures(figures: Sequence[Figure]) -> str:
                      for figure in figures)
 
 
+def photo_line(photo: Photo, show_zone: bool = True) -> str:
+    """A photo in a list: what it shows (its caption) and whose it is, never as an article title."""
+    facts = "".join(f"{esc(fact)} " for fact in (photo.date, photo.zone if show_zone else None) if fact)
+    credit = f"（图：{esc(photo.credit)}）" if photo.credit else ""
+    return f"📷 {facts}{esc(photo.caption)}{credit}"
+
+
+def _photos(photos: Sequence[Photo], show_zone: bool) -> list[str]:
+    if not photos:
+        return []
+    return ["<b>图片</b>\n" + "\n".join(photo_line(photo, show_zone) for photo in photos)]
+
+
 def zone_card(card: ZoneCard) -> str:
     """A zone: official name, city, level, article count, latest articles, figures, keywords."""
     zone = card.zone
@@ -243,6 +257,7 @@ def zone_card(card: ZoneCard) -> str:
         parts[0] += f"\n又称：{esc('、'.join(zone.aliases))}"
     parts.extend(_latest(card.articles, card.offset, card.article_count, heading="最新报道", show_zone=False,
                          none="暂无这个开发区的报道。订阅后，有新报道时会推送给你。"))
+    parts.extend(_photos(card.photos, show_zone=False))
     if card.figures:
         parts.append("<b>关键数据</b>\n" + _figures(card.figures))
     if card.keywords:
@@ -251,13 +266,30 @@ def zone_card(card: ZoneCard) -> str:
 
 
 def city_view(view: CityView) -> str:
-    """A city: its zones with article counts, and its latest articles."""
-    with_articles = sum(1 for entry in view.zones if entry.article_count)
-    zones = "\n".join(f"• {esc(entry.zone.name)}（{entry.article_count} 篇）" for entry in view.zones)
-    parts = [f"<b>{esc(view.city)}</b>：{len(view.zones)} 个开发区，{with_articles} 个有报道\n{zones}"]
+    """A city: its zones with articles (counted), one line for those without, its latest articles."""
+    lines = [f"<b>{esc(view.city)}</b>：{len(view.zones) + len(view.quiet)} 个开发区，{len(view.zones)} 个有报道"]
+    lines.extend(f"• {esc(entry.zone.name)}（{entry.article_count} 篇）" for entry in view.zones)
+    if view.quiet:
+        lines.append(quiet_zones_line(len(view.quiet), bool(view.zones)))
+    parts = ["\n".join(lines)]
     parts.extend(_latest(view.articles, view.offset, view.article_count, heading=f"{esc(view.city)}最新报道",
                          show_zone=True, none=f"暂无{esc(view.city)}的报道。"))
+    parts.extend(_photos(view.photos, show_zone=True))
     return "\n\n".join(parts)
+
+
+def quiet_zones_line(count: int, others: bool) -> str:
+    """The one line that stands for a city's zones without articles."""
+    return f"另有 {count} 个开发区暂无报道。" if others else f"这 {count} 个开发区都暂无报道。"
+
+
+def quiet_zones(city: str, zones: Sequence[ZoneCount]) -> str:
+    """A city's zones without articles, and how to hear when they have some."""
+    if not zones:
+        return f"{esc(city)}的开发区都有报道了：发送 /zone {esc(city)} 查看。"
+    names = "\n".join(f"• {esc(entry.zone.name)}" for entry in zones)
+    return (f"<b>{esc(city)}暂无报道的开发区</b>（{len(zones)} 个）\n{names}\n\n"
+            f"订阅后，有新报道时会推送给你：例如 /subscribe {esc(zones[0].zone.name)}，或点下面的按钮订阅全市。")
 
 
 def _latest(lines: Sequence[ArticleLine], offset: int, total: int, *, heading: str, show_zone: bool,
@@ -300,6 +332,13 @@ def _meta(zone: str | None, date: str | None, author: str | None, issue_label: s
     return " · ".join(fact for fact in facts if fact)
 
 
+def photo(article: ArticleText) -> str:
+    """A news photo as itself: whose zone, its caption and credit (it has no title and no summary)."""
+    heading = "<b>📷 图片新闻</b>\n" + _meta(article.zone, article.date, None, article.issue_label)
+    credit = f"\n图：{esc(article.author)}" if article.author else ""
+    return f"{heading}\n\n{esc(' '.join(article.paragraphs))}{credit}"
+
+
 def article_summary(article: ArticleSummary) -> str:
     """One article: title, zone, date, author, the summary, key figures, keywords."""
     heading = f"<b>{title_of(article.title, article.kind)}</b>"
@@ -311,6 +350,8 @@ def article_summary(article: ArticleSummary) -> str:
         parts.append("<b>关键数据</b>\n" + _figures(article.figures))
     if article.summary.keywords:
         parts.append("<b>关键词</b>：" + esc("、".join(article.summary.keywords)))
+    if article.cut_off:
+        parts.append(CUT_OFF)
     return "\n\n".join(parts)
 
 
@@ -320,7 +361,8 @@ def article_text(article: ArticleText) -> str:
     if article.subtitle:
         heading += f"\n{esc(article.subtitle)}"
     heading += "\n" + _meta(article.zone, article.date, article.author, article.issue_label)
-    return "\n\n".join([heading, *(esc(paragraph) for paragraph in article.paragraphs)])
+    return "\n\n".join([heading, *(esc(paragraph) for paragraph in article.paragraphs),
+                        *([CUT_OFF] if article.cut_off else [])])
 
 
 def search_results(results: SearchResults) -> str:
@@ -334,14 +376,25 @@ def search_results(results: SearchResults) -> str:
     return "\n\n".join(parts)
 
 
-def latest(issue: IssueDigest | None) -> str:
-    """The newest issue: each article's title, zone and summary."""
-    if issue is None:
-        return "还没有任何一期：请先导入版面（zonebrief ingest）。"
-    parts = [f"<b>最新一期：{issue_name(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇，{ID_HINT}）"]
+NO_ISSUES = "还没有任何一期：请先导入版面（zonebrief ingest）。"
+
+
+def latest(issue: IssueDigest) -> str:
+    """An issue (the newest, or the number-th newest): each article's title, zone and summary, then
+    its photos."""
+    which = "最新一期" if issue.number == 1 else f"倒数第 {issue.number} 期（共 {issue.issue_count} 期）"
+    parts = [f"<b>{which}：{issue_name(issue.label)}</b>（{esc(issue.date)}，{len(issue.articles)} 篇，{ID_HINT}）"]
     parts.extend(article_line(article.id, article.title, article.kind, date=article.date or issue.date,
                               zone=article.zone, text=article.summary.text or "（无摘要）") for article in issue.articles)
+    parts.extend(_photos(issue.photos, show_zone=True))
     return "\n\n".join(parts)
+
+
+def no_such_issue(number: int, count: int) -> str:
+    """/latest N past the oldest issue."""
+    if not count:
+        return NO_ISSUES
+    return f"没有倒数第 {number} 期：现在共有 {count} 期，请发送 /latest 1 到 /latest {count}。"
 
 
 def target_name(target: Target) -> str:
@@ -385,9 +438,22 @@ def unsubscribed(target: Target, removed: bool) -> str:
     return f"已取消订阅：{target_name(target)}。"
 
 
+CANCEL_EVERYTHING_HINT = "\n“全部”指订阅全部开发区的那一项；要取消你的所有订阅，请点下面的按钮（会先请你确认）。"
+
+
+def confirm_unsubscribe_all(count: int) -> str:
+    """The question before cancelling every subscription of a chat."""
+    return f"确定要取消你的全部 {count} 项订阅吗？取消后将不再收到推送和周报。"
+
+
 def unsubscribed_all(count: int) -> str:
-    """The answer to /unsubscribe 全部."""
+    """The answer to the confirmed 取消所有订阅."""
     return f"已取消全部 {count} 项订阅。" if count else "你还没有任何订阅。"
+
+
+def ignored(command: str, text: str) -> str:
+    """A word about what a command did not use."""
+    return f"（已忽略“{echo(text)}”：/{esc(command)} 用不到它，发送 /help 查看用法。）"
 
 
 def zone_label(zone: Zone, count: int) -> str:

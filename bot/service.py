@@ -20,13 +20,15 @@ from sqlite_utils import Database
 from bot.db import write_transaction
 from bot.search import query_terms, search
 from summarize.figures import Figure
-from summarize.sentences import shorten_sentence
+from summarize.segment import ARTICLE, PHOTO
+from summarize.sentences import ends_mid_sentence, shorten_sentence
 from summarize.textrank import Summary, summarize
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, Zone
 
 PAGE_SIZE = 5  # articles on a zone card or city view, per page (ZoneService's default)
 SEARCH_LIMIT = 10
+PHOTOS_SHOWN = 3  # the newest photos on a zone card or city view
 GIST_CHARS = 60  # a one-line summary: the best sentence, cut to this
 SUMMARY_SENTENCES = 3  # a full summary (/summary, key figures, keywords): at most this many sentences
 MAX_FIGURES = 5  # key figures on a zone card
@@ -59,6 +61,17 @@ class ArticleLine:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A news photo: its caption and who took or gave it, never an article in a list."""
+
+    id: int
+    date: str | None
+    zone: str | None  # official name of the zone it shows, else its city, else None
+    caption: str
+    credit: str | None  # the photographer or the unit that gave it
+
+
+@dataclass(frozen=True)
 class ZoneCount:
     """A zone and how many stored articles concern it."""
 
@@ -73,22 +86,25 @@ class ZoneCard:
 
     zone: Zone
     code: str
-    article_count: int
+    article_count: int  # articles only: photos are counted apart
     articles: tuple[ArticleLine, ...]
     offset: int  # of articles[0] among all the zone's articles, newest first
     figures: tuple[Figure, ...]
     keywords: tuple[str, ...]
+    photos: tuple[Photo, ...] = ()  # the newest PHOTOS_SHOWN
 
 
 @dataclass(frozen=True)
 class CityView:
-    """One city: its zones (those with articles first) and its latest articles (one page)."""
+    """One city: its zones with articles, those without, and its latest articles (one page)."""
 
     city: str
-    zones: tuple[ZoneCount, ...]
+    zones: tuple[ZoneCount, ...]  # the zones with articles, most first
     article_count: int
     articles: tuple[ArticleLine, ...]
     offset: int
+    quiet: tuple[ZoneCount, ...] = ()  # the zones without articles, in gazetteer order
+    photos: tuple[Photo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,7 @@ class ArticleSummary:
     issue_label: str
     summary: Summary
     figures: tuple[Figure, ...]  # the summary's key figures, at most MAX_FIGURES
+    cut_off: bool = False  # the page stops mid-sentence (summarize.sentences.ends_mid_sentence)
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,7 @@ class ArticleText:
     author: str | None
     issue_label: str
     paragraphs: tuple[str, ...]
+    cut_off: bool = False  # the page stops mid-sentence (summarize.sentences.ends_mid_sentence)
 
 
 @dataclass(frozen=True)
@@ -153,11 +171,14 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class IssueDigest:
-    """The newest issue and its articles' summaries."""
+    """An issue (number 1 is the newest) with its articles' summaries and its photos."""
 
     label: str
     date: str
     articles: tuple[ArticleSummary, ...]
+    number: int = 1  # 1 = the newest issue, 2 = the one before, …
+    issue_count: int = 1  # how many issues there are
+    photos: tuple[Photo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +242,7 @@ class ZoneService:
             offset=offset,
             figures=_key_figures(summaries),
             keywords=_key_words(summaries),
+            photos=self._photos(where, [zone.name]),
         )
 
     def city_view(self, city: str, offset: int = 0) -> CityView:
@@ -229,9 +251,10 @@ class ZoneService:
         names = json.dumps([entry.zone.name for entry in zones], ensure_ascii=False)
         where = "(a.city = ? OR a.id IN (SELECT article_id FROM article_zones WHERE zone IN (SELECT value FROM json_each(?))))"
         count, rows = self._article_page(where, [city, names], offset)
-        ranked = tuple(sorted(zones, key=lambda entry: entry.article_count == 0))  # stable: CSV order
+        reported = tuple(sorted((entry for entry in zones if entry.article_count), key=lambda entry: -entry.article_count))
+        quiet = tuple(entry for entry in zones if not entry.article_count)
         articles = tuple(self._line(row) for row in rows)
-        return CityView(city, ranked, count, articles, offset)
+        return CityView(city, reported, count, articles, offset, quiet, self._photos(where, [city, names]))
 
     def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
         """Every city with its zones and their article counts, in gazetteer order."""
@@ -259,6 +282,7 @@ class ZoneService:
             issue_label=row["label"],
             summary=summary,
             figures=_key_figures([summary]),
+            cut_off=_cut_off(row),
         )
 
     def article_text(self, article_id: int) -> ArticleText | None:
@@ -268,7 +292,7 @@ class ZoneService:
             return None
         paragraphs = tuple(p.strip() for p in row["body"].split("\n\n") if p.strip())
         return ArticleText(row["id"], row["title"], row["kind"], row["subtitle"], row["zone"] or row["city"],
-                           row["day"], row["author"], row["label"], paragraphs)
+                           row["day"], row["author"], row["label"], paragraphs, _cut_off(row))
 
     def search(self, query: str) -> SearchResults:
         """The SEARCH_LIMIT best articles for `query` (any text is safe: see bot.search)."""
@@ -283,18 +307,25 @@ class ZoneService:
             SearchHit(hit.article_id, hit.title, hit.zone, dates.get(hit.article_id), hit.snippet) for hit in hits
         ))
 
-    def latest_issue(self) -> IssueDigest | None:
-        """The newest issue (by date, then by when it was stored) with its articles' summaries."""
+    def issue_count(self) -> int:
+        """How many issues (page files) the store holds."""
+        return self.db.execute("SELECT count(*) FROM issues").fetchone()[0]
+
+    def latest_issue(self, number: int = 1) -> IssueDigest | None:
+        """The `number`th newest issue (1 = the newest; by date, then by when it was stored) with
+        its articles' summaries and its photos; None when there are fewer issues."""
         issue = self.db.execute(
-            "SELECT id, label, issue_date FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1"
+            "SELECT id, label, issue_date FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1 OFFSET ?",
+            [max(number - 1, 0)],
         ).fetchone()
-        if issue is None:
+        if issue is None or number < 1:
             return None
         ids = [row[0] for row in self.db.execute(
-            "SELECT id FROM articles WHERE issue_id = ? ORDER BY seq", [issue[0]]
+            "SELECT id FROM articles WHERE issue_id = ? AND kind = ? ORDER BY seq", [issue[0], ARTICLE]
         ).fetchall()]
         summaries = (self.article_summary(article_id) for article_id in ids)
-        return IssueDigest(issue[1], issue[2], tuple(summary for summary in summaries if summary))
+        return IssueDigest(issue[1], issue[2], tuple(summary for summary in summaries if summary), number,
+                           self.issue_count(), self._photos("a.issue_id = ?", [issue[0]]))
 
     # --- subscriptions ----------------------------------------------------------------------------
 
@@ -346,19 +377,34 @@ class ZoneService:
     # --- helpers ----------------------------------------------------------------------------------
 
     def _article_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT zone, count(*) FROM article_zones GROUP BY zone").fetchall())
+        """Articles per zone (photos are not articles)."""
+        return dict(self.db.execute(
+            "SELECT z.zone, count(*) FROM article_zones z JOIN articles a ON a.id = z.article_id"
+            " WHERE a.kind = ? GROUP BY z.zone", [ARTICLE],
+        ).fetchall())
 
     def _counted(self, zones: Iterable[Zone], counts: dict[str, int] | None = None) -> tuple[ZoneCount, ...]:
         counts = self._article_counts() if counts is None else counts
         return tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones)
 
     def _article_page(self, where: str, params: Sequence[object], offset: int) -> tuple[int, list[dict]]:
+        """The articles (not photos) `where` selects: how many, and one page of them from `offset`."""
+        where = f"a.kind = '{ARTICLE}' AND {where}"
         count = self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", list(params)).fetchone()[0]
         rows = list(self.db.query(
             f"{_ARTICLE_SELECT} WHERE {where} ORDER BY day DESC, i.id DESC, a.seq LIMIT ? OFFSET ?",
             [*params, self.page_size, max(offset, 0)],
         ))
         return count, rows
+
+    def _photos(self, where: str, params: Sequence[object]) -> tuple[Photo, ...]:
+        """The newest PHOTOS_SHOWN photos `where` selects."""
+        rows = self.db.query(
+            f"{_ARTICLE_SELECT} WHERE a.kind = '{PHOTO}' AND {where} ORDER BY day DESC, i.id DESC, a.seq LIMIT ?",
+            [*params, PHOTOS_SHOWN],
+        )
+        return tuple(Photo(row["id"], row["day"], row["zone"] or row["city"], " ".join(row["body"].split()),
+                           row["author"]) for row in rows)
 
     def _article(self, article_id: int) -> dict | None:
         rows = list(self.db.query(f"{_ARTICLE_SELECT} WHERE a.id = ?", [article_id]))
@@ -387,6 +433,11 @@ _ARTICLE_SELECT = (
     " COALESCE(a.published, i.issue_date) AS day"
     " FROM articles a JOIN issues i ON i.id = a.issue_id"
 )
+
+
+def _cut_off(row: dict) -> bool:
+    """Whether an article's text stops mid-sentence on the page (photo captions never count)."""
+    return row["kind"] == ARTICLE and ends_mid_sentence(row["body"])
 
 
 def _key_figures(summaries: Iterable[Summary]) -> tuple[Figure, ...]:

@@ -33,6 +33,23 @@ _WORD_CHARS = re.compile(r"[A-Za-z0-9.,%]")
 ELLIPSIS = "…"
 
 
+def ends_mid_sentence(text: str) -> bool:
+    """Rule "a text that stops without an end mark was cut off": whether `text` ends mid-sentence.
+
+    A news article ends its last sentence with 。！？； (closing quotes after it are fine) or with a
+    bracketed note such as （完） or （记者 王波）; a page that runs out of room or continues on a page
+    we do not have stops anywhere else, often mid-word (固废综合利用率达). Photo captions are not
+    articles: they often end without punctuation, so callers ask this only of articles.
+
+    Example usage::
+
+        ends_mid_sentence("利用率达95%。")  # False
+        ends_mid_sentence("固废综合利用率达")  # True
+    """
+    tail = text.rstrip()
+    return bool(tail) and tail[-1] not in ")）" and not has_end_mark(tail)
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of `text`, in order, without surrounding whitespace.
 

@@ -136,15 +136,35 @@ def test_zone_card_buttons_open_a_summary_and_the_full_text(service):
     assert "中山大学" in plain(press(service, read_data))
 
 
-def test_city_lists_its_zones_with_counts_and_buttons(service):
+def test_city_lists_its_zones_with_articles_and_one_line_for_the_rest(service):
     replies = send(service, "/zone 吕梁")
     out = plain(replies)
-    for zone in service.gazetteer.cities()["吕梁"]:
-        assert zone.name in out
-    assert "吕梁经济技术开发区（1 篇）" in out
+    view = service.city_view("吕梁")
+    assert view.zones and view.quiet
+    for entry in view.zones:
+        assert f"{entry.zone.name}（{entry.article_count} 篇）" in out
+    for entry in view.quiet:
+        assert entry.zone.name not in out
+    assert f"另有 {len(view.quiet)} 个开发区暂无报道" in out
     zone_buttons = data_of(replies, "z:")
-    assert len(zone_buttons) == len(service.gazetteer.cities()["吕梁"])
+    assert len(zone_buttons) == len(view.zones)
     assert "吕梁经济技术开发区" in plain(press(service, zone_buttons[0]))
+    (quiet,) = data_of(replies, "cq:")
+    listed = plain(press(service, quiet))
+    assert all(entry.zone.name in listed for entry in view.quiet) and "/subscribe" in listed
+
+
+def test_linfen_shows_two_zone_buttons_and_the_fourteen_without_articles_in_one_line(service):
+    replies = send(service, "/zone 临汾")
+    assert 2 == len(data_of(replies, "z:"))
+    assert "另有 14 个开发区暂无报道" in plain(replies)
+    assert ["cq:临汾"] == data_of(replies, "cq:")
+
+
+def test_no_button_of_any_city_leads_to_a_zone_without_articles(service):
+    for city in service.gazetteer.cities():
+        for data in data_of(send(service, f"/zone {city}"), "z:"):
+            assert "暂无这个开发区的报道" not in plain(press(service, data)), (city, data)
 
 
 def test_unknown_zone_gets_up_to_three_suggestions(service):
@@ -234,7 +254,12 @@ def test_subscribe_lifecycle(service):
     cancel = [data for data in data_of(listing, "uns:") if data != "uns:*"]
     assert 2 == len(cancel)
     assert "已取消订阅" in plain(press(service, cancel[0], chat_id=5))
-    assert "已取消全部 1 项订阅" in plain(send(service, "/unsubscribe 全部", chat_id=5))
+    assert "你没有订阅全部开发区" in plain(send(service, "/unsubscribe 全部", chat_id=5))
+    assert 1 == len(service.subscriptions(5))
+    confirm = press(service, "uns:*", chat_id=5)
+    assert "确定要取消你的全部 1 项订阅吗" in plain(confirm) and 1 == len(service.subscriptions(5))
+    assert "una:y" in data_of(confirm, "una:") and "my:s" in data_of(confirm, "my:")
+    assert "已取消全部 1 项订阅" in plain(press(service, "una:y", chat_id=5))
     assert "你还没有订阅" in plain(send(service, "/subscriptions", chat_id=5))
 
 
@@ -255,16 +280,20 @@ def test_subscribe_unknown_target_suggests_zones(service):
 
 def test_unsubscribe_what_was_never_subscribed(service):
     assert "你没有订阅" in plain(send(service, "/unsubscribe 吕梁", chat_id=9))
-    assert "你还没有任何订阅" in plain(send(service, "/unsubscribe 全部", chat_id=9))
+    assert "你没有订阅全部开发区" in plain(send(service, "/unsubscribe 全部", chat_id=9))
+    assert "uns:*" not in data_of(send(service, "/unsubscribe 全部", chat_id=9), "uns:")
+    assert "你还没有任何订阅" in plain(press(service, "uns:*", chat_id=9))
 
 
 def test_every_press_prefix_is_reachable_from_a_reply(service):
     offered = set()
-    for text in ["/zone 晋城", "/zone 晋城经开区", "/zone", "/subscriptions", "/subscribe", "/latest", "/summary 1"]:
+    for text in ["/zone 晋城", "/zone 晋城经开区", "/zone", "/subscriptions", "/subscribe", "/latest", "/summary 1",
+                 "/latest 2"]:
         offered |= {button.data.split(":")[0] for reply in send(service, text, chat_id=10) for button in buttons(reply)}
     send(service, "/subscribe 晋城", chat_id=11)
     send(service, "/subscribe 全部", chat_id=11)
     offered |= {data.split(":")[0] for data in data_of(send(service, "/subscriptions", chat_id=11), "uns:")}
+    offered |= {button.data.split(":")[0] for reply in press(service, "uns:*", chat_id=11) for button in buttons(reply)}
     assert set(PRESSES) - {"zp", "cp"} <= offered
 
 
@@ -286,3 +315,148 @@ def test_every_list_line_shows_the_id_summary_takes(service, command):
         int(number) for number, _ in lines]
     for number, title in lines:
         assert plain(send(service, f"/summary {number}")).startswith(title)
+
+
+# --- every argument gets an answer ----------------------------------------------------------------
+
+
+def article_id(service, where: str) -> int:
+    return service.db.execute(f"SELECT id FROM articles WHERE {where}").fetchone()[0]
+
+
+def test_summary_answers_every_id_and_names_what_it_ignores(service):
+    first, second = (article_id(service, f"title = '{title}'") for title in ("构筑校地合作新生态", "推动铝产业集群聚链成势"))
+    replies = send(service, f"/summary {first} #{second} abc {first} 99999")
+    out = plain(replies)
+    assert "构筑校地合作新生态" in out and "推动铝产业集群聚链成势" in out
+    assert "没有编号为 99999 的文章" in out and "“abc”不是文章编号，已忽略" in out
+    assert 1 == out.count("构筑校地合作新生态\n")  # a repeated id is answered once
+
+
+def test_read_answers_every_id_and_caps_how_many(service):
+    ids = [row[0] for row in service.db.execute("SELECT id FROM articles WHERE kind = 'article' ORDER BY id LIMIT 7")]
+    replies = send(service, "/read " + "，".join(map(str, ids)))
+    out = plain(replies)
+    skipped = " ".join(map(str, ids[5:]))
+    assert f"一次最多 5 篇，没有显示：{skipped}" in out and f"/read {skipped}" in out
+
+
+@pytest.mark.parametrize("command", ["/summary", "/read"])
+def test_summary_and_read_without_a_number_say_how(service, command):
+    assert f"请给出文章编号，例如 {command} 3" in plain(send(service, command))
+    assert "不是编号" in plain(send(service, f"{command} 晋城"))
+
+
+def test_a_cut_article_says_where_the_page_stops(service):
+    cut = article_id(service, "body LIKE '%固废综合利用率达'")
+    text = plain(send(service, f"/read {cut}"))
+    assert text.rstrip().endswith(to_plain(render.CUT_OFF)) and text.index("利用率达") < text.index("原文在此处中断")
+    assert "原文在此处中断" in plain(send(service, f"/summary {cut}"))
+    whole = article_id(service, "title = '构筑校地合作新生态'")
+    assert "原文在此处中断" not in plain(send(service, f"/read {whole}") + send(service, f"/summary {whole}"))
+
+
+def test_a_photo_is_a_photo_of_its_zone_never_an_article_title(service):
+    photo = article_id(service, "kind = 'photo' AND body = '恒真无尾钢化真空玻璃产业园'")
+    for command in (f"/summary {photo}", f"/read {photo}"):
+        out = plain(send(service, command))
+        assert "图片新闻" in out and "恒真无尾钢化真空玻璃产业园" in out and "图：山西转型综改示范区" in out
+        assert "《" not in out and "山西转型综合改革示范区" in out
+    card = send(service, "/zone 综改区")
+    out = plain(card)
+    assert "📷 " in out and "恒真无尾钢化真空玻璃产业园（图：山西转型综改示范区）" in out
+    assert "《恒真" not in out and "（图片新闻）" not in out and f"sum:{photo}" not in data_of(card, "sum:")
+
+
+@pytest.mark.parametrize("command", ["/latest", "/latest 2", "/zone 阳泉", "/zone 太原", "/search 产业园", "/zone 综改区"])
+def test_no_list_shows_a_photo_caption_as_an_article_title(service, command):
+    captions = [row[0] for row in service.db.execute("SELECT body FROM articles WHERE kind = 'photo'")]
+    titles = re.findall(r"《(.+?)》", plain(send(service, command)))
+    assert "（图片新闻）" not in titles and not any(title in caption for title in titles for caption in captions)
+
+
+def test_latest_n_is_the_nth_newest_issue_with_buttons_to_step(service):
+    newest, second = plain(send(service, "/latest")), send(service, "/latest 2")
+    assert "最新一期" in newest and "倒数第 2 期（共 5 期）" in plain(second)
+    assert ["lt:3", "lt:1"] == data_of(second, "lt:")
+    assert plain(press(service, "lt:1")) == newest
+    assert data_of(send(service, "/latest 5"), "lt:") == ["lt:4"]
+    assert "现在共有 5 期，请发送 /latest 1 到 /latest 5" in plain(send(service, "/latest 6"))
+    for bad in ("/latest 0", "/latest 二", "/latest -1"):
+        assert "不是期数" in plain(send(service, bad))
+    assert "已忽略“晋城”" in plain(send(service, "/latest 2 晋城"))
+
+
+@pytest.mark.parametrize("command", ["/help 晋城", "/start 晋城", "/subscriptions 晋城"])
+def test_a_command_without_arguments_names_what_it_ignored(service, command):
+    assert "已忽略“晋城”" in plain(send(service, command))
+
+
+def test_admin_commands_name_what_they_ignored(service):
+    ctx = Context(3, is_admin=True)
+    assert "已忽略“晋城”" in plain(handle_text(service, ctx, "/stats 晋城"))
+
+
+def test_subscribe_answers_each_name(service):
+    out = plain(send(service, "/subscribe 晋城 吕梁、晋城经开区 晋城高新区", chat_id=21))
+    assert "订阅成功：晋城（城市" in out and "订阅成功：吕梁（城市" in out and "订阅成功：晋城经济技术开发区" in out
+    assert "没有找到“晋城高新区”" in out
+    assert {("city", "晋城"), ("city", "吕梁"), ("zone", "晋城经济技术开发区")} == {
+        (target.kind, target.name) for target in service.subscriptions(21)}
+    again = plain(send(service, "/subscribe 晋城 吕梁", chat_id=21))
+    assert 2 == again.count("已订阅")
+
+
+@pytest.mark.parametrize("text, name", [("/subscribe 晋城 经开区", "晋城经济技术开发区"), ("/subscribe jin cheng", "晋城")])
+def test_one_name_written_with_a_space_is_one_name(service, text, name):
+    out = plain(send(service, text, chat_id=22))
+    assert 1 == out.count("订阅成功") and f"订阅成功：{name}" in out
+
+
+def test_subscribe_caps_how_many_names_and_says_which_it_left(service):
+    cities = list(service.gazetteer.cities())[:7]
+    out = plain(send(service, "/subscribe " + " ".join(cities), chat_id=23))
+    assert 5 == out.count("订阅成功") and 5 == len(service.subscriptions(23))
+    assert f"没有处理：{' '.join(cities[5:])}" in out
+
+
+def test_unsubscribe_answers_each_name_and_all_means_the_all_zones_subscription(service):
+    send(service, "/subscribe 全部 晋城 吕梁", chat_id=24)
+    out = plain(send(service, "/unsubscribe 晋城 全部 太原", chat_id=24))
+    assert "已取消订阅：晋城" in out and "已取消订阅：全部开发区" in out and "你没有订阅太原" in out
+    assert [("city", "吕梁")] == [(target.kind, target.name) for target in service.subscriptions(24)]
+
+
+def test_unsubscribe_without_argument_lists_the_subscriptions_as_buttons(service):
+    send(service, "/subscribe 全部 晋城", chat_id=25)
+    replies = send(service, "/unsubscribe", chat_id=25)
+    assert {"uns:a", "uns:c:晋城", "uns:*"} == set(data_of(replies, "uns:"))
+    assert "已取消订阅：全部开发区" in plain(press(service, "uns:a", chat_id=25))
+    assert [("city", "晋城")] == [(target.kind, target.name) for target in service.subscriptions(25)]
+
+
+def test_keeping_the_subscriptions_after_all_lists_them(service):
+    send(service, "/subscribe 晋城 吕梁", chat_id=26)
+    assert "你的订阅（2 项）" in plain(press(service, "my:s", chat_id=26))
+    assert 2 == len(service.subscriptions(26))
+
+
+@pytest.mark.parametrize("data", ["cq:火星", "cq:", "lt:0", "lt:x", "lt:1:2", "una:", "una:n", "my:", "my:x"])
+def test_new_buttons_with_wrong_data_are_refused(service, data):
+    assert INVALID_BUTTON == plain(press(service, data))
+
+
+def test_zone_answers_each_name(service):
+    out = plain(send(service, "/zone 晋城 吕梁 火星开发区"))
+    assert "晋城：" in out and "吕梁：" in out and "没有找到“火星开发区”" in out
+
+
+@pytest.mark.parametrize("text", ["/zone@ZoneBriefBot 晋城", "/zone 晋城", "/ZONE@zonebriefbot 晋城"])
+def test_commands_for_this_bot_are_answered(service, text):
+    assert "晋城：" in plain(handle_text(service, Context(-100, bot_username="ZoneBriefBot"), text))
+
+
+@pytest.mark.parametrize("text", ["/zone@OtherBot 晋城", "/help@OtherBot", "/subscribe@other_bot 晋城"])
+def test_commands_for_another_bot_are_ignored(service, text):
+    assert [] == handle_text(service, Context(-100, bot_username="ZoneBriefBot"), text)
+    assert not service.subscriptions(-100)

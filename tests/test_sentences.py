@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.sentences import has_end_mark, shorten_sentence, split_sentences
+from summarize.sentences import ends_mid_sentence, has_end_mark, shorten_sentence, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -104,3 +104,20 @@ def test_shortened_seed_sentences_are_their_leading_words_within_the_budget(max_
             else:
                 assert max_chars // 2 <= len(shortened) <= max_chars
                 assert shortened.endswith("…") and sentence.startswith(shortened[:-1])
+
+
+@pytest.mark.parametrize(("text", "cut"), [
+    ("利用率达95%。", False),
+    ("他说：“让更多项目落地开花。”", False),
+    ("打造“硬支撑”。\n\n", False),
+    ("项目投产。（完）", False),
+    ("项目投产（记者 王波）", False),
+    ("你来了吗？", False),
+    ("目前，全市固废综合利用率达", True),
+    ("以高质量党建推", True),
+    ("入选全国省级开发区高质量发展百", True),
+    ("一是", True),
+    ("", False),
+])
+def test_ends_mid_sentence_when_the_text_stops_without_an_end_mark(text, cut):
+    assert cut == ends_mid_sentence(text)

@@ -37,13 +37,17 @@ def test_a_zone_name_or_alias_shows_the_zone_card(service, query):
     assert card.keywords and all(figure.measure and figure.kind != "date" for figure in card.figures)
 
 
-def test_city_view_puts_zones_with_articles_first_and_counts_them(service):
+def test_city_view_counts_the_zones_with_articles_and_keeps_the_rest_apart(service):
     view = service.find("吕梁")
     counts = [entry.article_count for entry in view.zones]
-    assert counts == sorted(counts, key=lambda count: count == 0)
-    assert {zone.name for zone in service.gazetteer.cities()["吕梁"]} == {entry.zone.name for entry in view.zones}
+    assert counts == sorted(counts, reverse=True) and all(counts)
+    assert not any(entry.article_count for entry in view.quiet)
+    assert [zone.name for zone in service.gazetteer.cities()["吕梁"]] == sorted(
+        (entry.zone.name for entry in view.zones + view.quiet), key=[z.name for z in service.gazetteer.cities()["吕梁"]].index)
+    assert {entry.zone.name for entry in view.quiet} <= {zone.name for zone in service.gazetteer.cities()["吕梁"]}
     expected = service.db.execute(
-        "SELECT count(*) FROM article_zones WHERE zone = '吕梁经济技术开发区'").fetchone()[0]
+        "SELECT count(*) FROM article_zones z JOIN articles a ON a.id = z.article_id"
+        " WHERE z.zone = '吕梁经济技术开发区' AND a.kind = 'article'").fetchone()[0]
     assert expected == next(e.article_count for e in view.zones if e.zone.name == "吕梁经济技术开发区")
 
 
@@ -95,8 +99,19 @@ def test_latest_issue_is_the_newest_with_its_articles_in_page_order(service):
     issue = service.latest_issue()
     newest = service.db.execute("SELECT id, label FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()
     assert newest[1] == issue.label
-    ids = [row[0] for row in service.db.execute("SELECT id FROM articles WHERE issue_id = ? ORDER BY seq", [newest[0]])]
+    ids = [row[0] for row in service.db.execute(
+        "SELECT id FROM articles WHERE issue_id = ? AND kind = 'article' ORDER BY seq", [newest[0]])]
     assert ids == [article.id for article in issue.articles]
+    photos = [row[0] for row in service.db.execute(
+        "SELECT id FROM articles WHERE issue_id = ? AND kind = 'photo' ORDER BY seq", [newest[0]])]
+    assert photos and photos == [photo.id for photo in issue.photos]
+    assert (1, 5) == (issue.number, issue.issue_count)
+
+
+def test_latest_issue_n_goes_back_one_issue_at_a_time(service):
+    labels = [row[0] for row in service.db.execute("SELECT label FROM issues ORDER BY issue_date DESC, id DESC")]
+    assert labels == [service.latest_issue(number).label for number in range(1, len(labels) + 1)]
+    assert service.latest_issue(len(labels) + 1) is None and service.latest_issue(0) is None
 
 
 @pytest.mark.parametrize("text, kind, name", [("全部", ALL, ""), ("吕梁", CITY, "吕梁"), ("晋城经开区", ZONE, "晋城经济技术开发区"),
@@ -123,10 +138,25 @@ def test_zone_codes_are_short_unique_and_resolve(service):
     assert all(len(f"zp:{code}:9999".encode()) <= 64 and service.zone_by_code(code) is zone for code, zone in codes.items())
 
 
-def test_a_photo_in_a_list_shows_its_caption(service):
+def test_a_photo_is_shown_as_a_photo_of_its_zone_and_takes_no_article_slot(service):
     card = service.find("综改区")
-    photos = [line for line in card.articles if line.kind == "photo"]
-    assert ["恒真无尾钢化真空玻璃产业园"] == [line.gist for line in photos]
+    assert all(line.kind == "article" for line in card.articles)
+    assert ["恒真无尾钢化真空玻璃产业园"] == [photo.caption for photo in card.photos]
+    assert "山西转型综改示范区" == card.photos[0].credit
+    assert card.article_count == service.db.execute(
+        "SELECT count(*) FROM article_zones z JOIN articles a ON a.id = z.article_id"
+        " WHERE z.zone = ? AND a.kind = 'article'", [card.zone.name]).fetchone()[0]
+
+
+def test_an_article_cut_on_the_page_says_so_and_a_whole_one_does_not(service):
+    def article_id(where: str) -> int:
+        return service.db.execute(f"SELECT id FROM articles WHERE {where}").fetchone()[0]
+
+    cut, whole = article_id("body LIKE '%固废综合利用率达'"), article_id("title = '构筑校地合作新生态'")
+    assert service.article_text(cut).cut_off and service.article_summary(cut).cut_off
+    assert not service.article_text(whole).cut_off and not service.article_summary(whole).cut_off
+    caption = article_id("kind = 'photo' AND body = '恒真无尾钢化真空玻璃产业园'")
+    assert not service.article_text(caption).cut_off  # a caption without punctuation is no cut article
 
 
 def test_a_line_shows_the_best_sentence_not_just_the_first_of_the_summary(service):
