@@ -64,6 +64,9 @@ DATE_SOURCES = {
     DATE_FROM_TEXT: "取自正文中最晚的日期",
     DATE_FROM_FILE: "取自文件修改时间",
 }
+# Paths are checked by the command that uses them, so every mistake gets one Chinese line (click's own
+# checks would end the whole run with an English usage error).
+ANY_PATH = click.Path(path_type=Path, readable=False)
 DB_HELP = "数据库文件（默认 $ZONEBRIEF_DB，否则配置文件里的 db，都没有则为当前目录下的 zonebrief.db）。"
 
 
@@ -79,7 +82,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--config", "config_path", default=None,
               help="配置文件（默认 $ZONEBRIEF_CONFIG，否则 config/zonebrief.toml）。")
 @click.option("-v", "--verbose", is_flag=True, help="输出调试日志。")
 @click.pass_context
@@ -94,7 +97,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     try:
         ctx.obj = load_settings(os.environ, config_path)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise CliError(str(error)) from None
 
 
 def _db_path(ctx: click.Context, db_option: Path | None) -> Path:
@@ -163,8 +166,8 @@ def _summary(outcomes: list[FileOutcome]) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.argument("paths", nargs=-1, type=ANY_PATH)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--date", "issue_date", callback=_check_date,
               help="本期日期 YYYY-MM-DD（默认取报头日期，否则正文中最晚的完整日期，否则文件修改日期）。")
 @click.option("--issue", "issue_label", help="期次名称，例如 2025年第50期（默认取报头，否则用文件名）。")
@@ -189,7 +192,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db_option: Path | None, 
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.pass_context
 def export(ctx: click.Context, db_option: Path | None) -> None:
     """把全部文章导出为 JSON Lines：每行一篇文章。"""
@@ -199,7 +202,7 @@ def export(ctx: click.Context, db_option: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--all", "show_all", is_flag=True, help="列出名录中的全部开发区，包括还没有文章的。")
 @click.pass_context
 def zones(ctx: click.Context, db_option: Path | None, show_all: bool) -> None:
@@ -238,7 +241,7 @@ def _chat_context(ctx: click.Context, chat_id: int) -> Context:
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--chat-id", type=int, default=CONSOLE_CHAT_ID, help=CHAT_ID_HELP)
 @click.pass_context
 def chat(ctx: click.Context, db_option: Path | None, chat_id: int) -> None:
@@ -250,7 +253,7 @@ def chat(ctx: click.Context, db_option: Path | None, chat_id: int) -> None:
 @cli.command()
 @click.argument("text", required=False)
 @click.option("--press", "data", metavar="DATA", help="按下一个按钮：输出中 → 后面的回调数据，例如 sum:3。")
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--chat-id", type=int, default=CONSOLE_CHAT_ID, help=CHAT_ID_HELP)
 @click.pass_context
 def ask(ctx: click.Context, text: str | None, data: str | None, db_option: Path | None, chat_id: int) -> None:
@@ -262,7 +265,7 @@ def ask(ctx: click.Context, text: str | None, data: str | None, db_option: Path 
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--base-url", help="Bot API 服务器地址（本地 Bot API 服务器或测试替身），例如 http://127.0.0.1:8081。")
 @click.option("--webhook-url", help="改用 webhook：Telegram 推送更新的 HTTPS 地址，例如 https://example.com/zonebrief。")
 @click.option("--listen", default="127.0.0.1", show_default=True, help="webhook 的监听地址。")
@@ -300,7 +303,7 @@ DIGEST_SEND_TIMEOUT = 300.0
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.pass_context
 def stats(ctx: click.Context, db_option: Path | None) -> None:
     """统计：版面、文章、开发区、订阅者，以及近 7 天的投递（与管理员命令 /stats 相同）。"""
@@ -309,7 +312,7 @@ def stats(ctx: click.Context, db_option: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--db", "db_option", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--send", is_flag=True, help="立即生成周报并通过 Bot API 发给每个订阅者（令牌取自环境变量 ZONEBRIEF_TOKEN）。")
 @click.option("--base-url", help="Bot API 服务器地址（本地 Bot API 服务器或测试替身），例如 http://127.0.0.1:8081。")
 @click.pass_context

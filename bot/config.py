@@ -107,6 +107,8 @@ def load_settings(environ: Mapping[str, str], path: str | Path | None = None) ->
             raise ConfigError(f"找不到配置文件 {config_path}：请检查 --config 或 {ENV_PREFIX}CONFIG。") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"配置文件 {config_path} 格式有误（{error}）：请按 TOML 语法修改。") from None
+        except OSError as error:
+            raise ConfigError(f"无法读取配置文件 {config_path}（{error.strerror or error}）：请给出一个可读的 TOML 文件。") from None
         for key, value in data.items():
             if key not in known:
                 raise ConfigError(f"配置文件 {config_path} 中有未知配置项 {key}：可用的有 {', '.join(sorted(known))}。")

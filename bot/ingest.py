@@ -295,15 +295,10 @@ def ingest_paths(
         parse_issue_date(issue_date)
     plan: list[Path | FileOutcome] = []  # in the order given: files to ingest, or errors
     for path in map(Path, paths):
-        if not path.exists():
-            plan.append(FileOutcome(path, error="找不到这个文件或文件夹：请检查路径是否写对"))
-        elif path.is_dir():
-            pages = page_files(path)
-            plan.extend(pages or [FileOutcome(path, error=(
-                f"文件夹里没有版面文件（*{PAGE_SUFFIX}，不含子文件夹）：请放入版面文本文件，或直接给出文件路径"
-            ))])
-        else:
-            plan.append(path)
+        try:
+            plan.extend(_expand(path))
+        except OSError as error:
+            plan.append(FileOutcome(path, error=f"无法访问（{error.strerror or error}）：请检查路径和权限，其他路径照常导入"))
     unique: dict[Path, Path] = {}  # a file named twice (or by two spellings) is ingested once
     for item in plan:
         if isinstance(item, Path):
@@ -315,6 +310,17 @@ def ingest_paths(
     }
     return [done.pop(item) if isinstance(item, Path) else item
             for item in plan if isinstance(item, FileOutcome) or item in done]
+
+
+def _expand(path: Path) -> list[Path | FileOutcome]:
+    """One path given to ingest_paths: the page files it names, or why it names none."""
+    if not path.exists():
+        return [FileOutcome(path, error="找不到这个文件或文件夹：请检查路径是否写对")]
+    if path.is_dir():
+        return list(page_files(path)) or [FileOutcome(path, error=(
+            f"文件夹里没有版面文件（*{PAGE_SUFFIX}，不含子文件夹）：请放入版面文本文件，或直接给出文件路径"
+        ))]
+    return [path]
 
 
 def ensure_seeded(db: Database, seeds_dir: str | Path, *, gazetteer: Gazetteer,

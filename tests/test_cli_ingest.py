@@ -299,3 +299,46 @@ def test_a_copy_of_the_seeds_folder_is_unchanged_content(seeded, tmp_path):
     assert 0 == result.exit_code
     assert all("内容未变" in line for line in result.stdout.splitlines()[:-1])
     assert before == dump(seeded)
+
+
+def test_a_folder_that_cannot_be_listed_is_one_chinese_line_and_the_other_paths_still_run(tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    list_folder = Path.iterdir
+
+    def iterdir(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return list_folder(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    db_path = tmp_path / "z.db"
+
+    result = run("ingest", str(locked), str(SEED_FILES[0]), "--db", str(db_path))
+
+    assert 1 == result.exit_code
+    [error] = result.stderr.splitlines()
+    assert error.startswith(f"错误：{locked}：无法访问（Permission denied）") and "权限" in error
+    assert [SEED_FILES[0].name] == [row["source"] for row in export(db_path)][:1]
+
+
+def test_paths_are_not_vetted_by_click_so_a_mistake_never_stops_the_run_in_english(tmp_path, monkeypatch):
+    """click would refuse a path os.access calls unreadable with an English usage error."""
+    monkeypatch.setattr("os.access", lambda *args, **kwargs: False)
+
+    result = run("ingest", str(SEED_FILES[0]), "--db", str(tmp_path / "z.db"))
+
+    assert 0 == result.exit_code, result.output
+
+
+@pytest.mark.parametrize("make", [lambda path: path.mkdir(), lambda path: None])
+def test_a_config_path_that_is_not_a_readable_file_is_one_chinese_line(tmp_path, make):
+    config = tmp_path / "zonebrief.toml"
+    make(config)
+
+    result = run("--config", str(config), "zones", "--db", str(tmp_path / "z.db"))
+
+    assert 1 == result.exit_code
+    [error] = result.stderr.splitlines()
+    assert error.startswith("错误：") and str(config) in error
+    assert not (tmp_path / "z.db").exists()
