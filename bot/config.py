@@ -39,6 +39,8 @@ class Settings:
     digest_day: str = "monday"  # the weekly digest's day (monday … sunday) and local time
     digest_time: str = "09:00"
     digest_send_empty: bool = False  # send a digest saying nothing is new, rather than none
+    flood_burst: int = 20  # updates a chat may send at once before the bot refuses it (bot.concurrency) …
+    flood_per_minute: int = 30  # … and then this many a minute
 
     def is_admin(self, *ids: int | None) -> bool:
         """Whether any of `ids` (a chat's, a user's) is in `admins`."""

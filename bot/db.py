@@ -170,15 +170,23 @@ def m004_issue_edition(db: Database) -> None:
     db["issues"].add_column("edition", str)
     db["issues"].create_index(["edition"])
 
+
+def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """A connection to the store at `path` with the store's settings, no schema work: for a store
+    open_db has opened, one connection per thread (SQLite connections stay in their thread)."""
+    db = Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return db
+
+
 def open_db(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date.
 
     Writers wait up to `busy_timeout_ms` for one another. Pending migrations run in one write
     transaction, so two processes opening a new store at once do not both apply them.
     """
-    db = Database(path)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    db = connect(path, busy_timeout_ms=busy_timeout_ms)
     db.enable_wal()
     if MIGRATIONS.pending(db):
         with write_transaction(db):

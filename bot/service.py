@@ -7,6 +7,7 @@ bot/commands.py decides which one a message asks for.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -209,6 +210,13 @@ class ZoneService:
         if len(self._by_code) != len(gazetteer.zones):
             raise ValueError("two zones share a zone code: lengthen ZONE_CODE_CHARS")
         self._summarize = functools.lru_cache(maxsize=SUMMARY_CACHE_SIZE)(self._summarize_text)
+
+    def over(self, db: Database) -> ZoneService:
+        """This service over another connection to the same store (another thread's), sharing the
+        gazetteer, tokenizer and summary cache."""
+        twin = copy.copy(self)
+        twin.db = db
+        return twin
 
     # --- zones and cities ---------------------------------------------------------------------
 

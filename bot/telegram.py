@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
 
 from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
+from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_gate
 from bot.config import Settings
 from bot.delivery import OutboxRequest, install_delivery, rate_limiter
 from bot.render import MENU
@@ -61,19 +62,28 @@ async def _send(update: Update, replies: list[Reply]) -> None:
 def build_application(settings: Settings, service: ZoneService, *, base_url: str | None = None) -> Application:
     """The bot: polling- or webhook-ready Application for `settings.token` (see run), with
     delivery (bot.delivery): pushes, the weekly digest, the inbox. Raises ConfigError for a wrong
-    digest schedule."""
+    digest schedule.
+
+    Answers are computed in worker threads (bot.concurrency.AnswerPool); chats are served at the
+    same time, each in order, and a chat that floods the bot is refused (FairUpdateProcessor)."""
+    answers = AnswerPool(service)
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a message or a command."""
-        message = update.effective_message
+        message, ctx = update.effective_message, _context(update, settings)
         if message is not None and message.text is not None:
-            await _send(update, handle_text(service, _context(update, settings), message.text))
+            text = message.text
+            await _send(update, await answers.run(lambda service: handle_text(service, ctx, text)))
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press."""
-        query = update.callback_query
+        query, ctx = update.callback_query, _context(update, settings)
         await query.answer()
-        await _send(update, handle_press(service, _context(update, settings), query.data or ""))
+        data = query.data or ""
+        await _send(update, await answers.run(lambda service: handle_press(service, ctx, data)))
+
+    async def stop_answering(application: Application) -> None:
+        answers.close()
 
     builder = (
         Application.builder()
@@ -82,12 +92,14 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         .rate_limiter(rate_limiter())
         .request(OutboxRequest())
         .post_init(set_commands)
+        .post_shutdown(stop_answering)
+        .concurrent_updates(FairUpdateProcessor(flood_gate(settings)))
     )
     if base_url:
         api, files = api_urls(base_url)
         builder = builder.base_url(api).base_file_url(files)
     application = builder.build()
-    application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, on_message))
+    application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE & ADDRESSED, on_message))
     application.add_handler(CallbackQueryHandler(on_press))
     application.add_error_handler(on_error)
     install_delivery(application, settings, service)

@@ -1,0 +1,434 @@
+"""Scale benchmark: a synthetic archive of N articles, ingested and asked, as the bot would be.
+
+    python -m bench.scale --articles 10000 [--seed 7] [--keep DIR] [--repeat 40] [--e2e]
+
+The archive is built from the seed pages' own paragraphs and titles (bench.corpus): 10 articles a
+page, each under a zone's official name, the zones drawn with a Zipf skew (a few zones fill most of
+the paper, as in the real one), pages ending 2026-11-20, four a week on average (so 20,000 articles span ten
+years) with more pages in later years, each with a dated masthead (开发区建设 / 2025年4月18日 星期五 / 第12期). The same seed
+gives the same archive.
+
+Reported (a Markdown table row per measurement, for docs/BENCHMARKS.md):
+- ingest: `zonebrief ingest DIR` in a subprocess, articles per second, and the store's size
+  against the text it holds;
+- start-up: `zonebrief ask "/zone 太原"` wall time (a cold process);
+- every command and button, answered in-process through bot.commands as both transports call it
+  (p50 / p95 over `--repeat` calls with varied arguments, so per-process caches do not flatter);
+- the weekly digest of one 全部 subscriber, and planning a push to 10,000 subscribers;
+- with `--e2e`: `zonebrief run` in a subprocess against the Bot API stand-in (tests/botapi.py):
+  its first answer after start, reply latency of city view, zone card, search and latest (p50 /
+  p95, one at a time), and bursts of 10 and 50 commands from as many chats at once (last reply).
+Never run by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import math
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import ROOT, SEEDS, ZONES_CSV
+from summarize.segment import ARTICLE, split_page
+from summarize.zones import Gazetteer
+
+sys.path.insert(0, str(ROOT / "tests"))  # the Bot API stand-in lives with the tests
+
+ARTICLES_PER_PAGE = 10
+LAST_DAY = datetime.date(2026, 11, 20)
+PAGES_PER_WEEK = 4  # on average: 40 articles a week, at any archive size
+ZIPF_EXPONENT = 1.1  # zone k (by popularity) gets weight 1 / k ** ZIPF_EXPONENT
+GROWTH = 1.5  # the last year prints this many times as many pages as the first
+WEEKDAYS = "一二三四五六日"
+CITY = "太原"
+SEARCH_QUERIES = ("项目", "发展", "企业", "晋城 光机电", "新能源", "产业 集群", "招商引资", "氢能", "人才", "数字经济")
+FANOUT_CHATS = 10_000
+FIRST_CHAT = 1_000_001
+
+
+# --- the synthetic archive ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedText:
+    titles: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    authors: tuple[str, ...]
+
+
+def seed_text(gazetteer: Gazetteer) -> SeedText:
+    """The titles, body paragraphs (dateline-free, 30+ characters) and bylines of the seed articles."""
+    titles, paragraphs, authors = [], [], []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for article in split_page(path.read_text(encoding="utf-8"), gazetteer).articles:
+            if article.kind != ARTICLE or not article.title:
+                continue
+            titles.append(" ".join(article.title.split()))
+            paragraphs.extend(p for p in article.body if len(p) >= 30 and "讯" not in p[:20])
+            if article.author and len(article.author) <= 4:
+                authors.append(article.author)
+    return SeedText(tuple(dict.fromkeys(titles)), tuple(dict.fromkeys(paragraphs)), tuple(dict.fromkeys(authors)))
+
+
+def page_days(pages: int, rng: random.Random) -> list[datetime.date]:
+    """`pages` dates ending LAST_DAY, PAGES_PER_WEEK a week on average, denser in later years, sorted."""
+    span = max(7, round(pages / PAGES_PER_WEEK * 7))
+    days = []
+    for _ in range(pages):
+        # inverse CDF of a density rising linearly from 1 to GROWTH over the span
+        u = rng.random()
+        a, b = 1.0, GROWTH - 1.0
+        x = (-a + math.sqrt(a * a + 2 * b * u * (a + b / 2))) / b if b else u
+        days.append(LAST_DAY - datetime.timedelta(days=int((1 - x) * span)))
+    return sorted(days)
+
+
+def page_text(day: datetime.date, number: int, zones: list[str], seed: SeedText, rng: random.Random) -> str:
+    """One page: a dated masthead and ARTICLES_PER_PAGE articles, each under its zone's name."""
+    lines = ["开发区建设", f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}", f"第{number}期"]
+    for zone in zones:
+        body = rng.sample(seed.paragraphs, rng.randint(3, 6))
+        body[0] = f"科学导报讯 {body[0]}"
+        body[-1] = f"{body[-1]} {rng.choice(seed.authors)}"
+        lines += [zone, f"{rng.choice(seed.titles)}（{rng.randint(1, 999)}）", *body]
+    return "\n\n".join(lines) + "\n"
+
+
+def write_archive(folder: Path, articles: int, rng: random.Random) -> tuple[int, int]:
+    """Write the archive's page files into `folder`; returns (pages, bytes of text)."""
+    gazetteer = Gazetteer.from_csv(ZONES_CSV.read_text(encoding="utf-8"))
+    seed = seed_text(gazetteer)
+    names = [zone.name for zone in gazetteer.zones]
+    rng.shuffle(names)  # which zones are popular is part of the seed
+    weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(names))]
+    pages = max(1, articles // ARTICLES_PER_PAGE)
+    size = 0
+    numbers: dict[int, int] = {}
+    for index, day in enumerate(page_days(pages, rng)):
+        numbers[day.year] = numbers.get(day.year, 0) + 1
+        text = page_text(day, numbers[day.year], rng.choices(names, weights, k=ARTICLES_PER_PAGE), seed, rng)
+        path = folder / f"{day:%Y%m%d}_{index:06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+    return pages, size
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def zonebrief(*args: str, env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    """Run `zonebrief ARGS` in a subprocess; (wall seconds, the process)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f"zonebrief {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return seconds, done
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+@dataclass
+class Row:
+    what: str
+    value: str
+    note: str = ""
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def store_size(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def text_size(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return connection.execute(
+            "SELECT sum(length(CAST(body AS BLOB)) + coalesce(length(CAST(title AS BLOB)), 0)) FROM articles"
+        ).fetchone()[0]
+
+
+def command_cases(service, rng: random.Random, repeat: int) -> dict[str, list[Callable[[], object]]]:
+    """Every command and button, `repeat` calls each with varied arguments."""
+    from bot import commands
+    from bot.service import zone_code
+
+    ctx = commands.Context(chat_id=FIRST_CHAT - 1)
+    ids = [row[0] for row in service.db.execute("SELECT id FROM articles ORDER BY random() LIMIT ?", [repeat * 4])]
+    busy = [row[0] for row in service.db.execute(
+        "SELECT zone FROM article_zones GROUP BY zone ORDER BY count(*) DESC LIMIT 5")]
+    zones = [zone.name for zone in service.gazetteer.zones]
+    cities = list(service.gazetteer.cities())
+
+    def text(message: str) -> Callable[[], object]:
+        return lambda: commands.handle_text(service, ctx, message)
+
+    def press(data: str) -> Callable[[], object]:
+        return lambda: commands.handle_press(service, ctx, data)
+
+    picks = range(repeat)
+    return {
+        "/zone 太原 (city view)": [text(f"/zone {CITY}") for _ in picks],
+        "/zone <city> (any city)": [text(f"/zone {rng.choice(cities)}") for _ in picks],
+        "/zone <busiest zone>": [text(f"/zone {busy[i % len(busy)]}") for i in picks],
+        "/zone <any zone>": [text(f"/zone {rng.choice(zones)}") for _ in picks],
+        "/zone (directory)": [text("/zone") for _ in picks],
+        "/search <word>": [text(f"/search {SEARCH_QUERIES[i % len(SEARCH_QUERIES)]}") for i in picks],
+        "/search 项目": [text("/search 项目") for _ in picks],
+        "/latest": [text("/latest") for _ in picks],
+        "/summary <id>": [text(f"/summary {ids[i]}") for i in picks],
+        "/read <id>": [text(f"/read {ids[repeat + i]}") for i in picks],
+        "/subscribe <zone>": [text(f"/subscribe {rng.choice(zones)}") for _ in picks],
+        "/subscriptions": [text("/subscriptions") for _ in picks],
+        "/help": [text("/help") for _ in picks],
+        "button sum:<id>": [press(f"sum:{ids[2 * repeat + i]}") for i in picks],
+        "button read:<id>": [press(f"read:{ids[3 * repeat + i]}") for i in picks],
+        "button z:<busiest zone>": [press(f"z:{zone_code(busy[i % len(busy)])}") for i in picks],
+        "button zp:<busiest zone>:<page 2-20>": [
+            press(f"zp:{zone_code(busy[i % len(busy)])}:{5 * rng.randint(1, 19)}") for i in picks],
+        "button c:太原": [press(f"c:{CITY}") for _ in picks],
+        "button cp:太原:<page 2-20>": [press(f"cp:{CITY}:{5 * rng.randint(1, 19)}") for _ in picks],
+        "button sub:a / uns:*": [press("sub:a" if i % 2 == 0 else "uns:*") for i in picks],
+    }
+
+
+def measure_commands(store: Path, repeat: int, rng: random.Random) -> list[Row]:
+    from bot.cli import _text_tools
+    from bot.config import Settings
+    from bot.db import open_db
+    from bot.service import ZoneService
+
+    gazetteer, tokenizer = _text_tools(Settings())
+    service = ZoneService(open_db(store), gazetteer, tokenizer)
+    cold = timed(lambda: tokenizer.cut("预热"))
+    rows = [Row("tokenizer load (first use, in-process)", f"{cold * 1000:.0f} ms")]
+    for name, calls in command_cases(service, rng, repeat).items():
+        p50, p95 = percentiles([timed(call) for call in calls])
+        rows.append(Row(name, f"{p50:.1f} / {p95:.1f} ms", f"p50 / p95 of {len(calls)}"))
+    service.db.close()
+    return rows
+
+
+def measure_digest(store: Path, repeat: int) -> list[Row]:
+    """One 全部 subscriber's digest (build + text), as_of the newest issue's day and weeks before it;
+    then planning one push to FANOUT_CHATS subscribers and a digest for them."""
+    from bot import delivery
+    from bot.cli import _text_tools
+    from bot.config import Settings
+    from bot.db import open_db
+    from bot.service import ZoneService
+
+    gazetteer, tokenizer = _text_tools(Settings())
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "digest.db"
+        shutil.copy(store, copy)
+        db = open_db(copy)
+        service = ZoneService(db, gazetteer, tokenizer)
+        db.execute("UPDATE issues SET pushes_planned_at = coalesce(pushes_planned_at, '2000-01-01')")
+        service.subscribe(FIRST_CHAT, service.target("全部"))
+        newest = datetime.date.fromisoformat(db.execute("SELECT max(issue_date) FROM issues").fetchone()[0])
+        samples, articles = [], []
+        for week in range(repeat):
+            as_of = newest - datetime.timedelta(days=7 * week)
+            start = time.perf_counter()
+            digest = delivery.build_digests(service, as_of)[FIRST_CHAT]
+            delivery.digest_text(digest)
+            samples.append(time.perf_counter() - start)
+            articles.append(digest.count)
+        p50, p95 = percentiles(samples)
+        rows = [Row("digest for a 全部 subscriber (build + text)", f"{p50:.0f} / {p95:.0f} ms",
+                    f"p50 / p95 of {repeat} weeks, {statistics.median(articles):.0f} articles a week (median)")]
+        rows += measure_fanout_planning(service, newest)
+        db.close()
+    return rows
+
+
+def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
+    from bot import delivery
+
+    db = service.db
+    zones = [zone.name for zone in service.gazetteer.zones]
+    cities = list(service.gazetteer.cities())
+    now = delivery.utc_now()
+    with db.atomic():
+        db.execute("DELETE FROM subscriptions")
+        for index in range(FANOUT_CHATS):
+            chat_id = FIRST_CHAT + index
+            kind = index % 10
+            target = "全部" if kind == 0 else cities[index % len(cities)] if kind < 4 else zones[index % len(zones)]
+            db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
+                       [chat_id, delivery.timestamp(now)])
+            found = service.target(target)
+            db.execute("INSERT OR IGNORE INTO subscriptions (chat_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
+                       [chat_id, found.kind, found.name, delivery.timestamp(now)])
+    newest_issue = db.execute("SELECT id FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()[0]
+    db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [newest_issue])
+    start = time.perf_counter()
+    pushes = delivery.plan_pushes(service, now)
+    push_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    run = delivery.plan_digest(service, "digest:bench", newest, now, send_empty=False)
+    digest_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    due = delivery.due_deliveries(db, now)
+    due_seconds = time.perf_counter() - start
+    return [
+        Row(f"plan the newest issue's pushes for {FANOUT_CHATS:,} subscribers", f"{push_seconds * 1000:.0f} ms",
+            f"{pushes:,} messages"),
+        Row(f"plan a digest for {FANOUT_CHATS:,} subscribers", f"{digest_seconds:.1f} s",
+            f"{run.messages:,} messages to {run.chats:,} chats"),
+        Row("sender: read the due rows once", f"{due_seconds * 1000:.0f} ms",
+            f"{sum(map(len, due)):,} rows"),
+    ]
+
+
+# --- end to end, through the Bot API stand-in -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running_bot(store: Path, log: Path) -> Iterator[tuple[object, float]]:
+    """`zonebrief run` against a fresh stand-in; yields (stand-in, seconds to the first answer)."""
+    from botapi import BotApiStandIn
+
+    with BotApiStandIn() as botapi, tempfile.TemporaryDirectory() as inbox:
+        env = {**os.environ, "ZONEBRIEF_TOKEN": botapi.token, "ZONEBRIEF_INBOX": inbox,
+               "PYTHONUNBUFFERED": "1"}
+        with log.open("a") as out:
+            start = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--db", str(store),
+                                        "--base-url", botapi.url], cwd=ROOT, env=env, stdout=out, stderr=out)
+            try:
+                botapi.send_text(1, "/help")
+                botapi.wait_for_messages(1, 1, timeout=120)
+                first = time.perf_counter() - start
+                yield botapi, first
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def reply_latency(botapi, chat_id: int, text: str) -> float:
+    before = len(botapi.sent(chat_id))
+    start = time.perf_counter()
+    botapi.send_text(chat_id, text)
+    botapi.wait_for_messages(chat_id, before + 1, timeout=60)
+    return time.perf_counter() - start
+
+
+def burst(botapi, size: int, first_chat: int, texts: list[str]) -> float:
+    """`size` chats each send one command at the same moment; seconds until the last reply."""
+    chats = range(first_chat, first_chat + size)
+    start = time.perf_counter()
+    for index, chat_id in enumerate(chats):
+        botapi.send_text(chat_id, texts[index % len(texts)])
+    botapi.wait_for(lambda: all(botapi.sent(chat_id) for chat_id in chats), timeout=120, what="every reply")
+    return time.perf_counter() - start
+
+
+E2E_COMMANDS = {"city view": f"/zone {CITY}", "zone card": "/zone {busy}", "search": "/search 项目",
+                "latest": "/latest"}
+
+
+def measure_e2e(store: Path, repeat: int, log: Path, label: str) -> list[Row]:
+    with contextlib.closing(sqlite3.connect(store)) as connection:
+        busy = connection.execute(
+            "SELECT zone FROM article_zones GROUP BY zone ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    rows = []
+    with running_bot(store, log) as (botapi, first):
+        rows.append(Row(f"{label}: `zonebrief run`, first answer after start", f"{first:.2f} s"))
+        for name, command in E2E_COMMANDS.items():
+            samples = [reply_latency(botapi, 10 + i, command.format(busy=busy)) for i in range(repeat)]
+            p50, p95 = percentiles(samples)
+            rows.append(Row(f"{label}: {name} through the Bot API", f"{p50:.0f} / {p95:.0f} ms",
+                            f"p50 / p95 of {repeat}, end to end"))
+        texts = [command.format(busy=busy) for command in E2E_COMMANDS.values()]
+        for size in (10, 50):
+            samples = [burst(botapi, size, 10_000 * (size + trial), texts) for trial in range(5)]
+            p50, p95 = percentiles(samples)
+            rows.append(Row(f"{label}: burst of {size} commands from {size} chats, last reply",
+                            f"{p50:.0f} / {p95:.0f} ms", "p50 / p95 of 5 bursts"))
+    return rows
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def build(folder: Path, articles: int, seed: int) -> tuple[Path, list[Row]]:
+    pages_dir = folder / "pages"
+    pages_dir.mkdir()
+    pages, size = write_archive(pages_dir, articles, random.Random(seed))
+    store = folder / "zonebrief.db"
+    seconds, _ = zonebrief("ingest", "--db", str(store), str(pages_dir))
+    with contextlib.closing(sqlite3.connect(store)) as connection:
+        stored = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    shutil.rmtree(pages_dir)
+    on_disk, text = store_size(store), text_size(store)
+    return store, [
+        Row("archive", f"{stored:,} articles", f"{pages:,} pages, {size / 1e6:.1f} MB of page text"),
+        Row("ingest (`zonebrief ingest DIR`, whole process)", f"{stored / seconds:.0f} articles/s", f"{seconds:.1f} s"),
+        Row("store size", f"{on_disk / 1e6:.1f} MB", f"{on_disk / text:.2f}× the {text / 1e6:.1f} MB of titles and bodies"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=40, help="calls per command")
+    parser.add_argument("--keep", type=Path, help="build the store here and keep it (reused if it exists)")
+    parser.add_argument("--e2e", action="store_true", help="also measure `zonebrief run` through the Bot API stand-in")
+    args = parser.parse_args(argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="zonebrief-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    store = folder / "zonebrief.db"
+    try:
+        if store.exists():
+            rows = [Row("archive", "reused", str(store))]
+        else:
+            store, rows = build(folder, args.articles, args.seed)
+        seconds, _ = zonebrief("ask", "--db", str(store), f"/zone {CITY}")
+        rows.append(Row(f"`zonebrief ask \"/zone {CITY}\"` (whole process)", f"{seconds:.2f} s"))
+        rows += measure_commands(store, args.repeat, random.Random(args.seed))
+        rows += measure_digest(store, min(args.repeat, 20))
+        if args.e2e:
+            rows += measure_e2e(store, args.repeat, folder / "bot.log", f"{args.articles:,}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    print(f"Measured {datetime.date.today()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"--articles {args.articles} --seed {args.seed} --repeat {args.repeat}\n")
+    print("| measurement | result | note |\n|---|---:|---|")
+    for row in rows:
+        print(f"| {row.what} | {row.value} | {row.note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
