@@ -6,7 +6,7 @@ import pytest
 from seed_articles import GAZETTEER, SEED_ARTICLES
 from summarize import split_sentences, summarize
 from summarize.backends import load_textrank4zh, textrank4zh_scores
-from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, TEXTRANK4ZH
+from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, TEXTRANK4ZH, finish_sentence
 from summarize.tokens import Tokenizer
 
 
@@ -42,7 +42,7 @@ def test_a_sentence_textrank4zh_splits_scores_as_its_best_piece():
 @pytest.mark.parametrize("title, body", SEED_ARTICLES, ids=[title or "?" for title, _ in SEED_ARTICLES])
 def test_both_backends_on_every_seed_article(tokenizer, backend, title, body):
     summary = summarize(body, title=title, tokenizer=tokenizer, backend=backend)
-    sentences = split_sentences(body)
+    sentences = [finish_sentence(sentence) for sentence in split_sentences(body)]
     positions = [sentences.index(sentence) for sentence in summary.sentences]
     assert 1 <= len(positions) <= 3
     assert positions == sorted(set(positions))
