@@ -2,8 +2,8 @@
 
     python -m bench.fanout [--chats 1000] [--latency 0.05] [--ceiling 30]
 
-The bot side is what `zonebrief run` uses: bot.delivery's Sender over a python-telegram-bot
-ExtBot with the rate limiter of bot.delivery.rate_limiter(), talking HTTP to the Bot API stand-in
+The bot side is what `zonebrief run` uses: bot.sender's Sender over a python-telegram-bot
+ExtBot with the rate limiter of bot.sender.rate_limiter(), talking HTTP to the Bot API stand-in
 (tests/botapi.py) on 127.0.0.1. The stand-in enforces a global ceiling (default 30 messages in any
 one-second window, Telegram's documented broadcast limit) by answering 429, so overshooting shows
 as 429s, and adds `latency` seconds of network delay to each send. For comparison the same
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from telegram.ext import AIORateLimiter, BaseRateLimiter, ExtBot
 
-from bot import delivery
+from bot import outbox, planning, sender
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths, load_gazetteer
@@ -69,12 +69,12 @@ def build_store(folder: Path, chats: int) -> Path:
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     ingest_paths(db, seeds[:4], gazetteer=gazetteer, tokenizer=tokenizer)
     service = ZoneService(db, gazetteer, tokenizer)
-    delivery.plan_pushes(service, delivery.utc_now())
+    planning.plan_pushes(service, outbox.utc_now())
     target = service.target(ZONE)
     for chat_id in range(FIRST_CHAT, FIRST_CHAT + chats):
         service.subscribe(chat_id, target)
     ingest_paths(db, [NEW_PAGE], gazetteer=gazetteer, tokenizer=tokenizer)
-    planned = delivery.plan_pushes(service, delivery.utc_now())
+    planned = planning.plan_pushes(service, outbox.utc_now())
     assert planned == chats, f"planned {planned} pushes for {chats} subscribers"
     db.close()
     return path
@@ -84,12 +84,12 @@ async def fan_out(store: Path, botapi: BotApiStandIn, limiter: BaseRateLimiter |
     """Send every pending row of `store`; seconds from the first send to the last."""
     db = open_db(store)
     bot = ExtBot(botapi.token, base_url=botapi.url, base_file_url=botapi.file_url, rate_limiter=limiter,
-                 request=delivery.OutboxRequest())
+                 request=sender.OutboxRequest())
     async with bot:
-        sender = delivery.Sender(db, delivery.bot_sender(bot))
+        running = sender.Sender(db, sender.bot_sender(bot))
         start = time.perf_counter()
         while db.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()[0]:
-            await sender.drain()  # rows refused with 429 come back after their wait
+            await running.drain()  # rows refused with 429 come back after their wait
             await asyncio.sleep(0.05)
         seconds = time.perf_counter() - start
     db.close()
@@ -112,7 +112,7 @@ def run(limiter_name: str, make_limiter: Callable[[], BaseRateLimiter | None], t
 
 
 LIMITERS: dict[str, Callable[[], BaseRateLimiter | None]] = {
-    "the bot's: rate_limiter(), 30/s evenly spaced": delivery.rate_limiter,
+    "the bot's: rate_limiter(), 30/s evenly spaced": sender.rate_limiter,
     "AIORateLimiter() at PTB's defaults (bucket of 30)": AIORateLimiter,
     "none (429s retried by the sender)": lambda: None,
 }
@@ -127,14 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)  # it logs each 429
-    logging.getLogger("bot.delivery").setLevel(logging.ERROR)
+    logging.getLogger("bot.sender").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
         template = build_store(Path(folder), args.chats)
         results = [run(name, make, template, args.chats, args.latency, args.ceiling)
                    for index, (name, make) in enumerate(LIMITERS.items()) if args.only in (None, index)]
     print(f"{datetime.date.today()} · {platform.machine()} · {os.cpu_count()} CPUs · Python "
           f"{platform.python_version()} · {args.chats} subscribers · latency {args.latency * 1000:.0f} ms · "
-          f"ceiling {args.ceiling}/s · concurrency {delivery.CONCURRENCY}\n")
+          f"ceiling {args.ceiling}/s · concurrency {sender.CONCURRENCY}\n")
     print("| rate limiter | messages | seconds | messages/s | 429s | peak in 1 s |")
     print("|---|---:|---:|---:|---:|---:|")
     for result in results:

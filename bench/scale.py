@@ -237,7 +237,7 @@ def measure_commands(store: Path, repeat: int, rng: random.Random) -> list[Row]:
 def measure_digest(store: Path, repeat: int) -> list[Row]:
     """One 全部 subscriber's digest (build + text), as_of the newest issue's day and weeks before it;
     then planning one push to FANOUT_CHATS subscribers and a digest for them."""
-    from bot import delivery
+    from bot import planning, render
     from bot.cli import _text_tools
     from bot.config import Settings
     from bot.db import open_db
@@ -256,8 +256,8 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
         for week in range(repeat):
             as_of = newest - datetime.timedelta(days=7 * week)
             start = time.perf_counter()
-            digest = delivery.build_digests(service, as_of)[FIRST_CHAT]
-            delivery.digest_text(digest)
+            digest = planning.build_digests(service, as_of)[FIRST_CHAT]
+            render.digest_text(digest)
             samples.append(time.perf_counter() - start)
             articles.append(digest.count)
         p50, p95 = percentiles(samples)
@@ -269,12 +269,12 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
 
 
 def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
-    from bot import delivery
+    from bot import outbox, planning, sender
 
     db = service.db
     zones = [zone.name for zone in service.gazetteer.zones]
     cities = list(service.gazetteer.cities())
-    now = delivery.utc_now()
+    now = outbox.utc_now()
     with db.atomic():
         db.execute("DELETE FROM subscriptions")
         for index in range(FANOUT_CHATS):
@@ -282,20 +282,20 @@ def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
             kind = index % 10
             target = "全部" if kind == 0 else cities[index % len(cities)] if kind < 4 else zones[index % len(zones)]
             db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
-                       [chat_id, delivery.timestamp(now)])
+                       [chat_id, outbox.timestamp(now)])
             found = service.target(target)
             db.execute("INSERT OR IGNORE INTO subscriptions (chat_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
-                       [chat_id, found.kind, found.name, delivery.timestamp(now)])
+                       [chat_id, found.kind, found.name, outbox.timestamp(now)])
     newest_issue = db.execute("SELECT id FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()[0]
     db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [newest_issue])
     start = time.perf_counter()
-    pushes = delivery.plan_pushes(service, now)
+    pushes = planning.plan_pushes(service, now)
     push_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    run = delivery.plan_digest(service, "digest:bench", newest, now, send_empty=False)
+    run = planning.plan_digest(service, "digest:bench", newest, now, send_empty=False)
     digest_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    due = delivery.due_deliveries(db, now)
+    due = sender.due_deliveries(db, now)
     due_seconds = time.perf_counter() - start
     return [
         Row(f"plan the newest issue's pushes for {FANOUT_CHATS:,} subscribers", f"{push_seconds * 1000:.0f} ms",

@@ -27,7 +27,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 from tqdm import tqdm
 
-from bot import console, delivery, telegram
+from bot import admin, console, outbox, planning, render, sender, telegram
 from bot.commands import Context
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_CHAT_ID
@@ -308,7 +308,7 @@ DIGEST_SEND_TIMEOUT = 300.0
 def stats(ctx: click.Context, db_option: Path | None) -> None:
     """统计：版面、文章、开发区、订阅者，以及近 7 天的投递（与管理员命令 /stats 相同）。"""
     with _open_existing_store(_db_path(ctx, db_option)) as db:
-        click.echo(to_plain(delivery.stats_text(delivery.delivery_stats(db, delivery.utc_now()))))
+        click.echo(to_plain(render.stats_text(admin.delivery_stats(db, outbox.utc_now()))))
 
 
 @cli.command()
@@ -320,26 +320,26 @@ def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str
     """预览每个订阅者近 7 天的周报；加 --send 则立即发送（与定时周报、/digest_now 同一套代码）。"""
     settings = _settings(ctx)
     try:
-        schedule = delivery.load_schedule(settings)
+        schedule = planning.load_schedule(settings)
     except ConfigError as error:
         raise CliError(str(error)) from None
     if send and not settings.token:
         raise CliError("没有机器人令牌：请先设置环境变量 ZONEBRIEF_TOKEN（不要写进文件）；不加 --send 可以先预览周报")
     service = _service(ctx, db_option)
-    now = delivery.utc_now()
+    now = outbox.utc_now()
     if not send:
-        digests = delivery.build_digests(service, now.astimezone(schedule.tz).date())
+        digests = planning.build_digests(service, now.astimezone(schedule.tz).date())
         if not digests:
             click.echo("还没有订阅者：用户在机器人里发送 /subscribe 订阅后才有周报")
         for chat_id, chat_digest in digests.items():
             click.echo(f"—— 聊天 {chat_id} ——")
             if chat_digest.count or settings.digest_send_empty:
-                click.echo(to_plain(delivery.digest_text(chat_digest)) + "\n")
+                click.echo(to_plain(render.digest_text(chat_digest)) + "\n")
             else:
                 click.echo("近 7 天没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
         return
     telegram.hide_token(settings.token)
-    run = delivery.plan_manual_digest(service, schedule, now, send_empty=settings.digest_send_empty)
+    run = planning.plan_manual_digest(service, schedule, now, send_empty=settings.digest_send_empty)
     click.echo(f"已生成周报 {run.key}：{run.chats} 个聊天，{run.messages} 条消息")
     if not run.messages:
         return
@@ -362,15 +362,15 @@ def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str
 
 async def _send_digest(settings: Settings, service: ZoneService, key: str, base_url: str | None) -> int | None:
     """Send the digest `key` from this process; None when a running bot holds the sender lock."""
-    lock = delivery.SenderLock.beside(service.db)
+    lock = sender.SenderLock.beside(service.db)
     if not lock.acquire():
         return None
     servers = dict(zip(("base_url", "base_file_url"), telegram.api_urls(base_url))) if base_url else {}
-    bot = ExtBot(settings.token or "", rate_limiter=delivery.rate_limiter(), request=delivery.OutboxRequest(), **servers)
+    bot = ExtBot(settings.token or "", rate_limiter=sender.rate_limiter(), request=sender.OutboxRequest(), **servers)
     try:
         async with bot:  # initialize() calls getMe: a wrong token or server fails here
-            sender = delivery.Sender(service.db, delivery.bot_sender(bot), admins=settings.admins)
-            return await delivery.send_run(sender, key, timeout=DIGEST_SEND_TIMEOUT)
+            running = sender.Sender(service.db, sender.bot_sender(bot), admins=settings.admins)
+            return await sender.send_run(running, key, timeout=DIGEST_SEND_TIMEOUT)
     finally:
         lock.release()
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot import delivery, render
+from bot import admin, outbox, render
 from bot.config import Settings
 from bot.service import (
     ALL, CITY, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService, zone_code,
@@ -326,7 +326,7 @@ def admin_only(command: Command) -> Command:
 
     @functools.wraps(command)
     def guarded(service: ZoneService, ctx: Context, args: list[str]) -> Reply | list[Reply]:
-        return command(service, ctx, args) if ctx.is_admin else Reply(delivery.ADMIN_ONLY)
+        return command(service, ctx, args) if ctx.is_admin else Reply(render.ADMIN_ONLY)
 
     return guarded
 
@@ -335,20 +335,20 @@ def admin_only(command: Command) -> Command:
 def ingest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Ingest a page file waiting in the inbox now, and push its articles."""
     if not args:
-        return Reply(delivery.ingest_usage(ctx.settings))
-    return Reply(delivery.ingest_inbox_file(service, ctx.settings, " ".join(args), delivery.utc_now()))
+        return Reply(render.ingest_usage(admin.waiting(ctx.settings)))
+    return Reply(admin.ingest_inbox_file(service, ctx.settings, " ".join(args), outbox.utc_now()))
 
 
 @admin_only
 def stats(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Count articles, zones, subscribers and the deliveries of the last seven days."""
-    return _ignoring(Reply(delivery.stats_text(delivery.delivery_stats(service.db, delivery.utc_now()))), "stats", args)
+    return _ignoring(Reply(render.stats_text(admin.delivery_stats(service.db, outbox.utc_now()))), "stats", args)
 
 
 @admin_only
 def digest_now(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Send the weekly digest to every subscriber now, through the same code as the schedule."""
-    return _ignoring(Reply(delivery.digest_now(service, ctx.settings, delivery.utc_now())), "digest_now", args)
+    return _ignoring(Reply(admin.digest_now(service, ctx.settings, outbox.utc_now())), "digest_now", args)
 
 
 COMMANDS: dict[str, Command] = {

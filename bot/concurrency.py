@@ -27,8 +27,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor, filters
 
 from bot.config import ConfigError, Settings
-from bot.db import connect
-from bot.delivery import store_path
+from bot.db import connect, store_path
 from bot.service import ZoneService
 
 logger = logging.getLogger(__name__)

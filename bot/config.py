@@ -34,7 +34,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     zones_csv: str = str(ROOT / "config" / "zones.csv")
     seeds: str = str(ROOT / "seeds")
-    inbox: str = "inbox"  # new page files dropped here are ingested and pushed (bot.delivery)
+    inbox: str = "inbox"  # new page files dropped here are ingested and pushed (bot.courier)
     inbox_poll_seconds: int = 60
     digest_day: str = "monday"  # the weekly digest's day (monday … sunday) and local time
     digest_time: str = "09:00"

@@ -95,7 +95,7 @@ def m001_articles(db: Database) -> None:
 
 @MIGRATIONS()
 def m002_deliveries(db: Database) -> None:
-    """The outbox (see bot.delivery), digest runs, the bot's own state, and which issues have had
+    """The outbox (see bot.outbox), digest runs, the bot's own state, and which issues have had
     their pushes planned: issues stored before this migration count as planned, never pushed."""
     db["deliveries"].create(
         {
@@ -224,3 +224,8 @@ def write_transaction(db: Database) -> Iterator[Database]:
     except BaseException:
         db.rollback()
         raise
+
+
+def store_path(db: Database) -> Path:
+    """The file of a store."""
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])

@@ -2,7 +2,7 @@
 
 A page that was stored (new, replaced or already known) moves to `done/`; one that failed moves
 to `failed/` beside a `<name>.reason.txt`, and its outcome carries the notice for the admins (sent
-through the outbox by bot.delivery.take_in). A file is never overwritten: a name already taken
+through the outbox by bot.admin.take_in). A file is never overwritten: a name already taken
 gets a numbered suffix. Files changed in the last SETTLE_SECONDS are left for the next poll, so a
 copy still in progress is not read; hidden files and files not named *.txt are never touched.
 

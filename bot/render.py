@@ -11,7 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from bot.inbox import InboxOutcome
+from bot.ingest import MAX_FILE_BYTES, PAGE_SUFFIX, REPLACED, UNCHANGED
 from bot.service import (
     ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, Photo, SearchResults,
     Target, ZoneCard, ZoneCount,
@@ -20,6 +23,10 @@ from summarize.figures import Figure
 from summarize.segment import ARTICLE, PHOTO
 from summarize.sentences import split_sentences
 from summarize.zones import Zone, stated_level
+
+if TYPE_CHECKING:  # the delivery modules import this one
+    from bot.admin import Stats
+    from bot.planning import Digest
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
@@ -459,3 +466,92 @@ def ignored(command: str, text: str) -> str:
 def zone_label(zone: Zone, count: int) -> str:
     """A zone on a button."""
     return f"{zone.name}（{count}）" if count else zone.name
+
+
+# --- Delivery: pushes, digests, admin answers -------------------------------------------------------
+
+ADMIN_ONLY = "抱歉，此命令仅限管理员使用。"
+
+
+def article_push(article: ArticleSummary) -> str:
+    """The push for one new article: its summary card (as /summary shows it) under a heading."""
+    return (f"🆕 <b>新报道</b>\n\n{article_summary(article)}\n\n"
+            f"发送 /read {article.id} 阅读全文。")
+
+
+def digest_text(digest: Digest) -> str:
+    """A digest as Telegram HTML (long: send it through split_message)."""
+    span = f"{digest.first_day:%Y-%m-%d} 至 {digest.last_day:%Y-%m-%d}"
+    if not digest.count:
+        return f"📋 <b>开发区周报</b>（{span}）\n\n这一周你订阅的开发区没有新报道。"
+    parts = [f"📋 <b>开发区周报</b>（{span}）：你订阅的开发区共有 {digest.count} 篇新报道。"]
+    for section in digest.sections:
+        parts.append(f"<b>【{target_name(section.target)}】</b>")
+        for item in section.entries:
+            where = f"{esc(item.zone)} · " if item.zone and section.target.kind != ZONE else ""
+            parts.append(f"<b>{title_of(item.title)}</b>（{where}{esc(item.date)}，/summary {item.id}）\n"
+                         f"{esc(item.summary or '（无摘要）')}")
+    parts.append("发送 /read 编号 阅读全文，例如 /read 3。")
+    return "\n\n".join(parts)
+
+
+def delivery_failed(chat_id: int, key: str, part: int, error: str) -> str:
+    """The notice to the admins when a message could not be sent, for good."""
+    return (f"⚠️ 一条消息无法发送给聊天 {chat_id}（{key}，第 {part} 部分）："
+            f"{esc(error)}。已标记为失败，不再重试。")
+
+
+def stats_text(stats: Stats) -> str:
+    """Stats as Telegram HTML."""
+    return (
+        "<b>运行统计</b>\n"
+        f"版面：{stats.issues} 期 · 文章：{stats.articles} 篇 · 有报道的开发区：{stats.zones} 个\n"
+        f"订阅者：{stats.subscribers} 个聊天（{stats.subscriptions} 项订阅，其中 {stats.paused} 个聊天已暂停推送）\n"
+        f"近 7 天投递：已发送 {stats.sent} 条，未确认 {stats.unconfirmed} 条，失败 {stats.failed} 条；"
+        f"当前待发送 {stats.pending} 条\n"
+        f"最近一次周报：{esc(stats.last_digest or '尚无')}"
+    )
+
+
+def ingest_report(outcome: InboxOutcome, pushes: int) -> str:
+    """What became of one page an admin handed in."""
+    name = esc(outcome.name)
+    if not outcome.ok:
+        return f"导入 {name} 失败：{esc(outcome.outcome.error)}\n文件已移到 failed/ 文件夹。"
+    result = outcome.outcome.result
+    issue = f"{esc(result.label)}（{result.issue_date}）"
+    if result.status == UNCHANGED:
+        return f"{name} 与已导入的 {esc(result.source)} 内容相同，没有新内容，不会重复推送。"
+    verb = "已更新" if result.status == REPLACED else "已导入"
+    return f"{verb} {name}：{issue}，{result.article_count} 篇文章；已安排推送 {pushes} 条消息。"
+
+
+def not_in_inbox(name: str, waiting: Sequence[str]) -> str:
+    """/ingest with a name that is no page file in the inbox."""
+    listing = "、".join(esc(file) for file in waiting) or "（收件箱是空的）"
+    return f"收件箱里没有“{echo(name)}”：请写文件名（不含路径）。收件箱里现有：{listing}"
+
+
+def not_a_page_file(filename: str) -> str:
+    """A document handed in that is no page text file."""
+    return f"只能导入 {PAGE_SUFFIX} 文本文件（版面 PDF 请先转成文本），收到的是“{echo(filename)}”。"
+
+
+def file_too_big(size: int) -> str:
+    """A document handed in over the size limit."""
+    return (f"文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
+            "一个版面的文本通常只有约 20 KB，请确认选对了文件。")
+
+
+def ingest_usage(waiting: Sequence[str]) -> str:
+    """/ingest without a file: how to use it, and what waits in the inbox."""
+    listing = "\n".join(f"• {esc(name)}" for name in waiting) or "（收件箱是空的）"
+    return ("用法：把版面文本文件（.txt）作为文件发给我，说明写 /ingest；"
+            f"或发送 /ingest 文件名，导入收件箱里已有的文件。\n收件箱里现有：\n{listing}")
+
+
+def digest_planned(chats: int, messages: int) -> str:
+    """/digest_now's answer."""
+    if not chats:
+        return "已生成周报，但近 7 天没有订阅者关心的新报道，所以没有消息要发（可用配置项 digest_send_empty 改为照发）。"
+    return f"已生成周报：{chats} 个聊天，共 {messages} 条消息，已排入发件箱，机器人几秒内发出。"

@@ -21,8 +21,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaul
 from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
 from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_gate
 from bot.config import Settings
-from bot.delivery import OutboxRequest, install_delivery, rate_limiter
+from bot.courier import install_delivery
 from bot.render import MENU
+from bot.sender import OutboxRequest, rate_limiter
 from bot.service import ZoneService
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ async def _send(update: Update, replies: list[Reply]) -> None:
 
 def build_application(settings: Settings, service: ZoneService, *, base_url: str | None = None) -> Application:
     """The bot: polling- or webhook-ready Application for `settings.token` (see run), with
-    delivery (bot.delivery): pushes, the weekly digest, the inbox. Raises ConfigError for a wrong
+    delivery (bot.courier): pushes, the weekly digest, the inbox. Raises ConfigError for a wrong
     digest schedule.
 
     Answers are computed in worker threads (bot.concurrency.AnswerPool); chats are served at the

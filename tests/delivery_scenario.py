@@ -19,7 +19,7 @@ from pathlib import Path
 
 from botapi import BotApiStandIn
 
-from bot import delivery
+from bot import outbox, planning
 from bot.db import open_db
 from bot.ingest import ingest_paths
 from bot.service import ZoneService
@@ -48,7 +48,7 @@ def build_store(path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer) -> Path:
         for outcome in ingest_paths(db, SEEDS[:4], gazetteer=gazetteer, tokenizer=tokenizer):
             assert outcome.error is None
         service = ZoneService(db, gazetteer, tokenizer)
-        delivery.plan_pushes(service, delivery.utc_now())
+        planning.plan_pushes(service, outbox.utc_now())
         for chat_id, queries in SUBSCRIBERS.items():
             for query in queries:
                 service.subscribe(chat_id, service.target(query))

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
 
 from botapi import parse_html
-from bot import delivery, render
+from bot import outbox, planning, render, sender
 from bot.config import ConfigError, Settings
 from bot.db import MIGRATIONS, open_db
 from bot.ingest import ingest_paths
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 NEW_PAGE = SEEDS[4]  # 吕梁 ×3 (one city), 综改区, 临汾经济开发区, 祁县: six articles and a photo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY_NINE = delivery.Schedule(0, time(9, 0), SHANGHAI)
+MONDAY_NINE = planning.Schedule(0, time(9, 0), SHANGHAI)
 T0 = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)  # Sunday noon in Shanghai
 
 
@@ -63,7 +63,7 @@ def template(tmp_path_factory, text_tools) -> Path:
     for day, page in zip(("2026-11-16", "2026-11-18", "2026-11-20", "2026-11-21"), SEEDS[:4]):
         [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=day)
         assert outcome.error is None
-    assert 0 == delivery.plan_pushes(ZoneService(db, gazetteer, tokenizer), T0)  # nobody subscribes yet
+    assert 0 == planning.plan_pushes(ZoneService(db, gazetteer, tokenizer), T0)  # nobody subscribes yet
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path
@@ -147,7 +147,7 @@ def test_digest_period_is_the_iso_week_in_the_zone():
 @pytest.mark.parametrize(("day", "weekday", "ptb"),
                          [("monday", 0, 1), ("Fri", 4, 5), ("周六", 5, 6), ("星期日", 6, 0), ("sunday", 6, 0)])
 def test_schedule_from_settings_and_ptb_days(day, weekday, ptb):
-    schedule = delivery.load_schedule(Settings(digest_day=day, digest_time="08:30"))
+    schedule = planning.load_schedule(Settings(digest_day=day, digest_time="08:30"))
     assert (weekday, time(8, 30), (ptb,)) == (schedule.weekday, schedule.at, schedule.ptb_days)
 
 
@@ -158,23 +158,23 @@ def test_schedule_from_settings_and_ptb_days(day, weekday, ptb):
 ])
 def test_bad_schedule_settings_say_how_to_fix_them(field, value, hint):
     with pytest.raises(ConfigError, match=hint):
-        delivery.load_schedule(Settings(**{field: value}))
+        planning.load_schedule(Settings(**{field: value}))
 
 
 def test_missed_digest_is_planned_once_at_start_up(service):
     subscribe(service, 1, "全部")
-    assert delivery.plan_missed_digest(service, MONDAY_NINE, T0, send_empty=False) is None  # first start
+    assert planning.plan_missed_digest(service, MONDAY_NINE, T0, send_empty=False) is None  # first start
     # Down from Sunday until Tuesday: Monday 09:00 was missed.
     tuesday = shanghai(2026, 11, 24, 10, 0)
-    run = delivery.plan_missed_digest(service, MONDAY_NINE, tuesday, send_empty=False)
+    run = planning.plan_missed_digest(service, MONDAY_NINE, tuesday, send_empty=False)
     assert ("digest:2026-W48", 1, True) == (run.key, run.chats, run.new)
-    assert delivery.plan_missed_digest(service, MONDAY_NINE, tuesday + timedelta(hours=1), send_empty=False) is None
+    assert planning.plan_missed_digest(service, MONDAY_NINE, tuesday + timedelta(hours=1), send_empty=False) is None
     assert {"digest:2026-W48"} == keys_of(service.db, 1)
 
 
 def test_a_first_start_after_the_run_plans_no_digest(service):
     subscribe(service, 1, "全部")
-    assert delivery.plan_missed_digest(service, MONDAY_NINE, shanghai(2026, 11, 23, 9, 1), send_empty=False) is None
+    assert planning.plan_missed_digest(service, MONDAY_NINE, shanghai(2026, 11, 23, 9, 1), send_empty=False) is None
     assert set() == keys_of(service.db, 1)
 
 
@@ -203,7 +203,7 @@ def test_pushes_go_to_the_subscribers_of_each_article(service):
     subscribe(service, 4, "晋城经开区")  # nothing on this page
     subscribe(service, 5, "吕梁", "全部")  # overlapping: each article once
     issue_id = ingest_new_page(service)
-    count = delivery.plan_pushes(service, T0)
+    count = planning.plan_pushes(service, T0)
     db = service.db
     assert expected_pushes(db, issue_id, everything=True) == keys_of(db, 1) == keys_of(db, 5)
     assert 6 == len(keys_of(db, 1))  # the page's photo is not pushed
@@ -218,27 +218,27 @@ def test_pushes_go_to_the_subscribers_of_each_article(service):
 def test_planning_twice_plans_nothing_twice(service):
     subscribe(service, 1, "全部")
     issue_id = ingest_new_page(service)
-    first = delivery.plan_pushes(service, T0)
-    assert 0 == delivery.plan_pushes(service, T0)
+    first = planning.plan_pushes(service, T0)
+    assert 0 == planning.plan_pushes(service, T0)
     # Even an issue planned again (its mark lost) adds no row: rows are unique per chat and key.
     service.db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
-    assert 0 == delivery.plan_pushes(service, T0)
+    assert 0 == planning.plan_pushes(service, T0)
     assert first == sum(planned(service.db).values())
 
 
 def test_a_new_subscriber_does_not_get_old_issues(service):
     ingest_new_page(service)
-    delivery.plan_pushes(service, T0)
+    planning.plan_pushes(service, T0)
     subscribe(service, 1, "全部")
-    assert 0 == delivery.plan_pushes(service, T0)
+    assert 0 == planning.plan_pushes(service, T0)
 
 
 def test_a_paused_chat_gets_no_new_pushes(service):
     subscribe(service, 1, "全部")
     subscribe(service, 2, "全部")
-    delivery.pause_chat(service.db, 2, "Forbidden: bot was blocked by the user", T0)
+    outbox.pause_chat(service.db, 2, "Forbidden: bot was blocked by the user", T0)
     ingest_new_page(service)
-    delivery.plan_pushes(service, T0)
+    planning.plan_pushes(service, T0)
     assert 6 == len(keys_of(service.db, 1))
     assert set() == keys_of(service.db, 2)
     assert 1 == service.db["subscriptions"].count_where("chat_id = 2")  # kept
@@ -247,7 +247,7 @@ def test_a_paused_chat_gets_no_new_pushes(service):
 def test_a_push_is_the_summary_card(service):
     subscribe(service, 3, "临汾经开区")
     ingest_new_page(service)
-    delivery.plan_pushes(service, T0)
+    planning.plan_pushes(service, T0)
     [(key, text)] = service.db.execute("SELECT key, text FROM deliveries WHERE chat_id = 3").fetchall()
     article_id = int(key.removeprefix("article:"))
     assert render.article_summary(service.article_summary(article_id)) in text
@@ -262,7 +262,7 @@ def test_a_push_is_the_summary_card(service):
 def test_digest_has_each_article_of_the_week_once_per_chat(service):
     subscribe(service, 1, "全部")
     subscribe(service, 2, "朔州经开区", "全部")
-    digests = delivery.build_digests(service, date(2026, 11, 22))
+    digests = planning.build_digests(service, date(2026, 11, 22))
     week = {row[0] for row in service.db.execute(
         "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id"
         " WHERE a.kind = 'article' AND i.issue_date BETWEEN '2026-11-16' AND '2026-11-22'")}
@@ -279,7 +279,7 @@ def test_digest_has_each_article_of_the_week_once_per_chat(service):
 def test_digest_covers_seven_days_ending_on_its_day(service):
     subscribe(service, 1, "全部")
     # 2026-11-23 covers 11-17 … 11-23: the page dated 11-16 drops out.
-    digest = delivery.build_digests(service, date(2026, 11, 23))[1]
+    digest = planning.build_digests(service, date(2026, 11, 23))[1]
     dated_16 = {row[0] for row in service.db.execute(
         "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE i.issue_date = '2026-11-16'")}
     shown = {entry.id for section in digest.sections for entry in section.entries}
@@ -290,7 +290,7 @@ def test_digest_covers_seven_days_ending_on_its_day(service):
 def test_a_long_digest_is_split_into_valid_messages_in_order(service):
     subscribe(service, 1, "全部")
     ingest_new_page(service)  # five pages in one week: 27 articles, more than one message holds
-    run = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    run = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
     rows = service.db.execute("SELECT part, text FROM deliveries WHERE chat_id = 1 ORDER BY id").fetchall()
     assert run.messages == len(rows) > 1
     assert [part for part, _ in rows] == list(range(1, len(rows) + 1))
@@ -302,9 +302,9 @@ def test_a_long_digest_is_split_into_valid_messages_in_order(service):
 
 def test_a_digest_key_is_planned_once(service):
     subscribe(service, 1, "全部")
-    first = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    first = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
     subscribe(service, 2, "全部")
-    again = delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    again = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
     assert first.new and not again.new
     assert (first.chats, first.messages) == (again.chats, again.messages)
     assert set() == keys_of(service.db, 2)
@@ -313,7 +313,7 @@ def test_a_digest_key_is_planned_once(service):
 @pytest.mark.parametrize("send_empty", [False, True])
 def test_nothing_new_sends_nothing_unless_configured(service, send_empty):
     subscribe(service, 1, "晋城经开区")  # the 晋城 page is dated 11-20
-    run = delivery.plan_digest(service, "digest:2026-W50", date(2026, 12, 7), T0, send_empty=send_empty)
+    run = planning.plan_digest(service, "digest:2026-W50", date(2026, 12, 7), T0, send_empty=send_empty)
     assert run.chats == int(send_empty)
     texts = [row[0] for row in service.db.execute("SELECT text FROM deliveries WHERE chat_id = 1")]
     assert texts == (["📋 <b>开发区周报</b>（2026-12-01 至 2026-12-07）\n\n这一周你订阅的开发区没有新报道。"]
@@ -341,7 +341,7 @@ class FakeTelegram:
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delay)  # waiting for its turn: a crash now loses nothing
-            delivery.ON_WIRE.get()(delivery.SENDING)  # written to the socket, as OutboxRequest reports
+            sender.ON_WIRE.get()(outbox.SENDING)  # written to the socket, as OutboxRequest reports
             if self.faults.get(chat_id):
                 raise self.faults[chat_id].pop(0)
             self.accepted.append((chat_id, text))
@@ -357,23 +357,23 @@ def plan_week(service: ZoneService, chats: range) -> Counter:
     for chat_id in chats:
         subscribe(service, chat_id, "全部" if chat_id % 2 else "吕梁")
     ingest_new_page(service)
-    delivery.plan_pushes(service, T0)
-    delivery.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    planning.plan_pushes(service, T0)
+    planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
     return Counter((chat, text) for chat, text in service.db.execute("SELECT chat_id, text FROM deliveries"))
 
 
 def test_sender_sends_every_row_once_in_order_per_chat(service):
     expected = plan_week(service, range(1, 21))
     telegram = FakeTelegram(delay=0.001)
-    report = asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+    report = asyncio.run(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
     assert expected == Counter(telegram.accepted)
     assert report.sent == sum(expected.values())
-    assert 1 < telegram.peak_in_flight <= delivery.CONCURRENCY
+    assert 1 < telegram.peak_in_flight <= sender.CONCURRENCY
     for chat_id in (1, 2):  # per chat, in the order planned: pushes, then the digest's parts in order
         planned_order = [row[0] for row in service.db.execute(
             "SELECT text FROM deliveries WHERE chat_id = ? ORDER BY id", [chat_id])]
         assert planned_order == [text for chat, text in telegram.accepted if chat == chat_id]
-    assert {delivery.SENT} == {row[0] for row in service.db.execute("SELECT status FROM deliveries")}
+    assert {outbox.SENT} == {row[0] for row in service.db.execute("SELECT status FROM deliveries")}
     assert 0 == service.db.execute("SELECT count(*) FROM deliveries WHERE message_id IS NULL").fetchone()[0]
 
 
@@ -382,7 +382,7 @@ def test_a_crash_mid_fan_out_then_a_restart_sends_each_message_once(service, tmp
     telegram = FakeTelegram(delay=0.002)
 
     async def crash_after(count: int) -> None:
-        task = asyncio.create_task(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+        task = asyncio.create_task(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
         while len(telegram.accepted) < count:
             await asyncio.sleep(0.0005)
         task.cancel()  # the process dies: sends in flight never reach Telegram
@@ -392,7 +392,7 @@ def test_a_crash_mid_fan_out_then_a_restart_sends_each_message_once(service, tmp
     asyncio.run(crash_after(25))
     assert 25 <= len(telegram.accepted) < sum(expected.values())
     restarted = open_db(tmp_path / "zonebrief.db")  # a new process: a new connection to the same file
-    asyncio.run(delivery.Sender(restarted, telegram.send, clock=Clock()).drain())
+    asyncio.run(sender.Sender(restarted, telegram.send, clock=Clock()).drain())
     assert expected == Counter(telegram.accepted)
     restarted.close()
 
@@ -411,12 +411,12 @@ def test_a_message_on_the_wire_when_the_process_dies_is_not_sent_again(service):
         raise Killed
 
     with pytest.raises(Killed):
-        asyncio.run(delivery.Sender(service.db, accepted_then_killed, concurrency=1, clock=Clock()).drain())
-    assert 1 == len(planned(service.db, delivery.SENDING))
-    asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+        asyncio.run(sender.Sender(service.db, accepted_then_killed, concurrency=1, clock=Clock()).drain())
+    assert 1 == len(planned(service.db, outbox.SENDING))
+    asyncio.run(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
     assert expected == Counter(telegram.accepted)
-    assert 1 == len(planned(service.db, delivery.UNCONFIRMED))
-    assert not planned(service.db, delivery.SENDING) and not planned(service.db, delivery.PENDING)
+    assert 1 == len(planned(service.db, outbox.UNCONFIRMED))
+    assert not planned(service.db, outbox.SENDING) and not planned(service.db, outbox.PENDING)
 
 
 def test_a_message_waiting_for_its_turn_when_the_process_dies_is_sent_after_the_restart(service):
@@ -427,27 +427,27 @@ def test_a_message_waiting_for_its_turn_when_the_process_dies_is_sent_after_the_
         raise Killed  # before its turn came: nothing was sent
 
     with pytest.raises(Killed):
-        asyncio.run(delivery.Sender(service.db, killed_in_the_queue, concurrency=1, clock=Clock()).drain())
-    assert not planned(service.db, delivery.SENDING)
-    asyncio.run(delivery.Sender(service.db, telegram.send, clock=Clock()).drain())
+        asyncio.run(sender.Sender(service.db, killed_in_the_queue, concurrency=1, clock=Clock()).drain())
+    assert not planned(service.db, outbox.SENDING)
+    asyncio.run(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
     assert expected == Counter(telegram.accepted)
-    assert not planned(service.db, delivery.UNCONFIRMED)
+    assert not planned(service.db, outbox.UNCONFIRMED)
 
 
 def test_retry_after_leaves_the_row_pending_until_the_wait_is_over(service):
     plan_week(service, range(1, 3))
     telegram, clock = FakeTelegram(), Clock()
     telegram.fail(1, RetryAfter(5))
-    sender = delivery.Sender(service.db, telegram.send, clock=clock)
-    report = asyncio.run(sender.drain())
+    running = sender.Sender(service.db, telegram.send, clock=clock)
+    report = asyncio.run(running.drain())
     assert 1 == report.retried
-    held = planned(service.db, delivery.PENDING)
+    held = planned(service.db, outbox.PENDING)
     assert held and {1} == {chat for chat, _, _ in held}
     clock.advance(4)
-    assert 0 == asyncio.run(sender.drain()).sent  # still inside the 5 s
+    assert 0 == asyncio.run(running.drain()).sent  # still inside the 5 s
     clock.advance(1)
-    asyncio.run(sender.drain())
-    assert not planned(service.db, delivery.PENDING)
+    asyncio.run(running.drain())
+    assert not planned(service.db, outbox.PENDING)
     assert all(n == 1 for n in telegram.count(1).values())
 
 
@@ -455,17 +455,17 @@ def test_timeouts_back_off_and_then_deliver(service):
     plan_week(service, range(1, 2))
     telegram, clock = FakeTelegram(), Clock()
     telegram.fail(1, TimedOut(), TimedOut())
-    sender = delivery.Sender(service.db, telegram.send, clock=clock)
-    asyncio.run(sender.drain())
+    running = sender.Sender(service.db, telegram.send, clock=clock)
+    asyncio.run(running.drain())
     [(attempts, next_at, error)] = service.db.execute(
         "SELECT attempts, next_attempt_at, error FROM deliveries WHERE attempts > 0").fetchall()
-    assert (1, delivery.timestamp(T0 + timedelta(seconds=1))) == (attempts, next_at)
+    assert (1, outbox.timestamp(T0 + timedelta(seconds=1))) == (attempts, next_at)
     assert error.startswith("TimedOut")
     clock.advance(1)
-    asyncio.run(sender.drain())  # the second timeout: 2 s
+    asyncio.run(running.drain())  # the second timeout: 2 s
     clock.advance(2)
-    asyncio.run(sender.drain())
-    assert not planned(service.db, delivery.PENDING)
+    asyncio.run(running.drain())
+    assert not planned(service.db, outbox.PENDING)
     assert sum(planned(service.db).values()) == len(telegram.accepted)
 
 
@@ -473,18 +473,18 @@ def test_forbidden_pauses_the_chat_and_resume_delivers_what_was_held(service):
     expected = plan_week(service, range(1, 4))
     telegram, clock = FakeTelegram(), Clock()
     telegram.fail(2, Forbidden("Forbidden: bot was blocked by the user"))
-    sender = delivery.Sender(service.db, telegram.send, clock=clock)
-    report = asyncio.run(sender.drain())
+    running = sender.Sender(service.db, telegram.send, clock=clock)
+    report = asyncio.run(running.drain())
     assert [2] == report.paused
     chat = service.db["chats"].get(2)
     assert (1, "Forbidden: bot was blocked by the user") == (chat["paused"], chat["paused_reason"])
-    assert {2} == {chat for chat, _, _ in planned(service.db, delivery.PENDING)}
+    assert {2} == {chat for chat, _, _ in planned(service.db, outbox.PENDING)}
     assert service.subscriptions(2)  # kept
     clock.advance(3600)
-    assert 0 == asyncio.run(sender.drain()).sent  # paused: nothing is tried
-    assert delivery.resume_chat(service.db, 2)
-    assert not delivery.resume_chat(service.db, 2)
-    asyncio.run(sender.drain())
+    assert 0 == asyncio.run(running.drain()).sent  # paused: nothing is tried
+    assert outbox.resume_chat(service.db, 2)
+    assert not outbox.resume_chat(service.db, 2)
+    asyncio.run(running.drain())
     assert expected == Counter(telegram.accepted)
 
 
@@ -493,10 +493,10 @@ def test_a_request_that_cannot_succeed_fails_the_row_and_tells_the_admins(servic
     plan_week(service, range(1, 2))
     telegram = FakeTelegram()
     telegram.fail(1, error)
-    sender = delivery.Sender(service.db, telegram.send, admins=(900,), clock=Clock())
-    asyncio.run(sender.drain())
+    running = sender.Sender(service.db, telegram.send, admins=(900,), clock=Clock())
+    asyncio.run(running.drain())
     [(key, recorded)] = service.db.execute("SELECT key, error FROM deliveries WHERE status = 'failed'").fetchall()
     assert f"{type(error).__name__}: {error}" == recorded
     [notice] = list(telegram.count(900))
     assert key in notice and str(error) in notice
-    assert not planned(service.db, delivery.PENDING)  # the chat's other rows went on
+    assert not planned(service.db, outbox.PENDING)  # the chat's other rows went on

@@ -1,4 +1,4 @@
-"""Delivery end to end: the real bot (bot/telegram.py with bot/delivery.py) over HTTP against the
+"""Delivery end to end: the real bot (bot/telegram.py with the delivery modules) over HTTP against the
 Bot API stand-in (tests/botapi.py), with its faults: 429, 403, timeouts, and a SIGKILL mid fan-out.
 
 Chats subscribe, a page the store does not hold yet (the fifth seed page: 吕梁 ×3, 综改区, 临汾,
@@ -39,7 +39,7 @@ from delivery_scenario import (
 from click.testing import CliRunner
 from telegram.ext import Application, ExtBot
 
-from bot import delivery
+from bot import courier, outbox, planning, render, sender
 from bot.cli import cli as main
 from bot.config import Settings
 from bot.db import open_db
@@ -98,7 +98,7 @@ def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store,
         try:
             botapi.wait_for(lambda: pending(store) == 0 and not _in_flight(store), timeout=30,
                             what="the restarted bot to finish the fan-out")
-            clock.sleep(delivery.SEND_TICK_SECONDS + 0.5)  # a sender tick or two more: nothing else may come
+            clock.sleep(courier.SEND_TICK_SECONDS + 0.5)  # a sender tick or two more: nothing else may come
         finally:
             bots[1].stop()
         assert_exactly_once(botapi, expected)
@@ -108,14 +108,14 @@ def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store,
     assert "Traceback" not in log.read_text()
     with sqlite3.connect(store) as connection:
         (unconfirmed,) = connection.execute(
-            "SELECT count(*) FROM deliveries WHERE status = ?", [delivery.UNCONFIRMED]).fetchone()
+            "SELECT count(*) FROM deliveries WHERE status = ?", [outbox.UNCONFIRMED]).fetchone()
     assert unconfirmed >= 1  # the push Telegram held when the bot died, and any others on the wire
 
 
 def _in_flight(store: Path) -> int:
     with sqlite3.connect(store) as connection:
         return connection.execute("SELECT count(*) FROM deliveries WHERE status = ?",
-                                  [delivery.SENDING]).fetchone()[0]
+                                  [outbox.SENDING]).fetchone()[0]
 
 
 # --- faults, in process ----------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ async def running_bot(botapi: BotApiStandIn, store: Path, text_tools, applicatio
         if application is None:
             application = build_application(settings, service, base_url=botapi.url)
         else:
-            delivery.install_delivery(application, settings, service)
+            courier.install_delivery(application, settings, service)
         async with polling(application, timeout=1):
             yield application, service
 
@@ -215,20 +215,20 @@ def test_a_row_is_sending_while_telegram_holds_it_and_pending_while_a_429_waits(
     add_users(botapi)
     with open_db(store) as db:
         service = ZoneService(db, *text_tools)
-        delivery.plan_messages(db, 101, "admin:probe", ["探针"], delivery.utc_now())
+        outbox.plan_messages(db, 101, "admin:probe", ["探针"], outbox.utc_now())
 
         def status() -> str:
             return db.execute("SELECT status FROM deliveries WHERE key = 'admin:probe'").fetchone()[0]
 
         bot = ExtBot(botapi.token, base_url=botapi.url, base_file_url=botapi.file_url,
-                     rate_limiter=delivery.rate_limiter(), request=delivery.OutboxRequest())
+                     rate_limiter=sender.rate_limiter(), request=sender.OutboxRequest())
         seen = []
 
         async def scenario():
             async with bot:
-                sender = delivery.Sender(service.db, delivery.bot_sender(bot))
+                running = sender.Sender(service.db, sender.bot_sender(bot))
                 botapi.latency = 1.0
-                drain = asyncio.create_task(sender.drain())
+                drain = asyncio.create_task(running.drain())
                 await asyncio.sleep(0.5)
                 seen.append(status())  # Telegram holds the request
                 await drain
@@ -236,14 +236,14 @@ def test_a_row_is_sending_while_telegram_holds_it_and_pending_while_a_429_waits(
                 botapi.latency = 0
                 db.execute("UPDATE deliveries SET status = 'pending' WHERE key = 'admin:probe'")
                 botapi.inject("sendMessage", error="429", retry_after=1)
-                drain = asyncio.create_task(sender.drain())
+                drain = asyncio.create_task(running.drain())
                 await asyncio.sleep(0.5)
                 seen.append(status())  # refused with 429: the rate limiter waits before retrying
                 await drain
                 seen.append(status())
 
         asyncio.run(scenario())
-    assert [delivery.SENDING, delivery.SENT, delivery.PENDING, delivery.SENT] == seen
+    assert [outbox.SENDING, outbox.SENT, outbox.PENDING, outbox.SENT] == seen
 
 
 def test_a_timeout_is_retried_and_delivers_once(botapi, store, text_tools):
@@ -251,7 +251,7 @@ def test_a_timeout_is_retried_and_delivers_once(botapi, store, text_tools):
     botapi.inject("sendMessage", chat_id=110, error="timeout")
     api, files = api_urls(botapi.url)
     application = (Application.builder().token(botapi.token).base_url(api).base_file_url(files)
-                   .rate_limiter(delivery.rate_limiter()).request(delivery.OutboxRequest(read_timeout=0.5)).build())
+                   .rate_limiter(sender.rate_limiter()).request(sender.OutboxRequest(read_timeout=0.5)).build())
 
     async def scenario():
         async with running_bot(botapi, store, text_tools, application):
@@ -276,7 +276,7 @@ def test_only_admins_run_admin_commands(botapi, store, text_tools):
                 botapi.send_text(BYSTANDER, command)
             botapi.send_document(BYSTANDER, NEW_PAGE.name, NEW_PAGE.read_bytes(), caption="/ingest")
             answers = await botapi.async_wait_for_messages(BYSTANDER, 5)
-            assert {delivery.ADMIN_ONLY} == {answer["plain_text"] for answer in answers}
+            assert {render.ADMIN_ONLY} == {answer["plain_text"] for answer in answers}
             assert 4 == service.db["issues"].count and 0 == service.db["deliveries"].count
 
     asyncio.run(scenario())
@@ -294,7 +294,7 @@ def test_digest_now_reaches_every_subscriber_once(botapi, store, text_tools):
             await botapi.async_wait_for(
                 lambda: digest_chats <= {entry["chat_id"] for entry in botapi.sent() if "开发区周报" in entry["plain_text"]},
                 what="a digest in every subscribed chat")
-            await asyncio.sleep(delivery.SEND_TICK_SECONDS + 0.5)
+            await asyncio.sleep(courier.SEND_TICK_SECONDS + 0.5)
             [stats] = await _say(botapi, ADMIN, "/stats")
             return digest_chats, stats
 
@@ -344,7 +344,7 @@ def test_the_weekly_digest_job_runs_monday_nine_in_shanghai_and_plans_once(botap
                                digest_time="09:00") as (application, service):
             [job] = application.job_queue.get_jobs_by_name("delivery: weekly digest")
             now = datetime.now(SHANGHAI)
-            schedule = delivery.Schedule(0, time(9, 0), SHANGHAI)
+            schedule = planning.Schedule(0, time(9, 0), SHANGHAI)
             assert schedule.next_run(now) == job.next_t
             assert (0, 9, 0) == (job.next_t.weekday(), job.next_t.hour, job.next_t.minute)
             assert timedelta(hours=8) == job.next_t.utcoffset()
@@ -414,7 +414,7 @@ def test_cli_mistakes_get_one_chinese_line(tmp_path, args, env, message):
 def test_zonebrief_digest_send_leaves_the_sending_to_a_running_bot(botapi, store, text_tools):
     this_weeks_news(store, text_tools)
     with open_db(store) as db:
-        running = delivery.SenderLock.beside(db)
+        running = sender.SenderLock.beside(db)
     assert running.acquire()  # as a running bot holds it
     try:
         result = cli("digest", "--db", str(store), "--send", "--base-url", botapi.url, ZONEBRIEF_TOKEN=botapi.token)
@@ -429,8 +429,8 @@ def test_zonebrief_digest_send_leaves_the_sending_to_a_running_bot(botapi, store
 def test_a_digest_missed_while_down_is_sent_once_at_start_up(botapi, store, text_tools):
     add_users(botapi)
     with open_db(store) as db:  # the bot first started a month ago: last Monday's digest is missing
-        month_ago = delivery.utc_now() - timedelta(days=30)
-        db["bot_state"].insert({"name": "first_start", "value": delivery.timestamp(month_ago)})
+        month_ago = outbox.utc_now() - timedelta(days=30)
+        db["bot_state"].insert({"name": "first_start", "value": outbox.timestamp(month_ago)})
 
     def digests() -> Counter:
         return Counter(entry["chat_id"] for entry in botapi.sent() if entry["plain_text"].startswith("📋"))
@@ -438,7 +438,7 @@ def test_a_digest_missed_while_down_is_sent_once_at_start_up(botapi, store, text
     async def start_and_wait():
         async with running_bot(botapi, store, text_tools, digest_send_empty=True):
             await botapi.async_wait_for(lambda: set(SUBSCRIBERS) <= set(digests()), what="the missed digest")
-            await asyncio.sleep(delivery.SEND_TICK_SECONDS + 0.5)
+            await asyncio.sleep(courier.SEND_TICK_SECONDS + 0.5)
 
     asyncio.run(start_and_wait())
     asyncio.run(start_and_wait())  # a restart: the week's digest is not sent again

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import delivery, inbox
+from bot import admin, inbox
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths
@@ -42,7 +42,7 @@ def process(service: ZoneService, folder: Path) -> list[inbox.InboxOutcome]:
     """One poll, as the bot does it: ingest and move, then tell the admins and plan the pushes."""
     outcomes = inbox.process_inbox(service.db, folder, gazetteer=service.gazetteer, tokenizer=service.tokenizer,
                                    now=NOW)
-    delivery.take_in(service, Settings(admins=ADMINS, inbox=str(folder)), outcomes, NOW)
+    admin.take_in(service, Settings(admins=ADMINS, inbox=str(folder)), outcomes, NOW)
     return outcomes
 
 

@@ -1,0 +1,130 @@
+"""Delivery in a running bot: the jobs on PTB's JobQueue and the handlers that feed the outbox.
+
+At start-up the bot plans a digest it missed while down (once), takes in the inbox, plans what
+was not planned and sends every pending row; then it polls the inbox, sends what is due every few
+seconds and plans the weekly digest on its day. /start resumes a chat paused because it had
+blocked the bot; admins hand in pages as documents.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot import render
+from bot.admin import ingest_upload, take_in
+from bot.config import Settings
+from bot.inbox import process_inbox
+from bot.ingest import MAX_FILE_BYTES
+from bot.outbox import Clock, resume_chat, utc_now
+from bot.planning import load_schedule, plan_missed_digest, plan_scheduled_digest
+from bot.sender import DrainReport, Sender, SenderLock, SendFunction, bot_sender
+from bot.service import ZoneService
+
+logger = logging.getLogger(__name__)
+
+# The sender looks for due rows this often (retries, rows planned by commands or other processes).
+SEND_TICK_SECONDS = 2.0
+# A digest whose time came while the event loop was busy still runs, up to this late.
+DIGEST_MISFIRE_SECONDS = 6 * 3600
+
+
+class Courier:
+    """The delivery side of a running bot: start-up catch-up, the inbox poll, the weekly digest and
+    the sender, as jobs on PTB's JobQueue; /start resumes a paused chat; admins hand in pages."""
+
+    def __init__(self, service: ZoneService, settings: Settings, send: SendFunction, *, clock: Clock = utc_now):
+        self.service = service
+        self.settings = settings
+        self.schedule = load_schedule(settings)
+        self.sender = Sender(service.db, send, admins=settings.admins, clock=clock)
+        self.lock = SenderLock.beside(service.db)
+        self._clock = clock
+
+    async def send_due(self) -> DrainReport | None:
+        """Drain the outbox unless a drain is running here or another process holds the lock."""
+        if self.sender.busy or not self.lock.acquire():
+            return None
+        return await self.sender.drain()
+
+    def kick(self, application: Application) -> None:
+        """Start a drain now, in the background."""
+        application.create_task(self.send_due(), name="zonebrief-send")
+
+    async def start_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Catch up after a start: a digest missed, pages waiting in the inbox, pushes of issues
+        stored but not planned; then send everything pending."""
+        now = self._clock()
+        missed = plan_missed_digest(self.service, self.schedule, now, send_empty=self.settings.digest_send_empty)
+        if missed:
+            logger.warning("the digest %s was missed while the bot was down: sending it now", missed.key)
+        await self.poll_inbox(context)
+        self.kick(context.application)
+
+    async def poll_inbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ingest the pages dropped into the inbox; plan the pushes of every issue not planned yet
+        (those stored by `zonebrief ingest` included)."""
+        now = self._clock()
+        outcomes = process_inbox(self.service.db, Path(self.settings.inbox), gazetteer=self.service.gazetteer,
+                                 tokenizer=self.service.tokenizer, now=now)
+        if take_in(self.service, self.settings, outcomes, now) or outcomes:
+            self.kick(context.application)
+
+    async def weekly_digest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plan this week's digest (once per week, whatever calls it) and send it."""
+        now = self._clock()
+        plan_scheduled_digest(self.service, self.schedule, self.schedule.last_run(now), now,
+                              send_empty=self.settings.digest_send_empty)
+        self.kick(context.application)
+
+    async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send what is due: retries whose wait is over, rows planned by another process or command."""
+        self.kick(context.application)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Resume a chat paused because it had blocked the bot (/start); the usual answer follows."""
+        if update.effective_chat and resume_chat(self.service.db, update.effective_chat.id):
+            logger.info("chat %s is back: resuming its deliveries", update.effective_chat.id)
+            self.kick(context.application)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ingest a page an admin sends as a document; refuse anyone else."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or message.document is None or chat is None:
+            return
+        if not self.settings.is_admin(chat.id, user.id if user else None):
+            await message.reply_text(render.ADMIN_ONLY)
+            return
+        document = message.document
+        if document.file_size and document.file_size > MAX_FILE_BYTES:
+            answer = render.file_too_big(document.file_size)
+        else:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+            answer = ingest_upload(self.service, self.settings, document.file_name or "page.txt", data, self._clock())
+            self.kick(context.application)
+        await message.reply_text(answer, parse_mode=ParseMode.HTML)
+
+
+def install_delivery(application: Application, settings: Settings, service: ZoneService, *,
+                     clock: Clock = utc_now) -> Courier:
+    """Add delivery to a bot built with `rate_limiter()` and `request=OutboxRequest()`: jobs, the
+    /start resume, admin uploads.
+
+    Raises ConfigError for a wrong digest schedule.
+    """
+    courier = Courier(service, settings, bot_sender(application.bot), clock=clock)
+    jobs = application.job_queue
+    # However late the scheduler starts (the bot's own start-up may take a while), run this once.
+    jobs.run_once(courier.start_up, 0, name="delivery: start-up", job_kwargs={"misfire_grace_time": None})
+    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, name="delivery: inbox")
+    jobs.run_repeating(courier.tick, SEND_TICK_SECONDS, first=SEND_TICK_SECONDS, name="delivery: send")
+    jobs.run_daily(courier.weekly_digest, courier.schedule.at.replace(tzinfo=courier.schedule.tz),
+                   days=courier.schedule.ptb_days, name="delivery: weekly digest",
+                   job_kwargs={"misfire_grace_time": DIGEST_MISFIRE_SECONDS, "coalesce": True})
+    application.add_handler(CommandHandler("start", courier.on_start), group=-1)
+    application.add_handler(MessageHandler(filters.Document.ALL, courier.on_document))
+    return courier
