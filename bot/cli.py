@@ -252,16 +252,20 @@ def chat(ctx: click.Context, db_option: Path | None, chat_id: int) -> None:
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("--press", "data", metavar="DATA", help="按下一个按钮：输出中 → 后面的回调数据，例如 sum:3。")
+@click.option("--press", "data", metavar="DATA",
+              help="按下一个按钮：输出中 → 后面的回调数据，例如 sum:3；inline:… 选中一个内联结果。")
+@click.option("--inline", "query", metavar="QUERY", help="内联查询，如同在任意聊天里输入 @机器人 QUERY，例如 --inline 晋城。")
 @click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--chat-id", type=int, default=CONSOLE_CHAT_ID, help=CHAT_ID_HELP)
 @click.pass_context
-def ask(ctx: click.Context, text: str | None, data: str | None, db_option: Path | None, chat_id: int) -> None:
-    """发一条消息（或用 --press 按一个按钮），打印机器人的回复和按钮。"""
-    if (text is None) == (data is None):
-        raise CliError('请给出一条消息或一个 --press 按钮（二选一），例如：zonebrief ask "/zone 晋城" 或 zonebrief ask --press sum:3')
+def ask(ctx: click.Context, text: str | None, data: str | None, query: str | None, db_option: Path | None,
+        chat_id: int) -> None:
+    """发一条消息（或用 --press 按一个按钮、--inline 做一次内联查询），打印机器人的回复和按钮。"""
+    if [text, data, query].count(None) != 2:
+        raise CliError('请给出一条消息、一个 --press 按钮或一个 --inline 查询（三选一），例如：zonebrief ask "/zone 晋城"、'
+                       "zonebrief ask --press sum:3 或 zonebrief ask --inline 晋城")
     service = _service(ctx, db_option)
-    console.ask(service, _chat_context(ctx, chat_id), sys.stdout, text=text, press=data)
+    console.ask(service, _chat_context(ctx, chat_id), sys.stdout, text=text, press=data, inline=query)
 
 
 @cli.command()

@@ -465,6 +465,86 @@ PRESSES: dict[str, Command] = {
 }
 
 
+# --- inline mode: @bot 晋城 in any chat ---------------------------------------------------------
+
+
+INLINE_ARTICLES = 10  # article results per inline answer (Telegram takes up to 50)
+
+
+@dataclass(frozen=True)
+class InlineResult:
+    """One inline result: what the list shows, and the message posted when it is chosen."""
+
+    id: str  # a:<article id>, z:<zone code> or c:<city>: under Telegram's 64 bytes
+    title: str
+    description: str
+    text: str  # Telegram HTML, self-contained: it is read in chats the bot is not in
+
+
+def handle_inline(service: ZoneService, ctx: Context, query: str) -> list[InlineResult]:
+    """The results for `@bot query`: a zone or city card and its newest articles when the query
+    names one (alias, pinyin, typo as in /zone), else the articles a search finds; with an empty
+    query, the newest issue's articles."""
+    query = query.strip()
+    if not query:
+        issue = service.latest_issue()
+        return _inline_articles(service, ctx, [article.id for article in issue.articles] if issue else [])
+    found = service.find(query)
+    if isinstance(found, ZoneCard):
+        return [_inline_zone(found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
+    if isinstance(found, CityView):
+        return [_inline_city(found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
+    return _inline_articles(service, ctx, [hit.id for hit in service.search(query).hits])
+
+
+def inline_result(service: ZoneService, ctx: Context, result_id: str) -> InlineResult | None:
+    """The result with this id, built afresh (the console shows a chosen result by its id)."""
+    kind, _, key = result_id.partition(":")
+    if kind == "a" and (number := _number(key)) is not None:
+        return _inline_article(service, ctx, number)
+    if kind == "z" and (zone := service.zone_by_code(key)) is not None:
+        return _inline_zone(service.zone_card(zone), ctx)
+    if kind == "c" and service.is_city(key):
+        return _inline_city(service.city_view(key), ctx)
+    return None
+
+
+def _inline_articles(service: ZoneService, ctx: Context, ids: list[int]) -> list[InlineResult]:
+    results = (_inline_article(service, ctx, article_id) for article_id in ids[:INLINE_ARTICLES])
+    return [result for result in results if result is not None]
+
+
+def _inline_article(service: ZoneService, ctx: Context, article_id: int) -> InlineResult | None:
+    line = service.article_line(article_id)
+    if line is None:
+        return None
+    if line.kind == PHOTO:
+        photo = service.article_text(article_id)
+        assert photo is not None  # the same row as `line`
+        text = render.photo(photo)
+    else:
+        summary = service.article_summary(article_id)
+        assert summary is not None
+        text = render.briefing(summary)
+    return InlineResult(f"a:{article_id}", render.inline_title(line), render.inline_description(line),
+                        _fit(text, render.inline_footer(ctx.bot_username, article_id)))
+
+
+def _inline_zone(card: ZoneCard, ctx: Context) -> InlineResult:
+    return InlineResult(f"z:{card.code}", card.zone.name, render.zone_description(card),
+                        _fit(render.zone_card(card), render.inline_footer(ctx.bot_username)))
+
+
+def _inline_city(view: CityView, ctx: Context) -> InlineResult:
+    return InlineResult(f"c:{view.city}", f"{view.city}（城市）", render.city_description(view),
+                        _fit(render.city_view(view), render.inline_footer(ctx.bot_username)))
+
+
+def _fit(text: str, footer: str) -> str:
+    """`text` and `footer` in one message: the first piece of `text` when both are longer."""
+    return render.split_message(text, render.MESSAGE_LIMIT - render.utf16_length(footer))[0] + footer
+
+
 # --- entry points ---------------------------------------------------------------------------------
 
 

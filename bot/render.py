@@ -20,7 +20,7 @@ from bot.service import (
     Target, ZoneCard, ZoneCount,
 )
 from summarize.figures import Figure
-from summarize.segment import ARTICLE, PHOTO
+from summarize.segment import ARTICLE, PAGE_NAME, PHOTO
 from summarize.sentences import split_sentences
 from summarize.zones import Zone, stated_level
 
@@ -370,6 +370,62 @@ def article_text(article: ArticleText) -> str:
     heading += "\n" + _meta(article.zone, article.date, article.author, article.issue_label)
     return "\n\n".join([heading, *(esc(paragraph) for paragraph in article.paragraphs),
                         *([CUT_OFF] if article.cut_off else [])])
+
+
+# --- inline mode: messages read in chats the bot is not in -----------------------------------------
+
+
+def source_line(issue_label: str) -> str:
+    """Where an article was printed: the newspaper, its issue and the page."""
+    if ISSUE_WORD in issue_label:
+        return f"来源：《科学导报》{esc(issue_label)}「{PAGE_NAME}」版"
+    return f"来源：《科学导报》「{PAGE_NAME}」版（版面文件 {esc(issue_label)}）"
+
+
+def briefing(article: ArticleSummary) -> str:
+    """One article on its own: title, zone, date, id, summary, figures and source (an inline result)."""
+    heading = f"<b>{title_of(article.title, article.kind)}</b>"
+    facts = [esc(fact) for fact in (article.zone, article.date) if fact] + [f"编号 {article.id}"]
+    parts = [heading + "\n" + " · ".join(facts),
+             f"<b>摘要</b>：{esc(article.summary.text or '这篇文章太短，没有可摘要的句子。')}"]
+    if article.figures:
+        parts.append("<b>关键数据</b>\n" + _figures(article.figures))
+    if article.cut_off:
+        parts.append(CUT_OFF)
+    parts.append(source_line(article.issue_label))
+    return "\n\n".join(parts)
+
+
+def inline_footer(bot_username: str | None, article_id: int | None = None) -> str:
+    """The last line of a chosen inline result: who sent it, and how to read on."""
+    bot = f"@{esc(bot_username)}" if bot_username else "开发区简报机器人"
+    if article_id is not None:
+        return f"\n\n—— {bot}：私聊发送 /read {article_id} 阅读全文"
+    return f"\n\n—— {bot}：私聊发送 /summary 编号 看摘要"
+
+
+def inline_title(line: ArticleLine) -> str:
+    """An article in the inline list (plain text): its title; a photo: what it is."""
+    if line.kind == PHOTO:
+        return f"📷 {line.zone or ''}图片新闻"
+    return " ".join(line.title.split()) if line.title else NO_TITLE
+
+
+def inline_description(line: ArticleLine) -> str:
+    """The grey lines under an inline result (plain text): zone, date, one-sentence summary."""
+    return " · ".join(fact for fact in (line.zone, line.date, line.gist) if fact)
+
+
+def zone_description(card: ZoneCard) -> str:
+    """A zone in the inline list (plain text)."""
+    level = stated_level(card.zone.level)
+    latest = f" · 最新：{' '.join(card.articles[0].title.split())}" if card.articles and card.articles[0].title else ""
+    return f"{level + ' · ' if level else ''}{card.article_count} 篇报道{latest}"
+
+
+def city_description(view: CityView) -> str:
+    """A city in the inline list (plain text)."""
+    return f"{len(view.zones) + len(view.quiet)} 个开发区，{len(view.zones)} 个有报道，共 {view.article_count} 篇"
 
 
 def search_results(results: SearchResults) -> str:

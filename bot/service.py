@@ -293,6 +293,11 @@ class ZoneService:
             cut_off=_cut_off(row),
         )
 
+    def article_line(self, article_id: int) -> ArticleLine | None:
+        """One article as a list shows it (its one-sentence gist), or None when there is none."""
+        row = self._article(article_id)
+        return self._line(row) if row else None
+
     def article_text(self, article_id: int) -> ArticleText | None:
         """One article in full, or None when there is no such article."""
         row = self._article(article_id)

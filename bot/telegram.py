@@ -1,7 +1,8 @@
 """The Telegram transport: a python-telegram-bot Application over the handlers of bot/commands.py.
 
-Every text message (commands included) goes to `handle_text`, every button to `handle_press`;
-replies are sent in HTML parse mode, already split under Telegram's limit. At start-up the bot
+Every text message (commands included) goes to `handle_text`, every button to `handle_press`,
+every inline query (`@bot 晋城` typed in any chat) to `handle_inline`; replies are sent in HTML
+parse mode, already split under Telegram's limit. At start-up the bot
 sets its command menu (setMyCommands); a failing update is logged and the chat gets an apology.
 """
 
@@ -13,12 +14,17 @@ import logging
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent,
+    LinkPreviewOptions, Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Defaults, MessageHandler, filters
+from telegram.ext import (
+    Application, CallbackQueryHandler, ContextTypes, Defaults, InlineQueryHandler, MessageHandler, filters,
+)
 
-from bot.commands import SORRY, Button, Context, Reply, handle_press, handle_text
+from bot.commands import SORRY, Button, Context, InlineResult, Reply, handle_inline, handle_press, handle_text
 from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_gate
 from bot.config import Settings
 from bot.courier import install_delivery
@@ -29,6 +35,7 @@ from bot.service import ZoneService
 logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+INLINE_CACHE_SECONDS = 300  # Telegram may reuse an inline answer this long (the same for everyone)
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -45,10 +52,19 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | N
     )
 
 
-def _context(update: Update, settings: Settings) -> Context:
+def _context(update: Update, settings: Settings, bot_username: str | None = None) -> Context:
     chat_id = update.effective_chat.id if update.effective_chat else 0
     user_id = update.effective_user.id if update.effective_user else None
-    return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id), settings=settings)
+    return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id), settings=settings,
+                   bot_username=bot_username)
+
+
+def _inline_article(result: InlineResult) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        result.id, result.title, InputTextMessageContent(result.text, parse_mode=ParseMode.HTML,
+                                                         link_preview_options=NO_PREVIEW),
+        description=result.description,
+    )
 
 
 async def _send(update: Update, replies: list[Reply]) -> None:
@@ -71,17 +87,24 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a message or a command."""
-        message, ctx = update.effective_message, _context(update, settings)
+        message, ctx = update.effective_message, _context(update, settings, context.bot.username)
         if message is not None and message.text is not None:
             text = message.text
             await _send(update, await answers.run(lambda service: handle_text(service, ctx, text)))
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press."""
-        query, ctx = update.callback_query, _context(update, settings)
+        query, ctx = update.callback_query, _context(update, settings, context.bot.username)
         await query.answer()
         data = query.data or ""
         await _send(update, await answers.run(lambda service: handle_press(service, ctx, data)))
+
+    async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer `@bot 晋城` typed in any chat: zone cards and articles to choose from."""
+        query, ctx = update.inline_query, _context(update, settings, context.bot.username)
+        text = query.query
+        results = await answers.run(lambda service: handle_inline(service, ctx, text))
+        await query.answer([_inline_article(result) for result in results], cache_time=INLINE_CACHE_SECONDS)
 
     async def stop_answering(application: Application) -> None:
         answers.close()
@@ -102,6 +125,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE & ADDRESSED, on_message))
     application.add_handler(CallbackQueryHandler(on_press))
+    application.add_handler(InlineQueryHandler(on_inline))
     application.add_error_handler(on_error)
     install_delivery(application, settings, service)
     return application
@@ -114,6 +138,9 @@ async def set_commands(application: Application) -> None:
         await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
     except TelegramError as error:
         logger.warning("could not set the command menu (%s): the bot runs without it", error)
+    if not application.bot.supports_inline_queries:
+        logger.warning("inline mode is off, so @%s 晋城 does nothing in chats: turn it on with BotFather's "
+                       "/setinline (see README)", application.bot.username)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -58,6 +58,10 @@ MAX_COMMANDS = 100
 MAX_COMMAND_DESCRIPTION = 256
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files
+MAX_INLINE_RESULTS = 50  # answerInlineQuery takes at most this many results
+MAX_INLINE_RESULT_ID_BYTES = 64
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
+CHAT_TYPES = ("group", "supergroup", "channel")
 FIRST_UPDATE_ID = 800_000_001  # real update ids are large; tests must not assume they start at 1
 POLL_INTERVAL = 0.05  # seconds between checks of a wait_for predicate or a held connection
 SHUTDOWN_POLL_INTERVAL = 0.01  # how soon the server's loop notices stop(): each test pays it
@@ -79,14 +83,15 @@ INT_PARAMS = frozenset({
     "chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id",
     "message_thread_id", "cache_time", "user_id",
 })
+# A chat_id may also be "@channelusername" (getChat, getChatMember, sendMessage to a channel).
 BOOL_PARAMS = frozenset({
     "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
     "disable_web_page_preview", "disable_content_type_detection", "allow_sending_without_reply",
-    "allow_paid_broadcast",
+    "allow_paid_broadcast", "is_personal",
 })
 JSON_PARAMS = frozenset({
     "reply_markup", "allowed_updates", "commands", "scope", "entities", "caption_entities",
-    "link_preview_options", "reply_parameters",
+    "link_preview_options", "reply_parameters", "results", "button",
 })
 
 # The keys of a Message that editMessageText and editMessageReplyMarkup replace.
@@ -550,6 +555,8 @@ class BotApiStandIn:
         host: address to listen on.
         port: port to listen on; 0 picks a free one (see `url`).
         token: the only token accepted; other tokens get 401 Unauthorized, as from Telegram.
+        inline: whether inline mode is on (BotFather /setinline): getMe's supports_inline_queries,
+            and whether `inline_query` may be used.
         latency: seconds added to every sendMessage (settable later, e.g. to stop a bot mid fan-out).
         max_messages_per_second: a global rate ceiling; sends beyond it in any one-second window
             get 429 "retry after 1". None (the default) means no ceiling.
@@ -567,6 +574,7 @@ class BotApiStandIn:
         max_messages_per_second: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         on_delivery: Callable[[dict[str, Any]], None] | None = None,
+        inline: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -584,7 +592,7 @@ class BotApiStandIn:
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":", 1)[0]), "is_bot": True, "first_name": BOT_FIRST_NAME,
             "username": BOT_USERNAME, "can_join_groups": True,
-            "can_read_all_group_messages": False, "supports_inline_queries": False,
+            "can_read_all_group_messages": False, "supports_inline_queries": inline,
             "can_connect_to_business": False, "has_main_web_app": False,
         }
         self._chats: dict[int, _Chat] = {}
@@ -595,6 +603,10 @@ class BotApiStandIn:
         self._long_polls = 0
         self._answering = 0  # requests between being read and their answer written
         self._callback_queries: set[str] = set()
+        self._inline_queries: dict[str, dict[str, Any]] = {}  # id -> the inline query
+        self._inline_answers: dict[str, dict[str, Any]] = {}  # id -> the answerInlineQuery params
+        self._inline_ids = itertools.count(7_000_000_000_000_000_001)
+        self._members: dict[tuple[int, int], str] = {}  # (chat id, user id) -> status
         self._callback_ids = itertools.count(5_000_000_000_000_000_001)
         self._files: dict[str, _StoredFile] = {}
         self._file_numbers = itertools.count(1)
@@ -621,6 +633,9 @@ class BotApiStandIn:
                 "deleteMessage": self._delete_message,
                 "sendDocument": self._send_document,
                 "getFile": self._get_file,
+                "getChat": self._get_chat,
+                "getChatMember": self._get_chat_member,
+                "answerInlineQuery": self._answer_inline_query,
                 "close": self._close_bot,
                 "logOut": self._log_out,
             }.items()
@@ -742,6 +757,69 @@ class BotApiStandIn:
                 "id": query_id, "from": sender, "message": message,
                 "chat_instance": str((chat_id * 2_654_435_761) % (1 << 62)), "data": data,
             })
+
+    def add_chat(self, chat_id: int, kind: str = "supergroup", title: str = "测试群组",
+                 username: str | None = None) -> None:
+        """A group, supergroup or channel (negative id) the bot is in; `username` makes a public
+        chat reachable as @username (a channel's link name)."""
+        if chat_id >= 0 or kind not in CHAT_TYPES:
+            raise ValueError(f"a {CHAT_TYPES} chat has a negative id, not {kind} {chat_id}")
+        info: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
+        if username:
+            info["username"] = username
+        with self._cond:
+            chat = self._chats.setdefault(chat_id, _Chat(info))
+            chat.info = info
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What `user_id` is in the group or channel `chat_id` (getChatMember answers it)."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"status must be one of {MEMBER_STATUSES}, not {status!r}")
+        with self._cond:
+            if chat_id not in self._chats:
+                raise ValueError(f"no chat {chat_id}: add_chat it first")
+            self._members[(chat_id, user_id)] = status
+
+    def inline_query(self, user_id: int, query: str, *, chat_type: str = "sender",
+                     first_name: str = "测试用户") -> dict[str, Any]:
+        """A user types `@bot query` in any chat; returns the inline_query update. The answer is
+        `inline_answer(update["inline_query"]["id"])` once the bot has sent it."""
+        if not self.bot_user["supports_inline_queries"]:
+            raise ValueError("inline mode is off: Telegram clients send no inline queries (BotFather /setinline)")
+        with self._cond:
+            query_id = str(next(self._inline_ids))
+            inline = {"id": query_id, "from": {"id": user_id, "is_bot": False, "first_name": first_name,
+                                               "language_code": "zh-hans"},
+                      "query": query, "offset": "", "chat_type": chat_type}
+            self._inline_queries[query_id] = inline
+            return self._enqueue("inline_query", inline)
+
+    def inline_answer(self, query_id: str) -> dict[str, Any] | None:
+        """The answerInlineQuery parameters the bot sent for an inline query, else None."""
+        with self._cond:
+            return copy.deepcopy(self._inline_answers.get(query_id))
+
+    def choose_inline_result(self, chat_id: int, query_id: str, result_id: str, *,
+                             user_id: int) -> dict[str, Any]:
+        """The user picks a result: Telegram posts its message in `chat_id` (any chat of theirs,
+        the bot need not be in it) from the user, via the bot. Returns that message."""
+        with self._cond:
+            answer = self._inline_answers.get(query_id)
+            if answer is None:
+                raise ValueError(f"the bot has not answered inline query {query_id}")
+            result = next((result for result in answer["results"] if result.get("id") == result_id), None)
+            if result is None:
+                raise ValueError(f"inline query {query_id} has no result {result_id!r}")
+            content = result["input_message_content"]
+            plain, entities = self._formatted(
+                {"text": content["message_text"], "parse_mode": content.get("parse_mode")}, "text",
+                MAX_TEXT_LENGTH, "message is too long")
+            chat = self._chats.setdefault(chat_id, _Chat(
+                {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "测试群组"}))
+            sender = {"id": user_id, "is_bot": False, "first_name": "测试用户"}
+            fields: dict[str, Any] = {"text": plain, "via_bot": self._bot_sender(),
+                                      **({"entities": entities} if entities else {})}
+            return copy.deepcopy(self._new_message(chat.info["id"], sender, fields))
 
     def _sender(self, chat_id: int, user_id: int | None, first_name: str) -> dict[str, Any]:
         """The user who writes in `chat_id`, creating the chat on their first message."""
@@ -1284,11 +1362,99 @@ class BotApiStandIn:
         return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
                 "file_size": len(stored.content), "file_path": stored.file_path}
 
+    def _chat_or_username(self, params: dict[str, Any]) -> _Chat:
+        """The chat `chat_id` names: an id, or @username of a public chat."""
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            chat = next((chat for chat in self._chats.values()
+                         if chat.info.get("username", "").lower() == chat_id[1:].lower()), None)
+            if chat is None:
+                raise _bad_request("chat not found")
+            return chat
+        return self._chat(params)
+
+    def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_or_username(params)
+        return {**chat.info, "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False}}
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_or_username(params)
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int):
+            raise _bad_request("user_id is empty" if user_id in (None, "") else "invalid user_id specified")
+        chat_id = chat.info["id"]
+        if chat.info["type"] == "private":
+            status = "member" if user_id in (chat_id, self.bot_user["id"]) else "left"
+        else:
+            status = self._members.get((chat_id, user_id), "left")
+        user = (self._bot_sender() if user_id == self.bot_user["id"]
+                else {"id": user_id, "is_bot": False, "first_name": "测试用户"})
+        return _chat_member(status, user, chat.info["type"] == "channel")
+
+    def _answer_inline_query(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._inline_queries:
+            raise _bad_request("query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise _bad_request("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise _bad_request("RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) if isinstance(result, dict) else "" for result in results]
+        if any(not 1 <= len(result_id.encode("utf-8")) <= MAX_INLINE_RESULT_ID_BYTES for result_id in ids):
+            raise _bad_request("RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise _bad_request("RESULT_ID_DUPLICATE")
+        for result in results:
+            self._check_inline_result(result)
+        self._inline_answers[query_id] = {key: copy.deepcopy(value) for key, value in params.items()}
+        return True
+
+    def _check_inline_result(self, result: dict[str, Any]) -> None:
+        """What Telegram checks of an InlineQueryResultArticle (the only type ZoneBrief sends)."""
+        if result.get("type") != "article":
+            raise _bad_request(f"the stand-in does not support inline results of type {result.get('type')!r}")
+        if not str(result.get("title") or "").strip():
+            raise _bad_request("RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise _bad_request("can't parse inline query result: input_message_content is not a text message")
+        plain, _ = self._formatted({"text": content["message_text"], "parse_mode": content.get("parse_mode")},
+                                   "text", MAX_TEXT_LENGTH, "MESSAGE_TOO_LONG")
+        if not plain.strip():
+            raise _bad_request("MESSAGE_EMPTY")
+        self._markup({"reply_markup": result.get("reply_markup")})
+
     def _close_bot(self, params: dict[str, Any]) -> bool:
         return True
 
     def _log_out(self, params: dict[str, Any]) -> bool:
         return True
+
+
+def _chat_member(status: str, user: dict[str, Any], in_channel: bool) -> dict[str, Any]:
+    """A ChatMember object as the Bot API sends it, with every field its status requires."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+                  "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+                  "can_edit_stories", "can_delete_stories")
+        member.update({"can_be_edited": False, "is_anonymous": False, **{right: True for right in rights}})
+        member.update({"can_post_messages": True, "can_edit_messages": True} if in_channel else {"can_pin_messages": True})
+    elif status == "restricted":
+        member.update({"is_member": True, "until_date": 0, **{right: False for right in (
+            "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
+            "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+            "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages",
+            "can_manage_topics", "can_edit_tag", "can_react_to_messages")}})
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 # --------------------------------------------------------------------------- HTTP plumbing

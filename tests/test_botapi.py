@@ -602,3 +602,66 @@ def test_a_body_that_cannot_be_parsed_is_refused_and_recorded(botapi):
     assert (400, "Bad Request: can't parse reply keyboard markup JSON object") == (status, body["description"])
     [call] = botapi.calls("sendMessage")
     assert (400, {}) == (call.status, call.params)
+
+
+# --------------------------------------------------------------------------- groups, channels, inline mode
+
+
+@pytest.mark.parametrize("status", ["creator", "administrator", "member", "restricted", "left", "kicked"])
+def test_get_chat_member_answers_what_ptb_parses_for_every_status(botapi, status):
+    botapi.add_chat(-100777, "channel", title="开发区频道", username="zone_channel")
+    botapi.set_member(-100777, 42, status)
+
+    async def ask():
+        async with _application(botapi).bot as bot:
+            member = await bot.get_chat_member("@zone_channel", 42)
+            chat = await bot.get_chat(-100777)
+            return member, chat
+
+    member, chat = asyncio.run(ask())
+    assert (status, 42) == (member.status, member.user.id)
+    assert ("channel", "zone_channel", "开发区频道") == (chat.type, chat.username, chat.title)
+
+
+def test_get_chat_member_of_a_stranger_is_left_and_an_unknown_chat_is_refused(botapi):
+    botapi.add_chat(-100778, "supergroup")
+    assert "left" == _post(botapi, "getChatMember", chat_id=-100778, user_id=5)[1]["result"]["status"]
+    assert "Bad Request: chat not found" == _post(botapi, "getChatMember", chat_id="@nobody", user_id=5)[1]["description"]
+    assert "Bad Request: chat not found" == _post(botapi, "getChat", chat_id=-1)[1]["description"]
+    with pytest.raises(ValueError, match="add_chat it first"):
+        botapi.set_member(-5, 5, "member")
+
+
+def test_inline_queries_need_inline_mode(botapi):
+    assert botapi.bot_user["supports_inline_queries"] is False
+    with pytest.raises(ValueError, match="/setinline"):
+        botapi.inline_query(CHAT, "晋城")
+
+
+def _article(result_id: str, text: str = "<b>简报</b>", **fields) -> dict:
+    return {"type": "article", "id": result_id, "title": "标题",
+            "input_message_content": {"message_text": text, "parse_mode": "HTML"}, **fields}
+
+
+def test_answer_inline_query_follows_telegram_rules():
+    with BotApiStandIn(inline=True) as botapi:
+        query_id = botapi.inline_query(CHAT, "晋城")["inline_query"]["id"]
+
+        def answer(results):
+            return _post(botapi, "answerInlineQuery", inline_query_id=query_id, results=results)[1].get("description")
+
+        assert "Bad Request: RESULTS_TOO_MUCH" == answer([_article(str(n)) for n in range(51)])
+        assert "Bad Request: RESULT_ID_DUPLICATE" == answer([_article("a"), _article("a")])
+        assert "Bad Request: RESULT_ID_INVALID" == answer([_article("x" * 65)])
+        assert "Bad Request: RESULT_TITLE_EMPTY" == answer([_article("a", title=" ")])
+        assert answer([_article("a", "<b>未闭合")]).startswith("Bad Request: can't parse entities")
+        assert "Bad Request: MESSAGE_TOO_LONG" == answer([_article("a", "长" * 4097)])
+        assert botapi.inline_answer(query_id) is None
+        assert answer([_article("a:1", "<b>构筑</b>校地合作")]) is None
+        assert "Bad Request: query is too old and response timeout expired or query ID is invalid" == _post(
+            botapi, "answerInlineQuery", inline_query_id="1", results=[])[1]["description"]
+        message = botapi.choose_inline_result(-100, query_id, "a:1", user_id=CHAT)
+        assert ("构筑校地合作", [{"type": "bold", "offset": 0, "length": 2}]) == (message["text"], message["entities"])
+        assert BOT_USERNAME == message["via_bot"]["username"] and CHAT == message["from"]["id"]
+        with pytest.raises(ValueError, match="has no result 'a:2'"):
+            botapi.choose_inline_result(-100, query_id, "a:2", user_id=CHAT)

@@ -6,7 +6,9 @@ import pytest
 from botapi import parse_html
 
 from bot import render
-from bot.commands import COMMANDS, INVALID_BUTTON, PRESSES, Context, Reply, handle_press, handle_text
+from bot.commands import (
+    COMMANDS, INVALID_BUTTON, PRESSES, SORRY, Context, Reply, handle_inline, handle_press, handle_text, inline_result,
+)
 from bot.render import MENU, split_message, to_plain, utf16_length
 from bot.service import zone_code
 
@@ -460,3 +462,77 @@ def test_commands_for_this_bot_are_answered(service, text):
 def test_commands_for_another_bot_are_ignored(service, text):
     assert [] == handle_text(service, Context(-100, bot_username="ZoneBriefBot"), text)
     assert not service.subscriptions(-100)
+
+
+def test_no_button_leads_to_an_empty_or_invalid_reply(service):
+    """Press every button reachable from the commands people start with (breadth first, bounded)."""
+    starts = ["/zone", "/zone 临汾", "/zone 晋城经开区", "/latest", "/subscribe", "/subscribe 晋城 吕梁 全部",
+              "/unsubscribe", "/search 产业园", "/summary 1", "/zone 晋城高新区", "/subscribe 晋城高新区"]
+    queue = [button.data for text in starts for reply in send(service, text, chat_id=31) for button in buttons(reply)]
+    seen: set[str] = set()
+    while queue and len(seen) < 400:
+        data = queue.pop(0)
+        if data in seen:
+            continue
+        seen.add(data)
+        replies = press(service, data, chat_id=31)
+        out = plain(replies).strip()
+        assert out and INVALID_BUTTON not in out and SORRY not in out, data
+        queue += [button.data for reply in replies for button in buttons(reply)]
+    assert {"z", "c", "cq", "sum", "read", "lt", "sub", "uns", "una", "my"} <= {data.split(":")[0] for data in seen}
+
+
+# --- inline mode ----------------------------------------------------------------------------------
+
+
+def inline(service, query: str):
+    results = handle_inline(service, Context(41, bot_username="zonebrief_bot"), query)
+    for result in results:
+        assert 1 <= len(result.id.encode("utf-8")) <= 64 and result.title.strip() and result.description.strip()
+        text, _ = parse_html(result.text)
+        assert utf16_length(text) <= render.MESSAGE_LIMIT
+    assert len({result.id for result in results}) == len(results) <= 50
+    return results
+
+
+@pytest.mark.parametrize("query, first_id", [("晋城", "c:晋城"), ("jincheng", "c:晋城"), ("晉城", "c:晋城"),
+                                             ("晋城经开区", f"z:{zone_code('晋城经济技术开发区')}"),
+                                             ("晋成", "c:晋城")])
+def test_inline_names_a_zone_or_city_first_then_its_articles(service, query, first_id):
+    results = inline(service, query)
+    assert first_id == results[0].id
+    wanted = article_id(service, "title = '构筑校地合作新生态'")
+    [article] = [result for result in results if result.id == f"a:{wanted}"]
+    assert "构筑校地合作新生态" == article.title and "晋城经济技术开发区 · 2025-12-15 · " in article.description
+    text = to_plain(article.text)
+    assert f"编号 {wanted}" in text and "来源：《科学导报》" in text and "「开发区建设」版" in text
+    assert f"@zonebrief_bot：私聊发送 /read {wanted}" in text
+
+
+def test_inline_search_word_lists_the_articles_found(service):
+    results = inline(service, "产业园")
+    assert results and all(result.id.startswith("a:") for result in results)
+    assert [result.id for result in results] == [f"a:{hit.id}" for hit in service.search("产业园").hits]
+
+
+def test_inline_photo_is_a_photo_of_its_zone(service):
+    photo = article_id(service, "kind = 'photo' AND body = '恒真无尾钢化真空玻璃产业园'")
+    result = inline_result(service, Context(41), f"a:{photo}")
+    assert result.title.startswith("📷") and "《" not in to_plain(result.text)
+    assert "恒真无尾钢化真空玻璃产业园" in to_plain(result.text) and "开发区简报机器人" in to_plain(result.text)
+
+
+def test_inline_empty_query_lists_the_newest_issue_and_nonsense_lists_nothing(service):
+    issue = service.latest_issue()
+    assert [f"a:{article.id}" for article in issue.articles] == [result.id for result in inline(service, "  ")]
+    assert [] == inline(service, "完全不相干的词语组合")
+
+
+def test_a_cut_article_briefing_says_so(service):
+    cut = article_id(service, "body LIKE '%固废综合利用率达'")
+    assert "原文在此处中断" in to_plain(inline_result(service, Context(41), f"a:{cut}").text)
+
+
+@pytest.mark.parametrize("result_id", ["", "a:", "a:x", "a:99999", "z:nope", "c:火星", "q:1"])
+def test_an_unknown_inline_result_id_is_none(service, result_id):
+    assert inline_result(service, Context(41), result_id) is None

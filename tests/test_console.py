@@ -80,7 +80,7 @@ def test_subscriptions_persist_per_chat_between_runs(store_path):
 def test_ask_wants_a_message_or_a_button(store_path, args):
     result = zonebrief("ask", *args, "--db", str(store_path))
     assert 1 == result.exit_code
-    assert result.output.startswith("错误：请给出一条消息或一个 --press 按钮") and 1 == len(result.output.splitlines())
+    assert result.output.startswith("错误：请给出一条消息、一个 --press 按钮或一个 --inline 查询") and 1 == len(result.output.splitlines())
 
 
 def test_chat_converses_and_presses_buttons_typed_as_their_data(store_path):
@@ -101,3 +101,21 @@ def test_chat_on_a_fresh_clone_seeds_an_empty_store_first(tmp_path):
     assert "构筑校地合作新生态" in result.output
     with open_db(store) as db:
         assert len(list(Path(Settings().seeds).glob("*.txt"))) == db["issues"].count
+
+
+@pytest.mark.parametrize("query, first", [("晋城", "晋城（城市）"), ("jincheng", "晋城（城市）"),
+                                          ("晋城经开区", "晋城经济技术开发区"), ("光机电", "构筑校地合作新生态")])
+def test_ask_inline_lists_results_and_pressing_one_shows_the_briefing_it_posts(store_path, query, first):
+    listing = zonebrief("ask", "--inline", query, "--db", str(store_path)).output
+    assert listing.startswith(f"[{first}]")
+    [data] = re.findall(r"^\[构筑校地合作新生态\] .* → (inline:\S+)$", listing, flags=re.MULTILINE)
+    assert data.startswith("inline:a:")
+    briefing = zonebrief("ask", "--press", data, "--db", str(store_path)).output
+    assert "构筑校地合作新生态" in briefing and f"编号 {data.split(':')[-1]}" in briefing and "来源：《科学导报》" in briefing
+
+
+def test_chat_takes_an_inline_query_typed_as_at_bot(store_path):
+    output = zonebrief("chat", "--db", str(store_path), input="@zonebrief_bot 晋城\ninline:c:晋城\ninline:a:x\n").output
+    assert "[晋城（城市）] 4 个开发区" in output and "→ inline:c:晋城" in output
+    assert "晋城：4 个开发区，1 个有报道" in output and "没有这个内联结果" in output
+    assert "没有结果" in zonebrief("ask", "--inline", "完全不相干的词语组合", "--db", str(store_path)).output
