@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from bot import render
 from bot.config import Settings
 from bot.inbox import InboxOutcome, process_file, save_upload
-from bot.ingest import PAGE_SUFFIX, page_files
+from bot.ingest import PAGE_SUFFIXES, page_files
 from bot.outbox import ADMIN_PREFIX, FAILED, PENDING, SENT, UNCONFIRMED, notify_admins, timestamp
 from bot.planning import DIGEST_DAYS, load_schedule, plan_manual_digest, plan_pushes
 from bot.service import ZoneService
@@ -44,7 +44,7 @@ def ingest_inbox_file(service: ZoneService, settings: Settings, name: str, now: 
 
 def ingest_upload(service: ZoneService, settings: Settings, filename: str, data: bytes, now: datetime) -> str:
     """A page sent to the bot as a document: saved into the inbox, ingested, pushes planned."""
-    if Path(filename).suffix.lower() != PAGE_SUFFIX:
+    if Path(filename).suffix.lower() not in PAGE_SUFFIXES:
         return render.not_a_page_file(filename)
     path = save_upload(Path(settings.inbox), filename, data)
     outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)

@@ -174,7 +174,7 @@ def _summary(outcomes: list[FileOutcome]) -> str:
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], db_option: Path | None, issue_date: str | None,
            issue_label: str | None) -> None:
-    """导入版面文本文件，或文件夹里的全部 .txt 版面。"""
+    """导入版面文件（.txt 文本或 .pdf 电子版），或文件夹里的全部 .txt 和 .pdf 版面。"""
     if not paths:
         raise CliError("请给出要导入的版面文件或文件夹，例如：zonebrief ingest seeds/")
     gazetteer, tokenizer = _text_tools(_settings(ctx))

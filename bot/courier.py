@@ -19,7 +19,7 @@ from bot import render
 from bot.admin import ingest_upload, take_in
 from bot.config import Settings
 from bot.inbox import process_inbox
-from bot.ingest import MAX_FILE_BYTES
+from bot.ingest import size_refusal
 from bot.outbox import Clock, resume_chat, utc_now
 from bot.planning import load_schedule, plan_missed_digest, plan_scheduled_digest
 from bot.sender import DrainReport, Sender, SenderLock, SendFunction, bot_sender
@@ -100,8 +100,9 @@ class Courier:
             await message.reply_text(render.ADMIN_ONLY)
             return
         document = message.document
-        if document.file_size and document.file_size > MAX_FILE_BYTES:
-            answer = render.file_too_big(document.file_size)
+        refusal = size_refusal(document.file_name or "", document.file_size or 0)
+        if refusal:
+            answer = refusal
         else:
             data = bytes(await (await document.get_file()).download_as_bytearray())
             answer = ingest_upload(self.service, self.settings, document.file_name or "page.txt", data, self._clock())

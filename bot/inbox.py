@@ -4,7 +4,7 @@ A page that was stored (new, replaced or already known) moves to `done/`; one th
 to `failed/` beside a `<name>.reason.txt`, and its outcome carries the notice for the admins (sent
 through the outbox by bot.admin.take_in). A file is never overwritten: a name already taken
 gets a numbered suffix. Files changed in the last SETTLE_SECONDS are left for the next poll, so a
-copy still in progress is not read; hidden files and files not named *.txt are never touched.
+copy still in progress is not read; hidden files and files not named *.txt or *.pdf are never touched.
 
 A crash between storing a page and moving its file is harmless: at the next poll the file is
 ingested again, found unchanged, and moved.

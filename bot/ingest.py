@@ -23,6 +23,8 @@ from sqlite_utils import Database
 
 from bot.db import write_transaction
 from bot.search import index_article, index_terms, unindex_articles
+from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
+from summarize.layout import read_sheets
 from summarize.segment import PAGE_NAME, Article, Page, split_page
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, GazetteerError
@@ -30,6 +32,7 @@ from summarize.zones import Gazetteer, GazetteerError
 logger = logging.getLogger(__name__)
 
 PAGE_SUFFIX = ".txt"
+PAGE_SUFFIXES = (PAGE_SUFFIX, PDF_SUFFIX)  # page files: text, or the e-paper's PDF
 # A page is about 20 KB of text; anything this big is not one page.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Share of control bytes (other than tab, newlines, form feed) above which a file is binary.
@@ -185,11 +188,36 @@ def ingest_text(
     text = _normalise_newlines(text)
     if not text.strip():
         raise IngestError("文件是空的：请重新把版面导出为文本后再导入")
-    digest = content_hash(text)
+    return ingest_page(db, content_hash(text), lambda: split_page(text, gazetteer), source, tokenizer=tokenizer,
+                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding=encoding,
+                       gazetteer=gazetteer)
+
+
+def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, tokenizer: Tokenizer,
+               issue_date: str | None = None, issue_label: str | None = None,
+               file_time: datetime | None = None) -> IngestResult:
+    """Store the pages of a PDF (each a page of one issue) as ingest_text stores a page's text,
+    read from their layout by summarize.layout; the content hash is that of the file's bytes."""
+
+    def parse() -> Page:
+        try:
+            return read_sheets(read_pdf(data), gazetteer)
+        except PdfError as error:
+            raise IngestError(str(error)) from None
+
+    return ingest_page(db, hashlib.sha256(data).hexdigest(), parse, source, gazetteer=gazetteer, tokenizer=tokenizer,
+                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding="pdf")
+
+
+def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
+                tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
+                encoding: str | None) -> IngestResult:
+    """Store the Page `parse` returns (called only when no stored issue has this `digest`), as
+    ingest_text says."""
     stored = _stored(db, digest)
     if stored is not None:
         return stored
-    prepared = _prepare(text, digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
+    prepared = _prepare(parse(), digest, source, tokenizer, issue_date, issue_label, file_time, encoding)
     with write_transaction(db):
         stored = _stored(db, digest)  # another process may have stored it meanwhile
         if stored is not None:
@@ -231,11 +259,10 @@ def _stored(db: Database, digest: str) -> IngestResult | None:
                         article_count, 0, fragment_count)
 
 
-def _prepare(text: str, digest: str, source: str, gazetteer: Gazetteer, tokenizer: Tokenizer,
+def _prepare(page: Page, digest: str, source: str, tokenizer: Tokenizer,
              issue_date: str | None, issue_label: str | None, file_time: datetime | None,
              encoding: str | None) -> _PreparedPage:
-    """Parse and tokenise a page: everything ingest_text does that needs no store."""
-    page = split_page(text, gazetteer)
+    """Tokenise a parsed page: everything ingest_text does that needs no store."""
     if not page.articles:
         raise IngestError("没有找到任何文章：请确认这是《科学导报·开发区建设》版面的文本")
     day, date_source = _issue_date(page, issue_date, file_time)
@@ -285,7 +312,7 @@ def ingest_paths(
     issue_label: str | None = None,
     progress: Callable[[Sequence[Path]], Iterable[Path]] | None = None,
 ) -> list[FileOutcome]:
-    """Ingest page files and folders of page files (*.txt, not hidden, sorted), each on its own.
+    """Ingest page files and folders of page files (*.txt, *.pdf, not hidden, sorted), each on its own.
 
     A folder is not searched recursively. `progress`, if given, wraps the list of files (a
     progress bar). A path that fails gets a FileOutcome with the error; the others go on.
@@ -318,7 +345,7 @@ def _expand(path: Path) -> list[Path | FileOutcome]:
         return [FileOutcome(path, error="找不到这个文件或文件夹：请检查路径是否写对")]
     if path.is_dir():
         return list(page_files(path)) or [FileOutcome(path, error=(
-            f"文件夹里没有版面文件（*{PAGE_SUFFIX}，不含子文件夹）：请放入版面文本文件，或直接给出文件路径"
+            "文件夹里没有版面文件（*.txt 或 *.pdf，不含子文件夹）：请放入版面文件，或直接给出文件路径"
         ))]
     return [path]
 
@@ -378,11 +405,24 @@ def zone_counts(db: Database, *, include_empty: bool = False) -> list[tuple[str,
 
 
 def page_files(folder: Path) -> list[Path]:
-    """The page files directly inside `folder`: *.txt, not hidden, sorted by name."""
+    """The page files directly inside `folder`: *.txt and *.pdf, not hidden, sorted by name."""
     return sorted(
         path for path in folder.iterdir()
-        if path.is_file() and path.suffix.lower() == PAGE_SUFFIX and not path.name.startswith(".")
+        if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES and not path.name.startswith(".")
     )
+
+
+def size_refusal(name: str, size: int) -> str | None:
+    """Why a page file of `size` bytes named `name` is too big to be a page, or None."""
+    if is_pdf_name(name):
+        if size <= MAX_PDF_BYTES:
+            return None
+        return (f"文件太大（{size / 1024 / 1024:.1f} MB，PDF 上限 {MAX_PDF_BYTES // 1024 // 1024} MB）："
+                "一期版面的 PDF 通常只有几 MB，请压缩图片后重新导出，或把各版分成单独的文件")
+    if size <= MAX_FILE_BYTES:
+        return None
+    return (f"文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
+            "一个版面的文本通常只有约 20 KB，请确认选对了文件，或把多个版面分成单独的文件")
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -408,24 +448,24 @@ def decode_page(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         raise IngestError("无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）：请把它另存为 UTF-8 文本后重新导入")
-    raise IngestError("这是二进制文件，不是文本：请先把版面 PDF 转成 .txt 文本（UTF-8 或 GBK）再导入")
+    raise IngestError("这是二进制文件，不是文本：版面文本请存成 UTF-8 或 GBK 的 .txt；版面 PDF 请用 .pdf 文件名导入")
 
 
 def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
                  issue_date: str | None, issue_label: str | None) -> FileOutcome:
     try:
         stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            raise IngestError(
-                f"文件太大（{stat.st_size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
-                "一个版面的文本通常只有约 20 KB，请确认选对了文件，或把多个版面分成单独的文件"
-            )
-        text, encoding = decode_page(path.read_bytes())
-        result = ingest_text(
-            db, text, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
-            issue_label=issue_label, file_time=datetime.fromtimestamp(stat.st_mtime).astimezone(),
-            encoding=encoding,
-        )
+        refusal = size_refusal(path.name, stat.st_size)
+        if refusal:
+            raise IngestError(refusal)
+        file_time = datetime.fromtimestamp(stat.st_mtime).astimezone()
+        if is_pdf_name(path.name):
+            result = ingest_pdf(db, path.read_bytes(), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
+                                issue_date=issue_date, issue_label=issue_label, file_time=file_time)
+        else:
+            text, encoding = decode_page(path.read_bytes())
+            result = ingest_text(db, text, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+                                 issue_label=issue_label, file_time=file_time, encoding=encoding)
     except IngestError as error:
         return FileOutcome(path, error=str(error))
     except OSError as error:

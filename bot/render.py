@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.inbox import InboxOutcome
-from bot.ingest import MAX_FILE_BYTES, PAGE_SUFFIX, REPLACED, UNCHANGED
+from bot.ingest import REPLACED, UNCHANGED
 from bot.service import (
     ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, Photo, SearchResults,
     Target, ZoneCard, ZoneCount,
@@ -589,20 +589,14 @@ def not_in_inbox(name: str, waiting: Sequence[str]) -> str:
 
 
 def not_a_page_file(filename: str) -> str:
-    """A document handed in that is no page text file."""
-    return f"只能导入 {PAGE_SUFFIX} 文本文件（版面 PDF 请先转成文本），收到的是“{echo(filename)}”。"
-
-
-def file_too_big(size: int) -> str:
-    """A document handed in over the size limit."""
-    return (f"文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）："
-            "一个版面的文本通常只有约 20 KB，请确认选对了文件。")
+    """A document handed in that is no page file."""
+    return f"只能导入版面文本（.txt）或版面 PDF（.pdf）文件，收到的是“{echo(filename)}”。"
 
 
 def ingest_usage(waiting: Sequence[str]) -> str:
     """/ingest without a file: how to use it, and what waits in the inbox."""
     listing = "\n".join(f"• {esc(name)}" for name in waiting) or "（收件箱是空的）"
-    return ("用法：把版面文本文件（.txt）作为文件发给我，说明写 /ingest；"
+    return ("用法：把版面文件（.txt 文本或 .pdf）作为文件发给我，说明写 /ingest；"
             f"或发送 /ingest 文件名，导入收件箱里已有的文件。\n收件箱里现有：\n{listing}")
 
 

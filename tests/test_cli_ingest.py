@@ -115,10 +115,10 @@ def bad_empty_folder(tmp_path: Path) -> Path:
 
 
 def bad_folder_without_pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "pdfs"
+    folder = tmp_path / "scans"
     (folder / "sub").mkdir(parents=True)
     (folder / "sub" / "page.txt").write_text(SEED_FILES[0].read_text("utf-8"), encoding="utf-8")
-    (folder / "page.pdf").write_bytes(b"%PDF-1.7")
+    (folder / "page.tif").write_bytes(b"II*\x00")
     (folder / ".hidden.txt").write_text(SEED_FILES[0].read_text("utf-8"), encoding="utf-8")
     return folder
 
@@ -136,6 +136,12 @@ def bad_folder_without_pages(tmp_path: Path) -> Path:
     ],
 )
 def test_bad_input_fails_alone_and_changes_nothing(tmp_path, make, says):
+    assert_refused_and_store_unchanged(tmp_path, make, says)
+
+
+def assert_refused_and_store_unchanged(tmp_path: Path, make, says: str) -> None:
+    """`zonebrief ingest` of what `make` writes: exit 1, one error line saying `says`, the store
+    (holding a seed page) unchanged."""
     db_path = tmp_path / "z.db"
     assert 0 == run("ingest", str(SEED_FILES[0]), "--db", str(db_path)).exit_code
     before = dump(db_path)

@@ -318,7 +318,7 @@ def test_an_admin_sends_a_page_as_a_document(botapi, store, text_tools):
             [answer] = (await botapi.async_wait_for_messages(ADMIN, before + 1))[before:]
             assert answer["plain_text"].startswith(f"已导入 {NEW_PAGE.name}")
             await wait_for_pushes(botapi, await new_page_pushes(botapi, store))
-            botapi.send_document(ADMIN, "scan.pdf", b"%PDF-1.4 not text")
+            botapi.send_document(ADMIN, "scan.tif", b"II*\x00 not a page")
             [refused] = (await botapi.async_wait_for_messages(ADMIN, before + 2))[before + 1:]
             assert ".txt" in refused["plain_text"]
 

@@ -103,9 +103,9 @@ def test_files_being_copied_hidden_or_not_pages_are_left_alone(service, tmp_path
     folder = tmp_path / "inbox"
     drop(folder, SEEDS[0], name="fresh.txt", age=0.5)  # modified half a second ago: maybe still copying
     drop(folder, SEEDS[1], name=".partial.txt")
-    drop(folder, SEEDS[2], name="page.pdf")
+    drop(folder, SEEDS[2], name="page.doc")
     assert [] == process(service, folder)
-    assert {"fresh.txt", ".partial.txt", "page.pdf"} == {p.name for p in folder.iterdir() if p.is_file()}
+    assert {"fresh.txt", ".partial.txt", "page.doc"} == {p.name for p in folder.iterdir() if p.is_file()}
     assert 0 == service.db["issues"].count
 
 
