@@ -38,17 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from summarize.segment import (
-    ARTICLE,
-    FULL_DATE,
-    ISSUE,
-    PAGE_NAME,
-    PHOTO,
-    PHOTO_MARK,
-    Article,
-    Page,
-    split_page,
-)
+from summarize.segment import ARTICLE, PAGE_NAME, PHOTO, Article, Page, split_page
 from summarize.zones import Gazetteer
 
 COLUMN_STARTS = 3  # lines starting at one x make it a column's left edge
@@ -60,6 +50,10 @@ HEAD_RATIO = 1.3  # a headline is set this many times larger than the body, at l
 DECK_RATIO = 1.08  # kickers and subtitles: larger than the body, smaller than headlines
 MASTHEAD_SHARE = 0.3  # the masthead lies in this top share of the page
 PAPER_NAME = "科学导报"
+# What a masthead prints, read here only where split_page finds no masthead in its lines.
+FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,4})\s*期")
+PHOTO_MARK = "■"  # a caption opening with it is a caption for split_page, whatever it says
 MASTHEAD_MARKS = re.compile(rf"{PAGE_NAME}|{PAPER_NAME}|邮发代号|统一刊号|第\s*\d+\s*期|{FULL_DATE.pattern}")
 BLOCK_GAP = 1.2  # ems between the lines of one block at most
 HEADER_GAP = 1.0  # ems (of the larger line) between the lines of one header at most
