@@ -171,6 +171,65 @@ def m004_issue_edition(db: Database) -> None:
     db["issues"].create_index(["edition"])
 
 
+
+# What a listing (zone card, city view) sorts by, newest first: the article's day (its own date, else
+# its issue's), its issue, its place on the page.
+LISTING_ORDER = "day DESC, issue_id DESC, seq"
+
+
+@MIGRATIONS()
+def m005_listing(db: Database) -> None:
+    """Listings as index ranges: `articles.day` (COALESCE(published, the issue's date)) and a copy of
+    each article's kind, city, day, issue and seq in `article_zones`, kept by triggers whatever writes
+    the articles; indexes in listing order for a zone, a city and the issues by date, and one to count
+    a city's articles that only its zones bring in. The zone and article-zone indexes they cover are
+    dropped."""
+    db.execute("ALTER TABLE articles ADD COLUMN day TEXT")
+    db.execute("UPDATE articles SET day = COALESCE(published, (SELECT issue_date FROM issues WHERE id = issue_id))")
+    for column, kind in (("kind", "TEXT"), ("city", "TEXT"), ("day", "TEXT"), ("issue_id", "INTEGER"), ("seq", "INTEGER")):
+        db.execute(f"ALTER TABLE article_zones ADD COLUMN {column} {kind}")
+    db.execute("UPDATE article_zones SET (kind, city, day, issue_id, seq) ="
+               " (SELECT kind, city, day, issue_id, seq FROM articles WHERE id = article_id)")
+    db.execute("DROP INDEX IF EXISTS idx_articles_zone")
+    db.execute("DROP INDEX IF EXISTS idx_article_zones_zone")
+    db.execute(f"CREATE INDEX articles_by_city ON articles (city, kind, {LISTING_ORDER})")
+    db.execute(f"CREATE INDEX article_zones_by_zone ON article_zones (zone, kind, {LISTING_ORDER})")
+    db.execute("CREATE INDEX article_zones_by_city ON article_zones (zone, kind, city)")
+    db.execute("CREATE INDEX issues_by_date ON issues (issue_date, id)")
+    day = "COALESCE(NEW.published, (SELECT issue_date FROM issues WHERE id = NEW.issue_id))"
+    db.execute(f"CREATE TRIGGER articles_day_on_insert AFTER INSERT ON articles BEGIN"
+               f" UPDATE articles SET day = {day} WHERE id = NEW.id; END")
+    db.execute(f"CREATE TRIGGER articles_day_on_update AFTER UPDATE OF published, issue_id ON articles BEGIN"
+               f" UPDATE articles SET day = {day} WHERE id = NEW.id; END")
+    db.execute("CREATE TRIGGER issues_day_on_update AFTER UPDATE OF issue_date ON issues BEGIN"
+               " UPDATE articles SET day = COALESCE(published, NEW.issue_date) WHERE issue_id = NEW.id; END")
+    db.execute("CREATE TRIGGER article_zones_listing_on_article AFTER UPDATE OF kind, city, day, issue_id, seq"
+               " ON articles BEGIN UPDATE article_zones SET kind = NEW.kind, city = NEW.city, day = NEW.day,"
+               " issue_id = NEW.issue_id, seq = NEW.seq WHERE article_id = NEW.id; END")
+    # A number that changes whenever an article or its zones change: counts cached against it stay true.
+    db.execute("CREATE TABLE articles_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
+    db.execute("INSERT INTO articles_version VALUES (1, 0)")
+    for table, event in (("articles", "INSERT"), ("articles", "DELETE"), ("articles", "UPDATE"),
+                         ("article_zones", "INSERT"), ("article_zones", "DELETE")):
+        db.execute(f"CREATE TRIGGER {table}_version_on_{event.lower()} AFTER {event} ON {table} BEGIN"
+                   " UPDATE articles_version SET version = version + 1; END")
+    db.execute("CREATE TRIGGER article_zones_listing_on_insert AFTER INSERT ON article_zones BEGIN"
+               " UPDATE article_zones SET (kind, city, day, issue_id, seq) ="
+               " (SELECT kind, city, day, issue_id, seq FROM articles WHERE id = NEW.article_id)"
+               " WHERE article_id = NEW.article_id AND zone = NEW.zone; END")
+
+
+@MIGRATIONS()
+def m006_summaries(db: Database) -> None:
+    """Summaries kept in the store (JSON of summarize.textrank.Summary) once computed, per article and
+    number of sentences; dropped by triggers when the article's title or body changes, or it goes."""
+    db.execute("CREATE TABLE summaries (article_id INTEGER NOT NULL, sentences INTEGER NOT NULL,"
+               " summary TEXT NOT NULL, PRIMARY KEY (article_id, sentences)) WITHOUT ROWID")
+    db.execute("CREATE TRIGGER summaries_on_article_update AFTER UPDATE OF title, body ON articles BEGIN"
+               " DELETE FROM summaries WHERE article_id = OLD.id; END")
+    db.execute("CREATE TRIGGER summaries_on_article_delete AFTER DELETE ON articles BEGIN"
+               " DELETE FROM summaries WHERE article_id = OLD.id; END")
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -8,17 +8,21 @@ bot/commands.py decides which one a message asks for.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import hashlib
 import json
+import logging
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlite_utils import Database
 
-from bot.db import write_transaction
+from bot.db import LISTING_ORDER, write_transaction
 from bot.search import query_terms, search
 from summarize.figures import Figure
 from summarize.segment import ARTICLE, PHOTO
@@ -36,6 +40,9 @@ MAX_FIGURES = 5  # key figures on a zone card
 MAX_KEYWORDS = 8  # keywords on a zone card
 SUMMARY_CACHE_SIZE = 1024  # summaries kept per process (an article's text rarely changes)
 ZONE_CODE_CHARS = 8  # hex digits of a zone's code: short enough for 64-byte callback data
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Subscription kinds, as stored in subscriptions.kind.
 ZONE = "zone"
@@ -210,10 +217,11 @@ class ZoneService:
         if len(self._by_code) != len(gazetteer.zones):
             raise ValueError("two zones share a zone code: lengthen ZONE_CODE_CHARS")
         self._summarize = functools.lru_cache(maxsize=SUMMARY_CACHE_SIZE)(self._summarize_text)
+        self._counts: dict[tuple, object] = {}  # (articles_version, query, params) -> result, one version
 
     def over(self, db: Database) -> ZoneService:
         """This service over another connection to the same store (another thread's), sharing the
-        gazetteer, tokenizer and summary cache."""
+        gazetteer, tokenizer, summary cache and cached counts."""
         twin = copy.copy(self)
         twin.db = db
         return twin
@@ -239,9 +247,9 @@ class ZoneService:
 
     def zone_card(self, zone: Zone, offset: int = 0) -> ZoneCard:
         """A zone's card with a page of articles from `offset` (newest first)."""
-        where = "a.id IN (SELECT article_id FROM article_zones WHERE zone = ?)"
-        count, rows = self._article_page(where, [zone.name], offset)
-        summaries = [self._summary_of(row) for row in rows]
+        listing = _Listing(zones=(zone.name,))
+        count, rows = self._article_page(listing, offset)
+        summaries = [self.article_summary_of(row) for row in rows]
         return ZoneCard(
             zone=zone,
             code=zone_code(zone.name),
@@ -250,19 +258,18 @@ class ZoneService:
             offset=offset,
             figures=_key_figures(summaries),
             keywords=_key_words(summaries),
-            photos=self._photos(where, [zone.name]),
+            photos=self._listed_photos(listing),
         )
 
     def city_view(self, city: str, offset: int = 0) -> CityView:
         """A city's zones with their article counts, and a page of its articles from `offset`."""
         zones = self._counted(self.gazetteer.cities().get(city, ()))
-        names = json.dumps([entry.zone.name for entry in zones], ensure_ascii=False)
-        where = "(a.city = ? OR a.id IN (SELECT article_id FROM article_zones WHERE zone IN (SELECT value FROM json_each(?))))"
-        count, rows = self._article_page(where, [city, names], offset)
+        listing = _Listing(zones=tuple(entry.zone.name for entry in zones), city=city)
+        count, rows = self._article_page(listing, offset)
         reported = tuple(sorted((entry for entry in zones if entry.article_count), key=lambda entry: -entry.article_count))
         quiet = tuple(entry for entry in zones if not entry.article_count)
         articles = tuple(self._line(row) for row in rows)
-        return CityView(city, reported, count, articles, offset, quiet, self._photos(where, [city, names]))
+        return CityView(city, reported, count, articles, offset, quiet, self._listed_photos(listing))
 
     def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
         """Every city with its zones and their article counts, in gazetteer order."""
@@ -277,7 +284,7 @@ class ZoneService:
         if row is None:
             return None
         zone = self.gazetteer.get(row["zone"]) if row["zone"] else None
-        summary = self._summary_of(row)
+        summary = self.article_summary_of(row)
         return ArticleSummary(
             id=row["id"],
             title=row["title"],
@@ -389,35 +396,70 @@ class ZoneService:
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def _article_counts(self) -> dict[str, int]:
-        """Articles per zone (photos are not articles)."""
-        return dict(self.db.execute(
-            "SELECT z.zone, count(*) FROM article_zones z JOIN articles a ON a.id = z.article_id"
-            " WHERE a.kind = ? GROUP BY z.zone", [ARTICLE],
-        ).fetchall())
+    def _article_counts(self, zones: Iterable[str] | None = None) -> dict[str, int]:
+        """Articles per zone (photos are not articles), of `zones` or of every zone: counted in the
+        listing index, never in the articles."""
+        only = "" if zones is None else "zone IN (SELECT value FROM json_each(?)) AND "
+        params = [] if zones is None else [json.dumps(list(zones), ensure_ascii=False)]
+        return self._cached(
+            f"SELECT zone, count(*) FROM article_zones WHERE {only}kind = ? GROUP BY zone", [*params, ARTICLE], dict)
+
+    def _cached(self, sql: str, params: Sequence[object], result: Callable[[list[tuple]], T]) -> T:
+        """`result` of the rows of a counting query, computed once per version of the articles
+        (bot.db's articles_version changes with every write to articles or article_zones)."""
+        version = self._articles_version()
+        key = (version, sql, *params)
+        if key in self._counts:
+            return self._counts[key]  # type: ignore[return-value]
+        found = result(self.db.execute(sql, list(params)).fetchall())
+        if self._articles_version() == version:  # no write came between: true of this version
+            if any(cached[0] != version for cached in self._counts):
+                self._counts.clear()
+            self._counts[key] = found
+        return found
+
+    def _articles_version(self) -> int:
+        return self.db.execute("SELECT version FROM articles_version").fetchone()[0]
 
     def _counted(self, zones: Iterable[Zone], counts: dict[str, int] | None = None) -> tuple[ZoneCount, ...]:
-        counts = self._article_counts() if counts is None else counts
+        zones = tuple(zones)
+        counts = self._article_counts(zone.name for zone in zones) if counts is None else counts
         return tuple(ZoneCount(zone, zone_code(zone.name), counts.get(zone.name, 0)) for zone in zones)
 
-    def _article_page(self, where: str, params: Sequence[object], offset: int) -> tuple[int, list[dict]]:
-        """The articles (not photos) `where` selects: how many, and one page of them from `offset`."""
-        where = f"a.kind = '{ARTICLE}' AND {where}"
-        count = self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", list(params)).fetchone()[0]
-        rows = list(self.db.query(
-            f"{_ARTICLE_SELECT} WHERE {where} ORDER BY day DESC, i.id DESC, a.seq LIMIT ? OFFSET ?",
-            [*params, self.page_size, max(offset, 0)],
-        ))
-        return count, rows
+    def _article_page(self, listing: _Listing, offset: int) -> tuple[int, list[dict]]:
+        """The articles (not photos) of a listing: how many, and one page of them from `offset`."""
+        offset = max(offset, 0)
+        sql, params = listing.count(ARTICLE)
+        count = self._cached(sql, params, lambda rows: rows[0][0])
+        return count, self._rows(self._listed(listing, ARTICLE, offset + self.page_size)[offset:])
+
+    def _listed(self, listing: _Listing, kind: str, count: int) -> list[int]:
+        """The ids of the first `count` articles of `kind` in a listing, newest first: the first
+        `count` of each source (an index range each), merged."""
+        rows: dict[int, tuple] = {}
+        for sql, params in listing.sources(kind):
+            for row in self.db.execute(f"{sql} ORDER BY {LISTING_ORDER} LIMIT ?", [*params, count]):
+                rows[row[0]] = row
+        ordered = sorted(rows.values(), key=lambda row: row[3])  # seq ascending, within …
+        ordered.sort(key=lambda row: (row[1], row[2]), reverse=True)  # … day and issue descending
+        return [row[0] for row in ordered[:count]]
+
+    def _rows(self, ids: Sequence[int]) -> list[dict]:
+        """The articles of `ids`, in that order."""
+        found = {row["id"]: row for row in self.db.query(
+            f"{_ARTICLE_SELECT} WHERE a.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])}
+        return [found[article_id] for article_id in ids if article_id in found]
+
+    def _listed_photos(self, listing: _Listing) -> tuple[Photo, ...]:
+        """The newest PHOTOS_SHOWN photos of a listing."""
+        return _photo_tuple(self._rows(self._listed(listing, PHOTO, PHOTOS_SHOWN)))
 
     def _photos(self, where: str, params: Sequence[object]) -> tuple[Photo, ...]:
         """The newest PHOTOS_SHOWN photos `where` selects."""
-        rows = self.db.query(
+        return _photo_tuple(self.db.query(
             f"{_ARTICLE_SELECT} WHERE a.kind = '{PHOTO}' AND {where} ORDER BY day DESC, i.id DESC, a.seq LIMIT ?",
             [*params, PHOTOS_SHOWN],
-        )
-        return tuple(Photo(row["id"], row["day"], row["zone"] or row["city"], " ".join(row["body"].split()),
-                           row["author"]) for row in rows)
+        ))
 
     def _article(self, article_id: int) -> dict | None:
         rows = list(self.db.query(f"{_ARTICLE_SELECT} WHERE a.id = ?", [article_id]))
@@ -427,8 +469,30 @@ class ZoneService:
         """An article's summary of at most `sentences` sentences (cached per process)."""
         return self._summarize(title, body, sentences)
 
-    def _summary_of(self, row: dict) -> Summary:
-        return self._summarize(row["title"], row["body"])
+    def article_summary_of(self, row: dict, sentences: int = SUMMARY_SENTENCES) -> Summary:
+        """The summary of a stored article (a row with its id, title and body): kept in the store
+        the first time it is made (table summaries), so no process makes it twice."""
+        stored = self.db.execute("SELECT summary FROM summaries WHERE article_id = ? AND sentences = ?",
+                                 [row["id"], sentences]).fetchone()
+        if stored is not None:
+            return _summary_from_json(stored[0])
+        summary = self._summarize(row["title"], row["body"], sentences)
+        self._keep_summary(row["id"], sentences, summary)
+        return summary
+
+    def _keep_summary(self, article_id: int, sentences: int, summary: Summary) -> None:
+        """Store a summary unless the store is busy this instant (an ingest writing): a reader never
+        waits for the write lock, the next one stores it."""
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            with write_transaction(self.db):
+                self.db.execute("INSERT OR IGNORE INTO summaries (article_id, sentences, summary) VALUES (?, ?, ?)",
+                                [article_id, sentences, _summary_json(summary)])
+        except sqlite3.OperationalError as error:
+            logger.debug("summary of article %s not kept: %s", article_id, error)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def _summarize_text(self, title: str | None, body: str, sentences: int = SUMMARY_SENTENCES) -> Summary:
         # Cached by the text itself: a corrected page may keep an article's id with a new body.
@@ -436,9 +500,59 @@ class ZoneService:
 
     def _line(self, row: dict) -> ArticleLine:
         """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
-        first = self.summary(row["title"], row["body"], 1).text or row["body"].split("\n\n")[0]
+        first = self.article_summary_of(row, 1).text or row["body"].split("\n\n")[0]
         gist = shorten_sentence(first, GIST_CHARS)
         return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What a zone card or city view lists: the articles of `zones` (article_zones) and of `city`
+    (articles.city), each source an index range in listing order (bot.db.LISTING_ORDER)."""
+
+    zones: tuple[str, ...] = ()
+    city: str | None = None
+
+    def sources(self, kind: str) -> list[tuple[str, list[object]]]:
+        """(SELECT id, day, issue_id, seq … of `kind`, its parameters) per source."""
+        found: list[tuple[str, list[object]]] = [
+            ("SELECT article_id, day, issue_id, seq FROM article_zones WHERE zone = ? AND kind = ?", [zone, kind])
+            for zone in self.zones
+        ]
+        if self.city:
+            found.append(("SELECT id, day, issue_id, seq FROM articles WHERE city = ? AND kind = ?", [self.city, kind]))
+        return found
+
+    def count(self, kind: str) -> tuple[str, list[object]]:
+        """SELECT how many articles of `kind` the listing holds, each once, and its parameters: the
+        city's articles (an index range), plus the zones' articles of another city or none (index
+        ranges around the city, usually few), counted once each."""
+        if not self.city:
+            return ("SELECT count(DISTINCT article_id) FROM article_zones WHERE zone IN (SELECT value FROM json_each(?))"
+                    " AND kind = ?", [json.dumps(self.zones, ensure_ascii=False), kind])
+        others = " UNION ".join(
+            f"SELECT article_id FROM article_zones WHERE zone = ? AND kind = ? AND {outside}"
+            for _ in self.zones for outside in ("city < ?", "city > ?", "city IS NULL")
+        )
+        params = [value for zone in self.zones for value in (zone, kind, self.city, zone, kind, self.city, zone, kind)]
+        beyond = f" + (SELECT count(*) FROM ({others}))" if self.zones else ""
+        return (f"SELECT (SELECT count(*) FROM articles WHERE city = ? AND kind = ?){beyond}", [self.city, kind, *params])
+
+
+def _summary_json(summary: Summary) -> str:
+    return json.dumps({"sentences": summary.sentences, "text": summary.text, "keywords": summary.keywords,
+                       "figures": [dataclasses.asdict(figure) for figure in summary.figures]}, ensure_ascii=False)
+
+
+def _summary_from_json(text: str) -> Summary:
+    data = json.loads(text)
+    return Summary(tuple(data["sentences"]), data["text"], tuple(data["keywords"]),
+                   tuple(Figure(**figure) for figure in data["figures"]))
+
+
+def _photo_tuple(rows: Iterable[dict]) -> tuple[Photo, ...]:
+    return tuple(Photo(row["id"], row["day"], row["zone"] or row["city"], " ".join(row["body"].split()),
+                       row["author"]) for row in rows)
 
 
 _ARTICLE_SELECT = (

@@ -1,11 +1,15 @@
 """The service layer (bot/service.py) on a real store built from the seed pages."""
 
+import json
 import sqlite3
 
 import pytest
 
 from bot.db import open_db
-from bot.service import ALL, CITY, GIST_CHARS, SEARCH_LIMIT, ZONE, CityView, NotFound, ZoneCard, zone_code
+from bot import service as service_module
+from bot.service import (
+    ALL, CITY, GIST_CHARS, SEARCH_LIMIT, ZONE, CityView, NotFound, ZoneCard, ZoneService, zone_code,
+)
 
 
 def test_subscriptions_schema_is_unique_per_chat_kind_and_target(tmp_path):
@@ -73,7 +77,9 @@ def test_summary_tells_where_the_article_came_from_and_is_cached(service):
     assert ("构筑校地合作新生态", "晋城经济技术开发区") == (summary.title, summary.zone)
     assert summary.summary.text and summary.issue_label
     assert service.zone_by_code(summary.zone_code).name == "晋城经济技术开发区"
-    assert summary.summary is service.article_summary(article_id).summary
+    assert summary.summary == service.article_summary(article_id).summary
+    stored = service.db.execute("SELECT sentences FROM summaries WHERE article_id = ?", [article_id]).fetchall()
+    assert (3,) in stored  # kept in the store: no other process makes it again
     assert service.article_summary(10**6) is None and service.article_text(10**6) is None
 
 
@@ -164,3 +170,63 @@ def test_a_line_shows_the_best_sentence_not_just_the_first_of_the_summary(servic
     card = service.find("盂县经开区")
     (line,) = card.articles
     assert "56.94亿元" in line.gist
+
+
+def test_a_stored_summary_is_used_by_another_service_and_dropped_when_the_article_changes(service, monkeypatch):
+    article_id = service.find("晋城经开区").articles[0].id
+    made = service.article_summary(article_id).summary
+    other = ZoneService(service.db, service.gazetteer, service.tokenizer)
+    monkeypatch.setattr(service_module, "summarize", lambda *args, **kwargs: pytest.fail("summarised again"))
+    assert made == other.article_summary(article_id).summary
+    monkeypatch.undo()
+    service.db.execute("UPDATE articles SET body = body || '\n\n新增一段：项目总投资12亿元。' WHERE id = ?", [article_id])
+    service.db.conn.commit()
+    assert [] == service.db.execute("SELECT * FROM summaries WHERE article_id = ?", [article_id]).fetchall()
+
+
+def _reference_page(service, where, params, offset):
+    """The listing as one query over every article (how it was answered before the listing indexes)."""
+    where = f"a.kind = 'article' AND {where}"
+    count = service.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+    ids = [row[0] for row in service.db.execute(
+        f"SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE {where}"
+        " ORDER BY COALESCE(a.published, i.issue_date) DESC, i.id DESC, a.seq LIMIT ? OFFSET ?",
+        [*params, service.page_size, offset])]
+    return count, ids
+
+
+@pytest.mark.parametrize("offset", [0, 1, 3, 7])
+def test_listings_from_the_indexes_match_one_query_over_every_article(service_one_per_page, offset):
+    service = service_one_per_page
+    for city, zones in service.gazetteer.cities().items():
+        names = json.dumps([zone.name for zone in zones], ensure_ascii=False)
+        where = ("(a.city = ? OR a.id IN (SELECT article_id FROM article_zones"
+                 " WHERE zone IN (SELECT value FROM json_each(?))))")
+        view = service.city_view(city, offset)
+        assert _reference_page(service, where, [city, names], offset) == (
+            view.article_count, [line.id for line in view.articles]), city
+        for zone in zones:
+            card = service.zone_card(zone, offset)
+            where = "a.id IN (SELECT article_id FROM article_zones WHERE zone = ?)"
+            assert _reference_page(service, where, [zone.name], offset) == (
+                card.article_count, [line.id for line in card.articles]), zone.name
+
+
+def test_listing_copies_follow_the_articles_and_counts_follow_new_articles(service):
+    db = service.db
+    before = service.city_view("晋城").article_count
+    issue_id = db.execute("SELECT issue_id FROM articles WHERE published IS NULL LIMIT 1").fetchone()[0]
+    db.execute("UPDATE issues SET issue_date = '2030-01-02' WHERE id = ?", [issue_id])
+    db.conn.commit()
+    assert [] == db.execute(
+        "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE a.day IS NOT COALESCE(a.published, i.issue_date)"
+        " UNION SELECT z.article_id FROM article_zones z JOIN articles a ON a.id = z.article_id"
+        " WHERE (z.kind, z.city, z.day, z.issue_id, z.seq) IS NOT (a.kind, a.city, a.day, a.issue_id, a.seq)").fetchall()
+    zone = service.gazetteer.lookup("晋城经开区").zone.name
+    db.execute("INSERT INTO articles (issue_id, seq, kind, zone, city, title, body) VALUES (?, 999, 'article', ?, '晋城', '新文章', '正文。')",
+               [issue_id, zone])
+    article_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+    db.execute("INSERT INTO article_zones (article_id, zone, is_primary) VALUES (?, ?, 1)", [article_id, zone])
+    db.conn.commit()
+    assert before + 1 == service.city_view("晋城").article_count
+    assert article_id == service.city_view("晋城").articles[0].id  # its issue is now the newest
