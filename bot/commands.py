@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from bot import admin, outbox, render
 from bot.config import Settings
 from bot.service import (
-    ALL, CITY, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService, zone_code,
+    ALL, CITY, SEARCH_LIMIT, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService, zone_code,
 )
 from summarize.segment import PHOTO
 
@@ -236,12 +236,32 @@ def _text_of(service: ZoneService, article_id: int) -> Reply:
 
 
 def search(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Search the full text of every article."""
+    """Search the full text of every article (filters zone:, city:, since:)."""
     if not args:
-        return Reply("请在 /search 后写上要搜索的词，例如 /search 人才")
-    results = service.search(" ".join(args))
-    buttons = [Button(f"摘要：{render.button_title(hit.title)}", f"sum:{hit.id}") for hit in results.hits]
-    return Reply(render.search_results(results), _rows(buttons))
+        return Reply("请在 /search 后写上要搜索的词，例如 /search 人才，可加 zone:晋城经开区、city:晋城、since:2024-07-01")
+    return _search_page(service, " ".join(args), 0)
+
+
+def _search_page(service: ZoneService, query: str, offset: int) -> Reply:
+    results = service.search(query, offset)
+    buttons = _rows([Button(f"摘要：{render.button_title(hit.title, hit.kind)}", f"sum:{hit.id}") for hit in results.hits])
+    if results.saved is not None:
+        pages = []
+        if offset > 0:
+            pages.append(Button("上一页", f"sr:{results.saved}:{max(offset - SEARCH_LIMIT, 0)}"))
+        if offset + len(results.hits) < results.total:
+            pages.append(Button("下一页", f"sr:{results.saved}:{offset + len(results.hits)}"))
+        buttons += _rows(pages)
+    return Reply(render.search_results(results), buttons)
+
+
+def press_search(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """Another page of a saved search: sr:<saved id>:<offset>."""
+    saved, offset = (_number(parts[0]), _number(parts[1])) if len(parts) == 2 else (None, None)
+    query = service.saved_search(saved) if saved is not None else None
+    if query is None or offset is None:
+        return Reply(INVALID_BUTTON)
+    return _search_page(service, query, offset)
 
 
 def latest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
@@ -451,6 +471,7 @@ def press_subscriptions(service: ZoneService, ctx: Context, parts: list[str]) ->
 
 PRESSES: dict[str, Command] = {
     "sum": summary,
+    "sr": press_search,
     "read": read,
     "z": press_zone,
     "zp": press_zone,

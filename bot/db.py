@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from bot.search import char_tokens
+
 MIGRATIONS = Migrations("zonebrief")
 # How long a writer waits for another process's write transaction before giving up. Every write
 # transaction starts with BEGIN IMMEDIATE (see write_transaction), so this wait really applies:
@@ -170,13 +172,6 @@ def m004_issue_edition(db: Database) -> None:
     db["issues"].add_column("edition", str)
     db["issues"].create_index(["edition"])
 
-
-
-# What a listing (zone card, city view) sorts by, newest first: the article's day (its own date, else
-# its issue's), its issue, its place on the page.
-LISTING_ORDER = "day DESC, issue_id DESC, seq"
-
-
 @MIGRATIONS()
 def m005_listing(db: Database) -> None:
     """Listings as index ranges: `articles.day` (COALESCE(published, the issue's date)) and a copy of
@@ -229,6 +224,27 @@ def m006_summaries(db: Database) -> None:
                " DELETE FROM summaries WHERE article_id = OLD.id; END")
     db.execute("CREATE TRIGGER summaries_on_article_delete AFTER DELETE ON articles BEGIN"
                " DELETE FROM summaries WHERE article_id = OLD.id; END")
+
+
+@MIGRATIONS()
+def m007_search_chars(db: Database) -> None:
+    """Search that finds every article containing a word (see bot.search): `articles_chars`, one
+    token per character, filled here for the articles already stored; and `saved_searches`, the
+    queries whose later pages a button asks for (callback data is too short for a query)."""
+    db.execute("CREATE VIRTUAL TABLE articles_chars USING fts5(title, body, content='', tokenize='unicode61')")
+    for article_id, title, body in db.execute("SELECT id, title, body FROM articles").fetchall():
+        db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)",
+                   [article_id, " ".join(char_tokens(title or "")), " ".join(char_tokens(body))])
+    db["saved_searches"].create({"id": int, "query": str, "saved_at": str}, pk="id", not_null={"query", "saved_at"})
+    db["saved_searches"].create_index(["query"], unique=True)
+
+
+
+
+# What a listing (zone card, city view) sorts by, newest first: the article's day (its own date, else
+# its issue's), its issue, its place on the page.
+LISTING_ORDER = "day DESC, issue_id DESC, seq"
+
 
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store

@@ -136,7 +136,7 @@ class _ArticleRow:
     key: tuple[str, str, str]  # (kind, title, zone): an unchanged article keeps its id
     row: dict[str, object]
     zones: tuple[str, ...]  # the primary zone first
-    terms: tuple[str, str]  # search.index_terms
+    terms: tuple[str, str, str, str]  # search.index_terms
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from bot.inbox import InboxOutcome
 from bot.ingest import REPLACED, UNCHANGED
 from bot.service import (
-    ALL, CITY, ZONE, ArticleLine, ArticleSummary, ArticleText, CityView, IssueDigest, NotFound, Photo, SearchResults,
-    Target, ZoneCard, ZoneCount,
+    ALL, CITY, SINCE_FILTER, ZONE, ArticleLine, ArticleSummary, ArticleText, BadFilter, CityView, IssueDigest,
+    NotFound, Photo, SearchResults, Target, ZoneCard, ZoneCount,
 )
 from summarize.figures import Figure
 from summarize.segment import ARTICLE, PAGE_NAME, PHOTO
@@ -42,7 +42,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("zone", "查看开发区或城市的最新报道，例如 /zone 晋城"),
     ("summary", "文章摘要、关键数据和关键词，例如 /summary 3，或 /summary 3 5 看多篇"),
     ("read", "阅读文章全文，例如 /read 3"),
-    ("search", "全文搜索，例如 /search 人才"),
+    ("search", "全文搜索，例如 /search 铝 或 /search 人才 city:晋城 since:2024-07-01"),
     ("latest", "最新一期的文章摘要，/latest 2 看倒数第 2 期"),
     ("subscribe", "订阅开发区、城市或全部，例如 /subscribe 晋城经开区 吕梁"),
     ("unsubscribe", "取消订阅，例如 /unsubscribe 晋城；不带名称时列出你的订阅"),
@@ -213,8 +213,8 @@ def help_text(is_admin: bool = False) -> str:
 def article_line(article_id: int, title: str | None, kind: str = ARTICLE, *, date: str | None = None,
                  zone: str | None = None, text: str = "") -> str:
     """One article in any list (zone card, city view, search, latest, digest, push): its id in
-    brackets, which is what /summary and /read take, then its date, zone and title, and `text` (a
-    gist, a snippet or a summary) on the next line.
+    brackets, which is what /summary and /read take, then its date, zone and title (a photo: 📷,
+    never a title), and `text` (a gist, a snippet or a summary) on the next line.
 
     Example usage::
 
@@ -222,7 +222,7 @@ def article_line(article_id: int, title: str | None, kind: str = ARTICLE, *, dat
         # '[18] 2024-07-26 晋城经开区《构筑校地合作新生态》\n…'
     """
     facts = "".join(f"{esc(fact)} " for fact in (date, zone) if fact)
-    line = f"[{article_id}] {facts}《{title_of(title, kind)}》"
+    line = f"[{article_id}] {facts}" + ("📷 图片" if kind == PHOTO else f"《{title_of(title, kind)}》")
     return f"{line}\n{esc(text)}" if text else line
 
 
@@ -429,14 +429,32 @@ def city_description(view: CityView) -> str:
 
 
 def search_results(results: SearchResults) -> str:
-    """The articles a search found, each with a snippet."""
+    """A page of the articles a search found, each with a snippet, under the true total."""
+    if results.bad_filter:
+        return bad_filter(results.bad_filter)
     if not results.terms:
         return "没有可以搜索的词：请输入中文或英文关键词，例如 /search 人才"
+    within = f"（{esc('、'.join(results.filters))}）" if results.filters else ""
+    if not results.total:
+        return (f"没有找到包含“{echo(results.query)}”的文章{within}。"
+                "试试更短或别的关键词，或发送 /zone 查看开发区。")
     if not results.hits:
-        return f"没有找到包含“{echo(results.query)}”的文章。试试更短或别的关键词，或发送 /zone 查看开发区。"
-    parts = [f"<b>搜索“{echo(results.query)}”</b>：找到 {len(results.hits)} 篇（{ID_HINT}）"]
-    parts.extend(article_line(hit.id, hit.title, date=hit.date, zone=hit.zone, text=hit.snippet) for hit in results.hits)
+        return f"已经到底了：包含“{echo(results.query)}”的文章{within}共 {results.total} 篇。"
+    words = "、".join(f"“{echo(term)}”" for term in results.terms)
+    parts = [f"<b>搜索{words}</b>{within}：{_range(results.offset, len(results.hits), results.total)}，"
+             f"按日期从新到旧（{ID_HINT}）"]
+    parts.extend(article_line(hit.id, hit.title, hit.kind, date=hit.date, zone=hit.zone, text=hit.snippet)
+                 for hit in results.hits)
     return "\n\n".join(parts)
+
+
+def bad_filter(bad: BadFilter) -> str:
+    """A search filter that names nothing, and how to write it."""
+    if bad.name.lower() in SINCE_FILTER:
+        return (f"看不懂日期“{echo(bad.value)}”：{esc(bad.name)}: 后面写日期，例如 since:2024-07-01、"
+                "since:2024-07 或 since:2024")
+    return (f"没有叫“{echo(bad.value)}”的开发区或城市：{esc(bad.name)}: 后面写开发区或城市的名字，"
+            "例如 zone:晋城经开区 或 city:晋城")
 
 
 NO_ISSUES = "还没有任何一期：请先导入版面（zonebrief ingest）。"

@@ -1,30 +1,46 @@
-"""Full-text search over the articles, on FTS5 columns that hold jieba tokens joined by spaces.
+"""Full-text search: every article that contains the words, inside longer words too (铝 finds
+铝镁合金), traditional characters folded to simplified (氫能 finds 氢能), with the true total.
 
-FTS5's own tokenizers do not split Chinese, so `articles_fts` (rowid = articles.id) is filled
-with the tokenizer's search terms; a query is cut by the same tokenizer and every token becomes a
-quoted FTS5 string, so no text a user types is ever read as FTS5 syntax.
+Two FTS5 indexes, both with rowid = articles.id:
+
+- `articles_fts` holds jieba tokens joined by spaces (FTS5's own tokenizers do not split Chinese);
+  `query_terms` cuts a query the same way, for a query written without spaces (晋城光机电).
+- `articles_chars` (contentless, detail=full) holds every letter and digit of the title and body
+  as a token of its own, folded (summarize.zones.fold_char), whitespace left out (a hard-wrapped
+  line does not split a word) and any other character as one OTHER token (铝，镁 is not 铝镁). A
+  word is the phrase of its characters, so a MATCH is exactly "the text contains the word", for
+  one character as for twenty; no text a user types is ever read as FTS5 syntax (every token is
+  quoted). A trigram index cannot answer one- and two-character words (铝, 氢, 铝镁): docs/BENCHMARKS.md
+  measures this one at 100,000 articles.
+
+Results come newest first (the article's date, else its issue's), a page at a time.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from summarize.sentences import split_sentences
+from summarize.textrank import finish_sentence, stands_alone
 from summarize.tokens import Tokenizer
+from summarize.zones import fold_char
 
-# A 2,000-character query cuts into hundreds of tokens; ANDing more than this many only
+# A 2,000-character query cuts into hundreds of tokens; ANDing more than this many words only
 # slows the query down without narrowing the answer further.
 MAX_QUERY_TOKENS = 24
-# Characters of the original body before the first matched term, and the snippet's length.
-SNIPPET_LEAD = 30
+MAX_WORD_CHARS = 64  # of one word: longer words are searched by their first MAX_WORD_CHARS characters
 SNIPPET_CHARS = 120
-# The title counts three times as much as the body when ranking (bm25 column weights).
-TITLE_WEIGHT = 3.0
-BODY_WEIGHT = 1.0
+SNIPPET_AFTER = 10  # characters of a snippet at least, from the match on
+SNIPPET_BEFORE = 20  # characters before the match, when its clause starts too far back
+OTHER = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token (category Co)
+
+# SQL: the day an article is dated (its own date, else its issue's); `a` = articles, `i` = issues.
+DAY = "COALESCE(a.published, i.issue_date)"
 
 
 @dataclass(frozen=True)
@@ -33,66 +49,136 @@ class Hit:
 
     article_id: int
     title: str | None
-    zone: str | None
-    snippet: str  # from the original body, around the first matched term
+    kind: str
+    zone: str | None  # the zone it is about, else its city
+    date: str | None
+    snippet: str  # from the original body: the sentence of the first match
 
 
-def index_terms(title: str | None, body: str, tokenizer: Tokenizer) -> tuple[str, str]:
-    """What `articles_fts` holds for an article: its title's and its body's search terms, each
-    joined by spaces. Computed before the write transaction: tokenising is the slow part."""
-    return " ".join(tokenizer.search_terms(title or "")), " ".join(tokenizer.search_terms(body))
+@dataclass(frozen=True)
+class Found:
+    """A page of hits and how many articles match in all."""
+
+    total: int
+    hits: tuple[Hit, ...]
 
 
-def index_article(db: Database, article_id: int, terms: tuple[str, str]) -> None:
-    """Add one article's `index_terms` to `articles_fts` (inside the transaction that writes it)."""
-    db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms])
+def char_tokens(text: str) -> list[str]:
+    """`text` as `articles_chars` holds it: folded letters and digits, OTHER for anything else
+    but whitespace, which is left out."""
+    return [char if char.isalnum() else OTHER for char in map(fold_char, text) if not char.isspace()]
+
+
+def index_terms(title: str | None, body: str, tokenizer: Tokenizer) -> tuple[str, str, str, str]:
+    """What the indexes hold for an article: its title's and its body's jieba search terms
+    (`articles_fts`) and characters (`articles_chars`), each joined by spaces. Computed before
+    the write transaction: tokenising is the slow part."""
+    return (" ".join(tokenizer.search_terms(title or "")), " ".join(tokenizer.search_terms(body)),
+            " ".join(char_tokens(title or "")), " ".join(char_tokens(body)))
+
+
+def index_article(db: Database, article_id: int, terms: tuple[str, str, str, str]) -> None:
+    """Add one article's `index_terms` to both indexes (inside the transaction that writes it)."""
+    db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms[:2]])
+    db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms[2:]])
 
 
 def unindex_articles(db: Database, article_ids: Iterable[int]) -> None:
-    """Remove articles from `articles_fts`."""
-    db.execute(
-        "DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?))",
-        [json.dumps([int(article_id) for article_id in article_ids])],
-    )
+    """Remove articles from both indexes (call while their rows still hold what was indexed)."""
+    ids = json.dumps([int(article_id) for article_id in article_ids])
+    db.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?))", [ids])
+    rows = db.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))", [ids])
+    for article_id, title, body in rows.fetchall():  # a contentless table is told the very tokens it was given
+        db.execute(
+            "INSERT INTO articles_chars (articles_chars, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            [article_id, " ".join(char_tokens(title or "")), " ".join(char_tokens(body))],
+        )
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of `query` as typed (split at whitespace), without the punctuation
+    around them; words with no letter or digit are dropped."""
+    words = []
+    for word in query.split():
+        tokens = char_tokens(word)
+        while tokens and tokens[-1] == OTHER:
+            tokens.pop()
+        while tokens and tokens[0] == OTHER:
+            tokens.pop(0)
+        if tokens:
+            words.append("".join(tokens[:MAX_WORD_CHARS]).replace(OTHER, ""))
+    return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
 
 
 def query_terms(query: str, tokenizer: Tokenizer) -> list[str]:
-    """The distinct words of `query` worth searching for: at least one letter, digit or CJK character."""
+    """The distinct jieba words of `query` worth searching for: at least one letter, digit or CJK character."""
     terms = [token for token in tokenizer.cut(query) if any(ch.isalnum() for ch in token)]
     return list(dict.fromkeys(terms))[:MAX_QUERY_TOKENS]
 
 
-def match_expression(terms: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every term, each as a quoted string (`"` doubled)."""
-    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def match_expression(words: Sequence[str]) -> str:
+    """An FTS5 MATCH expression on `articles_chars` requiring every word, each as the quoted
+    phrase of its characters."""
+    return " AND ".join('"' + " ".join(char_tokens(word)) + '"' for word in words)  # '"' is OTHER
 
 
-def search(db: Database, query: str, tokenizer: Tokenizer, limit: int = 10) -> list[Hit]:
-    """The articles containing every word of `query`, best first (bm25, title weighted).
+def search(
+    db: Database,
+    words: Sequence[str],
+    *,
+    where: Sequence[tuple[str, Sequence[object]]] = (),
+    limit: int = 10,
+    offset: int = 0,
+) -> Found:
+    """The articles containing every one of `words` (and meeting every (SQL, parameters) of
+    `where`, on `a` = articles and `i` = issues), newest first: their total and a page of them.
 
     Example usage::
 
-        search(db, "晋城 光机电", tokenizer)  # [Hit(article_id=12, title='构筑校地合作新生态', …)]
+        search(db, ["铝"], limit=5)  # Found(total=3, hits=(Hit(article_id=4, …), …))
+        search(db, ["人才"], where=[(f"{DAY} >= ?", ["2024-07-01"])])
     """
-    terms = query_terms(query, tokenizer)
-    if not terms or limit <= 0:
-        return []
+    if not words:
+        return Found(0, ())
+    clauses = ["a.id IN (SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?)", *(sql for sql, _ in where)]
+    params: list[object] = [match_expression(words), *(param for _, values in where for param in values)]
+    condition = " AND ".join(f"({clause})" for clause in clauses)
+    source = f"FROM articles a JOIN issues i ON i.id = a.issue_id WHERE {condition}"
+    total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    if limit <= 0 or offset >= total:
+        return Found(total, ())
     rows = db.execute(
-        "SELECT articles.id, articles.title, articles.zone, articles.body"
-        " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH ?"
-        " ORDER BY bm25(articles_fts, ?, ?), articles.id"
-        " LIMIT ?",
-        [match_expression(terms), TITLE_WEIGHT, BODY_WEIGHT, limit],
+        f"SELECT a.id, a.title, a.kind, COALESCE(a.zone, a.city), {DAY} AS day, a.body {source}"
+        " ORDER BY day DESC, a.id DESC LIMIT ? OFFSET ?",
+        [*params, limit, max(offset, 0)],
     ).fetchall()
-    return [Hit(article_id, title, zone, snippet(body, terms)) for article_id, title, zone, body in rows]
+    return Found(total, tuple(Hit(article_id, title, kind, zone, day, snippet(body, words))
+                              for article_id, title, kind, zone, day, body in rows))
 
 
-def snippet(body: str, terms: list[str]) -> str:
-    """About SNIPPET_CHARS characters of `body` (whitespace collapsed) around the first of `terms` in it."""
-    text = re.sub(r"\s+", " ", body).strip()
-    folded = text.casefold()
-    found = [position for term in terms if (position := folded.find(term.casefold())) >= 0]
-    start = max(0, min(found) - SNIPPET_LEAD) if found else 0
-    end = min(len(text), start + SNIPPET_CHARS)
-    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+def snippet(body: str, words: Sequence[str], max_chars: int = SNIPPET_CHARS) -> str:
+    """The sentence of `body` where the first of `words` first appears, at most `max_chars`
+    characters (whitespace collapsed).
+
+    It opens where the sentence opens, with the sentence before it when it leans on that one
+    (summarize.textrank.stands_alone); a match deeper than `max_chars` into a long sentence opens
+    the snippet at the clause before the match, after "…". A word only the title holds (or one
+    broken by a line end) gives the body's first sentence.
+    """
+    sentences = [finish_sentence(sentence) for sentence in split_sentences(re.sub(r"\s+", " ", body).strip())]
+    if not sentences:
+        return ""
+    folded = ["".join(map(fold_char, sentence)) for sentence in sentences]
+    index = next((i for i, text in enumerate(folded) for word in words if word in text), 0)
+    position = min((folded[index].find(word) for word in words if word in folded[index]), default=0)
+    if index > 0 and not stands_alone(sentences[index]) and len(sentences[index - 1]) + position < max_chars:
+        return _cut(sentences[index - 1] + sentences[index], max_chars)
+    if position + SNIPPET_AFTER > max_chars:  # the match is deep in a long sentence: from its clause
+        start = max(sentences[index].rfind(mark, 0, position) for mark in "，、：, ") + 1
+        start = start if position - start + SNIPPET_AFTER <= max_chars else position - SNIPPET_BEFORE
+        return _cut("…" + sentences[index][start:], max_chars)
+    return _cut(sentences[index], max_chars)
+
+
+def _cut(text: str, max_chars: int) -> str:
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"

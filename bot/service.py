@@ -13,17 +13,18 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TypeVar
 
 from sqlite_utils import Database
 
 from bot.db import LISTING_ORDER, write_transaction
-from bot.search import query_terms, search
+from bot.search import DAY, query_terms, query_words, search
 from summarize.figures import Figure
 from summarize.segment import ARTICLE, PHOTO
 from summarize.sentences import ends_mid_sentence, shorten_sentence
@@ -32,7 +33,17 @@ from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, Zone
 
 PAGE_SIZE = 5  # articles on a zone card or city view, per page (ZoneService's default)
-SEARCH_LIMIT = 10
+SEARCH_LIMIT = 10  # articles on a page of search results
+# Filters written in a search (zone:晋城经开区 city:晋城 since:2024-07-01), English or Chinese,
+# with an ASCII or a full-width colon.
+ZONE_FILTER = ("zone", "开发区", "园区")
+CITY_FILTER = ("city", "城市", "市")
+SINCE_FILTER = ("since", "自", "从")
+_FILTER = re.compile(r"(?P<name>zone|city|since|开发区|园区|城市|市|自|从)[:：](?P<value>.*)", re.IGNORECASE)
+_SINCE = re.compile(r"(?P<year>\d{4})(?:[-./年](?P<month>\d{1,2})(?:[-./月](?P<day>\d{1,2})日?)?月?)?年?")
+_ZONE_WHERE = "a.id IN (SELECT article_id FROM article_zones WHERE zone = ?)"
+_CITY_WHERE = ("(a.city = ? OR a.id IN (SELECT article_id FROM article_zones"
+               " WHERE zone IN (SELECT value FROM json_each(?))))")
 PHOTOS_SHOWN = 3  # the newest photos on a zone card or city view
 GIST_CHARS = 60  # a one-line summary: the best sentence, cut to this
 SUMMARY_SENTENCES = 3  # a full summary (/summary, key figures, keywords): at most this many sentences
@@ -166,15 +177,33 @@ class SearchHit:
     zone: str | None
     date: str | None
     snippet: str
+    kind: str = "article"
+
+
+@dataclass(frozen=True)
+class BadFilter:
+    """A filter of a search that names nothing: (name as typed, value as typed)."""
+
+    name: str
+    value: str
 
 
 @dataclass(frozen=True)
 class SearchResults:
-    """What a search found; `terms` is empty when the query held nothing to search for."""
+    """What a search found: a page of the articles that contain every word, newest first.
+
+    `terms` is empty when the query held nothing to search for; `bad_filter` is set (and nothing
+    searched) when a filter could not be read; `saved` is the id of the saved query when there is
+    more than one page (buttons carry it)."""
 
     query: str
     terms: tuple[str, ...]
     hits: tuple[SearchHit, ...]
+    total: int = 0
+    offset: int = 0
+    filters: tuple[str, ...] = ()  # what the filters restrict to, as people say it (晋城经开区, 2024-07-01起)
+    bad_filter: BadFilter | None = None
+    saved: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,18 +343,74 @@ class ZoneService:
         return ArticleText(row["id"], row["title"], row["kind"], row["subtitle"], row["zone"] or row["city"],
                            row["day"], row["author"], row["label"], paragraphs, _cut_off(row))
 
-    def search(self, query: str) -> SearchResults:
-        """The SEARCH_LIMIT best articles for `query` (any text is safe: see bot.search)."""
-        terms = tuple(query_terms(query, self.tokenizer))
-        hits = search(self.db, query, self.tokenizer, SEARCH_LIMIT) if terms else []
-        dates = dict(self.db.execute(
-            "SELECT a.id, COALESCE(a.published, i.issue_date) FROM articles a JOIN issues i ON i.id = a.issue_id"
-            " WHERE a.id IN (SELECT value FROM json_each(?))",
-            [json.dumps([hit.article_id for hit in hits])],
-        ).fetchall())
-        return SearchResults(query, terms, tuple(
-            SearchHit(hit.article_id, hit.title, hit.zone, dates.get(hit.article_id), hit.snippet) for hit in hits
-        ))
+    def search(self, query: str, offset: int = 0) -> SearchResults:
+        """A page of the articles that contain every word of `query` (inside longer words too,
+        traditional characters folded), from `offset`, newest first, with the true total.
+
+        Words `zone:`/`city:` (a zone or a city, any name /zone takes) and `since:` (2024-07-01,
+        2024-07, 2024) filter; when no article holds a word written without spaces (晋城光机电),
+        its jieba words are searched instead. Any text is safe (see bot.search).
+        """
+        words, where, filters, bad = self._search_filters(query)
+        if bad:
+            return SearchResults(query, (), (), bad_filter=bad)
+        terms = query_words(" ".join(words))
+        found = search(self.db, terms, where=where, limit=SEARCH_LIMIT, offset=offset)
+        cut = query_words(" ".join(query_terms(" ".join(words), self.tokenizer)))
+        if not found.total and cut != terms:
+            terms, found = cut, search(self.db, cut, where=where, limit=SEARCH_LIMIT, offset=offset)
+        hits = tuple(SearchHit(hit.article_id, hit.title, hit.zone, hit.date, hit.snippet, hit.kind) for hit in found.hits)
+        saved = self._save_search(query) if found.total > SEARCH_LIMIT else None
+        return SearchResults(query, tuple(terms), hits, found.total, offset, filters, None, saved)
+
+    def saved_search(self, saved: int) -> str | None:
+        """The query saved under `saved` (for a page button), else None."""
+        row = self.db.execute("SELECT query FROM saved_searches WHERE id = ?", [saved]).fetchone()
+        return row[0] if row else None
+
+    def _save_search(self, query: str) -> int:
+        with write_transaction(self.db):
+            self.db.execute("INSERT OR IGNORE INTO saved_searches (query, saved_at) VALUES (?, ?)",
+                            [query, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+        return self.db.execute("SELECT id FROM saved_searches WHERE query = ?", [query]).fetchone()[0]
+
+    def _search_filters(self, query: str) -> tuple[list[str], list[tuple[str, list[object]]], tuple[str, ...], BadFilter | None]:
+        """The words of `query` and its filters as SQL (see bot.search.search), what they restrict
+        to as people say it, or the first filter that names nothing."""
+        words, where, filters = [], [], []
+        for word in query.split():
+            match = _FILTER.fullmatch(word)
+            if match is None:
+                words.append(word)
+                continue
+            name, value = match["name"].lower(), match["value"]
+            clause = self._since_clause(value) if name in SINCE_FILTER else self._place_clause(value)
+            if clause is None:
+                return [], [], (), BadFilter(match["name"], value)
+            where.append(clause[:2])
+            filters.append(clause[2])
+        return words, where, tuple(filters), None
+
+    def _place_clause(self, value: str) -> tuple[str, list[object], str] | None:
+        found = self.gazetteer.lookup(value) if value else None
+        if found and found.city:
+            return _CITY_WHERE, self._city_params(found.city), found.city
+        if found and found.zone:
+            return _ZONE_WHERE, [found.zone.name], found.zone.name
+        return None
+
+    @staticmethod
+    def _since_clause(value: str) -> tuple[str, list[object], str] | None:
+        match = _SINCE.fullmatch(value)
+        try:
+            day = date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1)) if match else None
+        except ValueError:
+            return None
+        return (f"{DAY} >= ?", [day.isoformat()], f"{day.isoformat()}起") if day else None
+
+    def _city_params(self, city: str) -> list[object]:
+        zones = self.gazetteer.cities().get(city, ())
+        return [city, json.dumps([zone.name for zone in zones], ensure_ascii=False)]
 
     def issue_count(self) -> int:
         """How many issues (page files) the store holds."""

@@ -164,6 +164,19 @@ def _simplify_char(char: str) -> str:
     return simplified if len(simplified) == 1 else char
 
 
+@functools.lru_cache(maxsize=65536)
+def fold_char(char: str) -> str:
+    """One character as search compares it: simplified, half-width, lower-case; always one
+    character (whitespace too), so a folded text keeps every offset of the original.
+
+    Example usage::
+
+        "".join(map(fold_char, "氫能ＡＢ"))  # '氢能ab'
+    """
+    folded = _simplify_char(_clean_char(char) or char)
+    return folded if len(folded) == 1 else char
+
+
 def clean(text: str) -> str:
     """`text` without whitespace, full-width ASCII made half-width and Latin lower-cased."""
     return "".join(_clean_char(char) for char in text)

@@ -290,7 +290,7 @@ def test_unsubscribe_what_was_never_subscribed(service):
 def test_every_press_prefix_is_reachable_from_a_reply(service):
     offered = set()
     for text in ["/zone 晋城", "/zone 晋城经开区", "/zone", "/subscriptions", "/subscribe", "/latest", "/summary 1",
-                 "/latest 2"]:
+                 "/latest 2", "/search 开发区"]:
         offered |= {button.data.split(":")[0] for reply in send(service, text, chat_id=10) for button in buttons(reply)}
     send(service, "/subscribe 晋城", chat_id=11)
     send(service, "/subscribe 全部", chat_id=11)
@@ -536,3 +536,48 @@ def test_a_cut_article_briefing_says_so(service):
 @pytest.mark.parametrize("result_id", ["", "a:", "a:x", "a:99999", "z:nope", "c:火星", "q:1"])
 def test_an_unknown_inline_result_id_is_none(service, result_id):
     assert inline_result(service, Context(41), result_id) is None
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def test_search_shows_the_true_total_and_pages_through_every_hit(service):
+    first = send(service, "/search 开发区")
+    total = int(re.search(r"共 (\d+) 篇", plain(first))[1])
+    assert total == service.db.execute(
+        "SELECT count(*) FROM articles WHERE instr(title, '开发区') OR instr(replace(body, char(10), ''), '开发区')"
+    ).fetchone()[0]
+    ids, replies = [], first
+    while True:
+        ids += [int(number) for number in re.findall(r"^\[(\d+)\]", plain(replies), re.MULTILINE)]
+        following = [data for data in data_of(replies, "sr:") if int(data.split(":")[2]) == len(ids)]
+        if not following:
+            break
+        replies = press(service, following[0])
+    assert total == len(ids) == len(set(ids)) > 10
+    assert "已经到底了" in plain(press(service, data_of(first, "sr:")[0].rsplit(":", 1)[0] + f":{total}"))
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("/search 开发区 zone:火星", "没有叫“火星”的开发区或城市"),
+    ("/search 开发区 city：", "没有叫“”的开发区或城市"),
+    ("/search 开发区 since:2024-13-01", "看不懂日期“2024-13-01”"),
+    ("/search 开发区 自:昨天", "看不懂日期“昨天”"),
+])
+def test_a_bad_search_filter_says_how_to_write_it(service, query, expected):
+    assert plain(send(service, query)).startswith(expected)
+
+
+def test_search_filters_by_zone_city_and_date(service):
+    city = plain(send(service, "/search 人才 city:晋城"))
+    assert "（晋城）" in city and "共 1 篇" in city
+    zone = plain(send(service, "/search 开发区 zone:晋城经开区"))
+    assert "（晋城经济技术开发区）" in zone
+    dated = plain(send(service, "/search 开发区 since:2025"))
+    assert "（2025-01-01起）" in dated
+    assert all(day >= "2025-01-01" for day in re.findall(r"^\[\d+\] (\d{4}-\d\d-\d\d)", dated, re.MULTILINE))
+
+
+def test_a_stale_search_button_is_refused(service):
+    assert INVALID_BUTTON == plain(press(service, "sr:999:10"))
+    assert INVALID_BUTTON == plain(press(service, "sr:x:10"))

@@ -226,7 +226,7 @@ def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer
     assert [(a.kind, a.title, "\n\n".join(a.body)) for a in split_page(corrected, gazetteer).articles] == [
         (row["kind"], row["title"], row["body"]) for row in rows]
     assert list(old_ids.values()) == [row["id"] for row in rows]
-    assert [rows[0]["id"]] == [hit.article_id for hit in search(db, "鲲鹏展翅", tokenizer)]
+    assert [rows[0]["id"]] == [hit.article_id for hit in search(db, ["鲲鹏展翅"]).hits]
 
 
 def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazetteer, tokenizer):
