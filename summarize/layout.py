@@ -67,8 +67,9 @@ CAPTION_END = re.compile(r"(?:摄|供图|摄影|提供)\s*[)）]?$")
 KICKER_CHARS = 16  # a body-size kicker is this short at most
 COLUMN_SLACK = 2.0  # ems: blocks whose right edges are this close stand in one column
 INDENT = 0.8  # ems: a line starting this far right of its column starts a paragraph
-SHORT_LINE = 1.5  # ems: a line stopping this far left of its column's right edge ends a paragraph
+SHORT_LINE = 0.5  # ems: a line leaving room for the next line's first character and this much ends a paragraph
 SENTENCE_END = "。！？!?”）)"
+NO_LINE_START = "，。、；：！？”’）》,.;:!?)"  # marks a typesetter never puts at the start of a line
 TITLE_CHARS = 14  # an unmarked first line of a box this short (and not a sentence) is its title
 LATIN = re.compile(r"[A-Za-z0-9]")
 DATELINE_OPENING = re.compile(r"^\s*(?:科学导报|本报)")  # a paragraph that opens with its own dateline
@@ -204,28 +205,30 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
 
 
 def cut_at_column_starts(lines: Sequence[Line]) -> list[Line]:
-    """Cut a line where a column starts (rule 1b). A line that runs to its column's edge (a comma
-    hung in the gutter) meets the next column's line when the gutter is no wider than a space. A
-    column starts at an x where at least COLUMN_STARTS lines of one size start and at most one in
-    CROSSING_SHARE of that many run across (an indent, where first lines start, is run across by
-    every other line of its column)."""
+    """Cut a body-size line where a column starts (rule 1b). A line that runs to its column's edge
+    (a comma hung in the gutter) meets the next column's line when the gutter is no wider than a
+    space. A column starts at an x where at least COLUMN_STARTS body lines start and at most one
+    in CROSSING_SHARE of that many run across (an indent, where first lines start, is run across
+    by every other line of its column). Headlines are never cut: they span columns."""
+    body = body_size(lines)
     starts = Counter((round(line.x0), line.size) for line in lines)
-    edges = {key for key, count in starts.items() if count >= COLUMN_STARTS}
+    edges = {key for key, count in starts.items() if count >= COLUMN_STARTS and _same_size(key[1], body)}
     crossing = Counter(key for line in lines for key in edges
                        if key[1] == line.size and line.x0 < key[0] - 1 and line.x1 > key[0] + 1)
     edges = {key for key in edges if crossing[key] <= CROSSING_SHARE * starts[key]}
-    cut: list[Line] = []
-    for line in lines:
-        pieces: list[list[Glyph]] = [[]]
-        for glyph in line.glyphs:
-            if pieces[-1] and (round(glyph.x0), line.size) in edges and glyph.x0 - pieces[-1][0].x0 >= line.size:
-                pieces.append([])
-            pieces[-1].append(glyph)
-        if len(pieces) > 1:
-            cut.extend(_line(piece) for piece in pieces if any(not g.text.isspace() for g in piece))
-        else:
-            cut.append(line)
-    return cut
+    return [piece for line in lines for piece in _cut(line, edges)]
+
+
+def _cut(line: Line, edges: set[tuple[int, float]]) -> list[Line]:
+    """A line cut before each glyph set at a column's left edge (an em or more into the line)."""
+    pieces: list[list[Glyph]] = [[]]
+    for glyph in line.glyphs:
+        if pieces[-1] and (round(glyph.x0), line.size) in edges and glyph.x0 - pieces[-1][0].x0 >= line.size:
+            pieces.append([])
+        pieces[-1].append(glyph)
+    if len(pieces) == 1:
+        return [line]
+    return [_line(piece) for piece in pieces if any(not g.text.isspace() for g in piece)]
 
 
 def _split_row(row: Sequence[Glyph]) -> list[Line]:
@@ -362,7 +365,8 @@ def _merge_decks(groups: list[list[Line]], body: float) -> list[list[Line]]:
         if group in heads:
             continue
         area = _bounds(group)
-        near = next((head for head in heads if _deck_of(area, _bounds(head), head[0].size)), None)
+        near = max((head for head in heads if _deck_of(area, _bounds(head), head[0].size)),
+                   key=lambda head: area.overlap(_bounds(head)), default=None)
         if near is None:
             merged.append(group)
         elif area.top < _bounds(near).top:
@@ -390,7 +394,7 @@ def _header(group: list[Line], body: float, gazetteer: Gazetteer) -> Header:
         titled = _deck_title(group, gazetteer)
     first, last = titled[0], titled[-1]
     kicker = " ".join(line.text for line in group[:first]) or None
-    subtitle = " ".join(line.text for line in group[last + 1:]) or None
+    subtitle = join_title(group[last + 1:]) or None
     return Header(group, join_title(group[first:last + 1]), kicker, subtitle)
 
 
@@ -422,9 +426,13 @@ def _add_body_size_kicker(header: Header, lines: Sequence[Line], gazetteer: Gaze
 
 
 def join_title(lines: Sequence[Line]) -> str:
-    """A headline's lines: joined as printed, with a space where a line ended in one."""
-    return "".join(line.text + (" " if line.glyphs and line.glyphs[-1].text.isspace() else "")
-                   for line in lines).strip()
+    """A headline's lines joined as printed: with a space where a line ends or starts with one."""
+    joined = ""
+    for line in lines:
+        spaced = line.glyphs and (line.glyphs[0].text.isspace() or joined.endswith(" "))
+        joined += (" " if spaced and joined else "") + line.text
+        joined += " " if line.glyphs and line.glyphs[-1].text.isspace() else ""
+    return re.sub(r" +", " ", joined).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,10 +498,21 @@ def _owner(layout: Layout, area: Area, block: Block | None = None) -> Story | No
         story = _owner(layout, above.area, above)
     else:
         left = _left_neighbour(layout, area)
-        story = _owner(layout, left.area, left) if left else None
+        story = _owner(layout, left.area, left) if left else _nearest_header(layout, area)
     if block is not None:
         layout.owners[id(block)] = story
     return story
+
+
+def _nearest_header(layout: Layout, area: Area) -> Story | None:
+    """For a block with nothing above it in its column and nothing to its left: the story of the
+    header nearest above it, counting horizontal and vertical distance alike (a headline centred
+    over a module's middle columns heads its first column too)."""
+    above = [header for header in layout.headers if header.area.bottom <= area.top + 1]
+    if not above:
+        return None
+    nearest = min(above, key=lambda header: max(0.0, -header.area.overlap(area)) + area.top - header.area.bottom)
+    return layout.story_of(nearest)
 
 
 def _nearest_above(layout: Layout, area: Area) -> Header | Block | None:
@@ -542,20 +561,31 @@ def _left_neighbour(layout: Layout, area: Area) -> Block | None:
 
 def paragraphs(blocks: Sequence[Block]) -> list[str]:
     """The paragraphs of an article's blocks, read column by column (rule 8): an indented line,
-    the line after a short one, and a lone line after a finished sentence start a paragraph."""
+    the line after a short one (one that left room for the next line's first character), and a
+    lone line after a finished sentence start a paragraph."""
     paras: list[list[str]] = []
-    ended = True
+    room = 0.0  # what the line before left free before its column's right edge
     for column in _columns(blocks):
         left, right = min(line.x0 for line in column), max(line.x1 for line in column)
         lone = len(column) == 1
         for line in column:
             indented = not lone and line.x0 - left >= INDENT * line.size
             finished = bool(paras) and paras[-1][-1][-1] in SENTENCE_END
-            if ended or indented or not paras or (lone and finished):
+            if not paras or indented or room > _first_advance(line) + SHORT_LINE * line.size or (lone and finished):
                 paras.append([])
             paras[-1].append(line.text)
-            ended = not lone and right - line.x1 > SHORT_LINE * line.size
+            room = 0.0 if lone else right - line.x1
     return [join_body_lines(para) for para in paras]
+
+
+def _first_advance(line: Line) -> float:
+    """The room a line's first character needs at the end of the line before: with the mark after
+    it, when that mark may not start a line (typesetters carry the character down with it)."""
+    inked = [glyph for glyph in line.glyphs if not glyph.text.isspace()]
+    if not inked:
+        return line.size
+    carried = inked[:2] if len(inked) > 1 and inked[1].text in NO_LINE_START else inked[:1]
+    return carried[-1].x1 - carried[0].x0
 
 
 def join_body_lines(texts: Sequence[str]) -> str:

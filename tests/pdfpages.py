@@ -306,7 +306,8 @@ def fit(module: Module, style: Style, flow: Flow, photo: Planned | None, box: Pl
             box.top = max(obstacles[0].bottom + gap if beside else 0.0, style.leading * rng.uniform(2.5, 5))
             trial.append(Obstacle(box.first, box.first + box.span - 1, box.top, box.top + box.height))
         slots = _slots(module.span, height, trial, style.leading, gap)
-        if len(slots) >= len(flow.lines) and (not box or box.top + box.height + 2 * style.leading <= height):
+        if (len(slots) >= len(flow.lines) and (not box or box.top + box.height + 2 * style.leading <= height)
+                and all(obstacle.bottom <= height for obstacle in obstacles)):
             return height, slots
         height += style.leading
 
