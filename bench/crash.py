@@ -5,7 +5,7 @@
 Each trial runs the delivery scenario of the end-to-end tests (tests/delivery_scenario.py: a store
 with four seed pages and a dozen subscribers; the fifth page dropped into the inbox of
 `zonebrief run` in a subprocess, against the Bot API stand-in on 127.0.0.1). The bot is killed
-with SIGKILL after a random number (3–40) of pushes arrived:
+with SIGKILL after a random number (1–10 of 11) of push messages arrived:
 - `random`: a further random 0–50 ms later, as a harness that watches what arrived would;
 - `receipt`: from inside the stand-in while it handles that push, before it answers — the moment
   the bot cannot know the push was delivered.
@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the stand-in and the scenario live wi
 
 from botapi import BotApiStandIn  # noqa: E402
 from delivery_scenario import (  # noqa: E402
+    PUSH_MESSAGES,
     BotProcess,
     add_users,
     build_store,
@@ -49,7 +50,7 @@ def trial(folder: Path, moment: str, latency: float, text_tools: tuple) -> tuple
     """One kill and restart; (pushes before the kill, duplicates, missing, rows left unconfirmed)."""
     store = build_store(folder / "zonebrief.db", *text_tools)
     inbox, log = folder / "inbox", folder / "bot.log"
-    kill_after = random.randint(3, 40)
+    kill_after = random.randint(1, PUSH_MESSAGES - 1)
     bots: list[BotProcess] = []
     arrived = [0]
 

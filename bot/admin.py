@@ -18,9 +18,11 @@ from bot.config import Settings
 from bot.inbox import InboxOutcome, process_file, save_upload
 from bot.ingest import PAGE_SUFFIXES, page_files
 from bot.outbox import ADMIN_PREFIX, FAILED, PENDING, SENT, UNCONFIRMED, notify_admins, timestamp
-from bot.planning import DIGEST_DAYS, load_schedule, plan_manual_digest, plan_pushes
+from bot.planning import PushPolicy, every_subscriber, plan_digests, plan_pushes
 from bot.service import ZoneService
 from summarize.segment import ARTICLE
+
+STATS_DAYS = 7  # /stats counts the deliveries of the last seven days
 
 
 def take_in(service: ZoneService, settings: Settings, outcomes: Iterable[InboxOutcome], now: datetime) -> int:
@@ -30,7 +32,7 @@ def take_in(service: ZoneService, settings: Settings, outcomes: Iterable[InboxOu
         if not outcome.ok:
             key = f"{ADMIN_PREFIX}failed:{outcome.name}:{outcome.fingerprint}"
             notify_admins(service.db, settings.admins, key, outcome.notice, now)
-    return plan_pushes(service, now)
+    return plan_pushes(service, now, PushPolicy.of(settings))
 
 
 def ingest_inbox_file(service: ZoneService, settings: Settings, name: str, now: datetime) -> str:
@@ -59,7 +61,7 @@ def waiting(settings: Settings) -> list[str]:
 
 def digest_now(service: ZoneService, settings: Settings, now: datetime) -> str:
     """/digest_now: plan a digest for every subscriber now, as the schedule would; the answer."""
-    run = plan_manual_digest(service, load_schedule(settings), now, send_empty=settings.digest_send_empty)
+    run = plan_digests(service, every_subscriber(service, now), now, send_empty=settings.digest_send_empty)
     return render.digest_planned(run.chats, run.messages)
 
 
@@ -82,7 +84,7 @@ class Stats:
 
 def delivery_stats(db: Database, now: datetime) -> Stats:
     """Count what /stats shows; "the last seven days" end at `now`."""
-    since = timestamp(now - timedelta(days=DIGEST_DAYS))
+    since = timestamp(now - timedelta(days=STATS_DAYS))
 
     def one(sql: str, params: Sequence[object] = ()) -> int:
         return db.execute(sql, list(params)).fetchone()[0]

@@ -171,22 +171,26 @@ def _summary(outcomes: list[FileOutcome]) -> str:
 @click.option("--date", "issue_date", callback=_check_date,
               help="本期日期 YYYY-MM-DD（默认取报头日期，否则正文中最晚的完整日期，否则文件修改日期）。")
 @click.option("--issue", "issue_label", help="期次名称，例如 2025年第50期（默认取报头，否则用文件名）。")
+@click.option("--push", is_flag=True,
+              help="作为新一期推送给订阅者（由运行中的机器人发出）；默认作为存档导入：可查询，不推送。")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], db_option: Path | None, issue_date: str | None,
-           issue_label: str | None) -> None:
-    """导入版面文件（.txt 文本或 .pdf 电子版），或文件夹里的全部 .txt 和 .pdf 版面。"""
+           issue_label: str | None, push: bool) -> None:
+    """导入版面文件（.txt 文本或 .pdf 电子版），或文件夹里的全部 .txt 和 .pdf 版面（默认作为存档，不推送；--push 推送）。"""
     if not paths:
         raise CliError("请给出要导入的版面文件或文件夹，例如：zonebrief ingest seeds/")
     gazetteer, tokenizer = _text_tools(_settings(ctx))
     with _open_store(_db_path(ctx, db_option)) as db:
         outcomes = ingest_paths(db, paths, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
-                                issue_label=issue_label, progress=_progress)
+                                issue_label=issue_label, progress=_progress, archive=not push)
     for outcome in outcomes:
         if outcome.result is None:
             click.echo(f"错误：{outcome.path}：{outcome.error}", err=True)
         else:
             click.echo(f"{outcome.path}：{_describe(outcome.result, outcome.path)}")
-    click.echo(_summary(outcomes))
+    written = any(outcome.result is not None and outcome.result.status != UNCHANGED for outcome in outcomes)
+    note = "；将推送给订阅者（由运行中的机器人发出）" if push else "；作为存档导入：可查询，不推送给订阅者（要推送请用 --push）"
+    click.echo(_summary(outcomes) + (note if written else ""))
     if any(outcome.result is None for outcome in outcomes):
         ctx.exit(1)
 
@@ -321,34 +325,36 @@ def stats(ctx: click.Context, db_option: Path | None) -> None:
 @click.option("--base-url", help="Bot API 服务器地址（本地 Bot API 服务器或测试替身），例如 http://127.0.0.1:8081。")
 @click.pass_context
 def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str | None) -> None:
-    """预览每个订阅者近 7 天的周报；加 --send 则立即发送（与定时周报、/digest_now 同一套代码）。"""
+    """预览每个订阅者的周报（自上次周报以来新到的文章）；加 --send 则立即发送（与定时周报、/digest_now 同一套代码）。"""
     settings = _settings(ctx)
     try:
-        schedule = planning.load_schedule(settings)
+        planning.load_schedule(settings)
     except ConfigError as error:
         raise CliError(str(error)) from None
     if send and not settings.token:
         raise CliError("没有机器人令牌：请先设置环境变量 ZONEBRIEF_TOKEN（不要写进文件）；不加 --send 可以先预览周报")
     service = _service(ctx, db_option)
     now = outbox.utc_now()
+    due = planning.every_subscriber(service, now)
     if not send:
-        digests = planning.build_digests(service, now.astimezone(schedule.tz).date())
+        digests = planning.build_digests(service, [item.chat_id for item in due])
         if not digests:
             click.echo("还没有订阅者：用户在机器人里发送 /subscribe 订阅后才有周报")
         for chat_id, chat_digest in digests.items():
             click.echo(f"—— 聊天 {chat_id} ——")
             if chat_digest.count or settings.digest_send_empty:
-                click.echo(to_plain(render.digest_text(chat_digest)) + "\n")
+                click.echo("\n\n".join(to_plain(part.text) for part in render.digest_parts(chat_digest)) + "\n")
             else:
-                click.echo("近 7 天没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
+                click.echo("自上次周报以来没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
         return
     telegram.hide_token(settings.token)
-    run = planning.plan_manual_digest(service, schedule, now, send_empty=settings.digest_send_empty)
-    click.echo(f"已生成周报 {run.key}：{run.chats} 个聊天，{run.messages} 条消息")
+    run = planning.plan_digests(service, due, now, send_empty=settings.digest_send_empty)
+    key = planning.manual_digest_key(now)
+    click.echo(f"已生成周报 {key}：{run.chats} 个聊天，{run.messages} 条消息")
     if not run.messages:
         return
     try:
-        left = asyncio.run(_send_digest(settings, service, run.key, base_url))
+        left = asyncio.run(_send_digest(settings, service, key, base_url))
     except InvalidToken:
         raise CliError("Telegram 拒绝了这个令牌：请检查 ZONEBRIEF_TOKEN 是否与 BotFather 给的一致；周报已留在发件箱，"
                        "机器人运行时会发出") from None

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot import admin, outbox, render
+from bot import admin, outbox, planning, render
 from bot.config import Settings
 from bot.service import (
     ALL, CITY, SEARCH_LIMIT, ZONE, ArticleLine, CityView, NotFound, Target, ZoneCard, ZoneCount, ZoneService, zone_code,
@@ -157,8 +157,9 @@ def _show(service: ZoneService, found: ZoneCard | CityView | NotFound) -> Reply:
 
 
 def show_help(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Say what the bot does, with examples."""
-    return _ignoring(Reply(render.help_text(ctx.is_admin)), "help", args)
+    """Say what the bot does, with examples, and when this chat's digest comes."""
+    text = render.help_text(ctx.is_admin) + "\n\n" + _digest_status(service, ctx)
+    return _ignoring(Reply(text), "help", args)
 
 
 def zone(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
@@ -338,6 +339,46 @@ def _target_data(prefix: str, target: Target) -> str:
     return {ZONE: f"{prefix}:z:{target.code}", CITY: f"{prefix}:c:{target.code}", ALL: f"{prefix}:a"}[target.kind]
 
 
+# --- what a chat gets: pushes and its digest ------------------------------------------------------
+
+DIGEST_OFF_WORDS = frozenset({"off", "关闭", "关", "停止", "不要"})
+DIGEST_ON_WORDS = frozenset({"on", "开启", "开", "恢复"})
+
+
+def _digest_status(service: ZoneService, ctx: Context) -> str:
+    chat = service.chat_settings(ctx.chat_id)
+    schedule = planning.load_schedule(ctx.settings).for_chat(chat)
+    return render.digest_status(None if chat.digest_off else schedule, chat.muted)
+
+
+def mute(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """Stop the pushes of new issues to this chat; its digest still comes."""
+    changed = service.set_muted(ctx.chat_id, True)
+    return _ignoring(Reply(render.muted(changed) + "\n\n" + _digest_status(service, ctx)), "mute", args)
+
+
+def unmute(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """Push new issues to this chat again."""
+    return _ignoring(Reply(render.unmuted(service.set_muted(ctx.chat_id, False))), "unmute", args)
+
+
+def digest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
+    """/digest: when this chat's digest comes; /digest 周五 18:00 sets its day and time;
+    /digest off stops it, /digest on restores it."""
+    words = [word.lower() for word in _words(args)]
+    if words and set(words) <= DIGEST_OFF_WORDS:
+        service.set_digest_off(ctx.chat_id, True)
+    elif words and set(words) <= DIGEST_ON_WORDS:
+        service.set_digest_off(ctx.chat_id, False)
+    elif words:
+        try:
+            day, at = planning.parse_digest_time(words)
+        except ValueError as error:
+            return Reply(render.digest_usage(" ".join(args), str(error)))
+        service.set_digest(ctx.chat_id, day, at)
+    return Reply(_digest_status(service, ctx))
+
+
 # --- admin commands (a page sent as a document is ingested by the Telegram transport) ------------
 
 
@@ -382,6 +423,9 @@ COMMANDS: dict[str, Command] = {
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
     "subscriptions": subscriptions,
+    "mute": mute,
+    "unmute": unmute,
+    "digest": digest,
     "ingest": ingest,
     "stats": stats,
     "digest_now": digest_now,
@@ -469,6 +513,16 @@ def press_subscriptions(service: ZoneService, ctx: Context, parts: list[str]) ->
     return subscriptions(service, ctx, []) if parts == ["s"] else Reply(INVALID_BUTTON)
 
 
+@admin_only
+def press_hold(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """An admin's decision on an arrival held for them: hold:<id>:push or hold:<id>:archive."""
+    hold_id = _number(parts[0]) if len(parts) == 2 else None
+    if hold_id is None or parts[1] not in {"push", "archive"}:
+        return Reply(INVALID_BUTTON)
+    return Reply(planning.release_hold(service, hold_id, parts[1] == "push", outbox.utc_now(),
+                                       ctx.settings.source_url))
+
+
 PRESSES: dict[str, Command] = {
     "sum": summary,
     "sr": press_search,
@@ -483,6 +537,7 @@ PRESSES: dict[str, Command] = {
     "uns": press_unsubscribe,
     "una": press_unsubscribe_all,
     "my": press_subscriptions,
+    planning.HOLD_PREFIX: press_hold,
 }
 
 

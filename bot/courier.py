@@ -1,9 +1,10 @@
 """Delivery in a running bot: the jobs on PTB's JobQueue and the handlers that feed the outbox.
 
-At start-up the bot plans a digest it missed while down (once), takes in the inbox, plans what
-was not planned and sends every pending row; then it polls the inbox, sends what is due every few
-seconds and plans the weekly digest on its day. /start resumes a chat paused because it had
-blocked the bot; admins hand in pages as documents.
+At start-up the bot takes in the inbox, plans what was not planned and the digests it missed
+while down (each once), and sends every pending row; then it polls the inbox, sends what is due
+every few seconds and, every minute, plans the digests of the chats whose digest time has come.
+All planning runs in the planner's own thread, never on the event loop. /start resumes a chat
+paused because it had blocked the bot; admins hand in pages as documents.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot import render
 from bot.admin import ingest_upload, take_in
+from bot.concurrency import AnswerPool
 from bot.config import Settings
 from bot.inbox import process_inbox
 from bot.ingest import size_refusal
 from bot.outbox import Clock, resume_chat, utc_now
-from bot.planning import load_schedule, plan_missed_digest, plan_scheduled_digest
+from bot.planning import due_digests, load_schedule, plan_digests
 from bot.sender import DrainReport, Sender, SenderLock, SendFunction, bot_sender
 from bot.service import ZoneService
 
@@ -29,13 +31,13 @@ logger = logging.getLogger(__name__)
 
 # The sender looks for due rows this often (retries, rows planned by commands or other processes).
 SEND_TICK_SECONDS = 2.0
-# A digest whose time came while the event loop was busy still runs, up to this late.
-DIGEST_MISFIRE_SECONDS = 6 * 3600
+# The planner looks for chats whose digest time has come this often.
+DIGEST_TICK_SECONDS = 60.0
 
 
 class Courier:
-    """The delivery side of a running bot: start-up catch-up, the inbox poll, the weekly digest and
-    the sender, as jobs on PTB's JobQueue; /start resumes a paused chat; admins hand in pages."""
+    """The delivery side of a running bot: start-up catch-up, the inbox poll, the digests and the
+    sender, as jobs on PTB's JobQueue; /start resumes a paused chat; admins hand in pages."""
 
     def __init__(self, service: ZoneService, settings: Settings, send: SendFunction, *, clock: Clock = utc_now):
         self.service = service
@@ -43,6 +45,9 @@ class Courier:
         self.schedule = load_schedule(settings)
         self.sender = Sender(service.db, send, admins=settings.admins, clock=clock)
         self.lock = SenderLock.beside(service.db)
+        # Planning off the event loop: one thread with its own connection to the store, so ingesting
+        # pages and planning pushes and digests (in batches) never delay an answer.
+        self.planner = AnswerPool(service, threads=1)
         self._clock = clock
 
     async def send_due(self) -> DrainReport | None:
@@ -56,30 +61,36 @@ class Courier:
         application.create_task(self.send_due(), name="zonebrief-send")
 
     async def start_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Catch up after a start: a digest missed, pages waiting in the inbox, pushes of issues
-        stored but not planned; then send everything pending."""
-        now = self._clock()
-        missed = plan_missed_digest(self.service, self.schedule, now, send_empty=self.settings.digest_send_empty)
-        if missed:
-            logger.warning("the digest %s was missed while the bot was down: sending it now", missed.key)
+        """Catch up after a start, in the planner's thread (answers go on meanwhile): pages waiting
+        in the inbox, pushes of issues stored but not planned, digests whose time came while the
+        bot was down; then send everything pending."""
         await self.poll_inbox(context)
+        await self.plan_digests(context)
         self.kick(context.application)
 
     async def poll_inbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ingest the pages dropped into the inbox; plan the pushes of every issue not planned yet
-        (those stored by `zonebrief ingest` included)."""
+        (those stored by `zonebrief ingest --push` included)."""
         now = self._clock()
-        outcomes = process_inbox(self.service.db, Path(self.settings.inbox), gazetteer=self.service.gazetteer,
-                                 tokenizer=self.service.tokenizer, now=now)
-        if take_in(self.service, self.settings, outcomes, now) or outcomes:
+
+        def work(service: ZoneService) -> bool:
+            outcomes = process_inbox(service.db, Path(self.settings.inbox), gazetteer=service.gazetteer,
+                                     tokenizer=service.tokenizer, now=now)
+            return bool(take_in(service, self.settings, outcomes, now) or outcomes)
+
+        if await self.planner.run(work):
             self.kick(context.application)
 
-    async def weekly_digest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Plan this week's digest (once per week, whatever calls it) and send it."""
+    async def plan_digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plan the digests of the chats whose digest time has come (each once per run), in batches."""
         now = self._clock()
-        plan_scheduled_digest(self.service, self.schedule, self.schedule.last_run(now), now,
-                              send_empty=self.settings.digest_send_empty)
-        self.kick(context.application)
+
+        def work(service: ZoneService) -> int:
+            due = due_digests(service, self.schedule, now)
+            return plan_digests(service, due, now, send_empty=self.settings.digest_send_empty).messages
+
+        if await self.planner.run(work):
+            self.kick(context.application)
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send what is due: retries whose wait is over, rows planned by another process or command."""
@@ -105,7 +116,8 @@ class Courier:
             answer = refusal
         else:
             data = bytes(await (await document.get_file()).download_as_bytearray())
-            answer = ingest_upload(self.service, self.settings, document.file_name or "page.txt", data, self._clock())
+            name, now = document.file_name or "page.txt", self._clock()
+            answer = await self.planner.run(lambda service: ingest_upload(service, self.settings, name, data, now))
             self.kick(context.application)
         await message.reply_text(answer, parse_mode=ParseMode.HTML)
 
@@ -121,11 +133,11 @@ def install_delivery(application: Application, settings: Settings, service: Zone
     jobs = application.job_queue
     # However late the scheduler starts (the bot's own start-up may take a while), run this once.
     jobs.run_once(courier.start_up, 0, name="delivery: start-up", job_kwargs={"misfire_grace_time": None})
-    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, name="delivery: inbox")
+    jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, first=settings.inbox_poll_seconds,
+                       name="delivery: inbox")
     jobs.run_repeating(courier.tick, SEND_TICK_SECONDS, first=SEND_TICK_SECONDS, name="delivery: send")
-    jobs.run_daily(courier.weekly_digest, courier.schedule.at.replace(tzinfo=courier.schedule.tz),
-                   days=courier.schedule.ptb_days, name="delivery: weekly digest",
-                   job_kwargs={"misfire_grace_time": DIGEST_MISFIRE_SECONDS, "coalesce": True})
+    jobs.run_repeating(courier.plan_digests, DIGEST_TICK_SECONDS, first=DIGEST_TICK_SECONDS, name="delivery: digests",
+                       job_kwargs={"coalesce": True})
     application.add_handler(CommandHandler("start", courier.on_start), group=-1)
     application.add_handler(MessageHandler(filters.Document.ALL, courier.on_document))
     return courier

@@ -246,6 +246,60 @@ def m007_search_chars(db: Database) -> None:
 LISTING_ORDER = "day DESC, issue_id DESC, seq"
 
 
+@MIGRATIONS()
+def m008_delivery_control(db: Database) -> None:
+    """Pushes with buttons, digests of what arrived, chats in control of what they get, archives.
+
+    - deliveries.reply_markup: the inline buttons of a message, JSON rows of [label, callback data].
+    - issues.archived: stored as an archive (back-filling): searchable, never pushed, never new in
+      a digest; issues.planned_through: the highest article id whose push was planned (a corrected
+      page pushes only its new articles); issues.hold_id: the push hold waiting for an admin.
+    - chats: muted (no pushes, the digest still comes), the chat's own digest day and time (null:
+      the configured ones), digest_off, digest_run (the scheduled run of its last digest) and
+      digest_through (the highest article id its last digest covered).
+    - subscriptions.since_article: the highest article id when the subscription was made (a
+      trigger sets it): a digest lists only what arrived after.
+    - push_holds: an arrival that would push too much to one chat, held for an admin's decision.
+    Rows written before count as delivered up to now: no digest or push repeats what came before.
+    """
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    db["deliveries"].add_column("reply_markup", str)
+    db["issues"].add_column("archived", int, not_null_default=0)
+    db["issues"].add_column("planned_through", int)
+    db["issues"].add_column("hold_id", int)
+    db["chats"].add_column("muted", int, not_null_default=0)
+    db["chats"].add_column("digest_day", int)  # 0 = Monday
+    db["chats"].add_column("digest_time", str)  # HH:MM
+    db["chats"].add_column("digest_off", int, not_null_default=0)
+    db["chats"].add_column("digest_run", str)  # UTC, ISO 8601
+    db["chats"].add_column("digest_through", int)
+    db["subscriptions"].add_column("since_article", int)
+    db["push_holds"].create(
+        {
+            "id": int,
+            "created_at": str,  # UTC, ISO 8601
+            "issues": str,  # JSON list of issue ids
+            "articles": int,  # articles in the arrival
+            "chats": int,  # chats it would go to
+            "most": int,  # the most articles one chat would get
+            "decided_at": str,
+            "decision": str,  # push | archive; null while waiting
+        },
+        pk="id",
+        not_null={"created_at", "issues", "articles", "chats", "most"},
+    )
+    db.execute("UPDATE issues SET planned_through = (SELECT max(id) FROM articles WHERE issue_id = issues.id)"
+               " WHERE pushes_planned_at IS NOT NULL")
+    db.execute("UPDATE chats SET digest_run = ?", [now])
+    db.execute("UPDATE subscriptions SET since_article = (SELECT coalesce(max(id), 0) FROM articles)")
+    db.execute(
+        "CREATE TRIGGER subscriptions_since_article AFTER INSERT ON subscriptions"
+        " WHEN NEW.since_article IS NULL BEGIN"
+        " UPDATE subscriptions SET since_article = (SELECT coalesce(max(id), 0) FROM articles) WHERE id = NEW.id;"
+        " END"
+    )
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -168,8 +168,13 @@ def ingest_text(
     issue_label: str | None = None,
     file_time: datetime | None = None,
     encoding: str | None = None,
+    archive: bool = False,
 ) -> IngestResult:
     """Store one page's text as an issue (`source` is the name of the file it came from).
+
+    `archive` (back-filling, e.g. `zonebrief ingest` without --push): a new issue is stored as an
+    archive (searchable, never pushed, never new in a digest: see bot.planning) and the new
+    articles of a corrected page are not pushed, in the same transaction as the page.
 
     Same content as a stored issue (see content_hash): nothing is written, status UNCHANGED.
     Same edition as a stored issue (see edition_of: a corrected page of that issue) but new
@@ -190,12 +195,12 @@ def ingest_text(
         raise IngestError("文件是空的：请重新把版面导出为文本后再导入")
     return ingest_page(db, content_hash(text), lambda: split_page(text, gazetteer), source, tokenizer=tokenizer,
                        issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding=encoding,
-                       gazetteer=gazetteer)
+                       gazetteer=gazetteer, archive=archive)
 
 
 def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, tokenizer: Tokenizer,
                issue_date: str | None = None, issue_label: str | None = None,
-               file_time: datetime | None = None) -> IngestResult:
+               file_time: datetime | None = None, archive: bool = False) -> IngestResult:
     """Store the pages of a PDF (each a page of one issue) as ingest_text stores a page's text,
     read from their layout by summarize.layout; the content hash is that of the file's bytes."""
 
@@ -206,12 +211,13 @@ def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, 
             raise IngestError(str(error)) from None
 
     return ingest_page(db, hashlib.sha256(data).hexdigest(), parse, source, gazetteer=gazetteer, tokenizer=tokenizer,
-                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding="pdf")
+                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding="pdf",
+                       archive=archive)
 
 
 def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
                 tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
-                encoding: str | None) -> IngestResult:
+                encoding: str | None, archive: bool = False) -> IngestResult:
     """Store the Page `parse` returns (called only when no stored issue has this `digest`), as
     ingest_text says."""
     stored = _stored(db, digest)
@@ -234,7 +240,13 @@ def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: st
             db["issues"].update(issue_id, prepared.issue_row)
             status, kept = REPLACED, _clear_issue(db, issue_id)
         added = _store_articles(db, issue_id, prepared.articles, kept)
-        if status == REPLACED and added:
+        if archive and (status == NEW or added):
+            db.execute(
+                "UPDATE issues SET archived = archived OR ?, pushes_planned_at = coalesce(pushes_planned_at, ?),"
+                " planned_through = (SELECT max(id) FROM articles WHERE issue_id = issues.id) WHERE id = ?",
+                [int(status == NEW), prepared.issue_row["ingested_at"], issue_id],
+            )
+        elif status == REPLACED and added:
             db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
         db["fragments"].insert_all(
             {"issue_id": issue_id, "seq": seq, "text": fragment}
@@ -311,11 +323,13 @@ def ingest_paths(
     issue_date: str | None = None,
     issue_label: str | None = None,
     progress: Callable[[Sequence[Path]], Iterable[Path]] | None = None,
+    archive: bool = False,
 ) -> list[FileOutcome]:
     """Ingest page files and folders of page files (*.txt, *.pdf, not hidden, sorted), each on its own.
 
     A folder is not searched recursively. `progress`, if given, wraps the list of files (a
     progress bar). A path that fails gets a FileOutcome with the error; the others go on.
+    `archive`: see ingest_text.
     Raises IngestError, before reading any file, if `issue_date` is not a real YYYY-MM-DD date.
     """
     if issue_date is not None:
@@ -332,7 +346,7 @@ def ingest_paths(
             unique.setdefault(item.resolve(), item)
     files = list(unique.values())
     done = {
-        file: _ingest_file(db, file, gazetteer, tokenizer, issue_date, issue_label)
+        file: _ingest_file(db, file, gazetteer, tokenizer, issue_date, issue_label, archive)
         for file in (progress(files) if progress else files)
     }
     return [done.pop(item) if isinstance(item, Path) else item
@@ -452,7 +466,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
 
 
 def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
-                 issue_date: str | None, issue_label: str | None) -> FileOutcome:
+                 issue_date: str | None, issue_label: str | None, archive: bool = False) -> FileOutcome:
     try:
         stat = path.stat()
         refusal = size_refusal(path.name, stat.st_size)
@@ -461,11 +475,11 @@ def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Toke
         file_time = datetime.fromtimestamp(stat.st_mtime).astimezone()
         if is_pdf_name(path.name):
             result = ingest_pdf(db, path.read_bytes(), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
-                                issue_date=issue_date, issue_label=issue_label, file_time=file_time)
+                                issue_date=issue_date, issue_label=issue_label, file_time=file_time, archive=archive)
         else:
             text, encoding = decode_page(path.read_bytes())
             result = ingest_text(db, text, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
-                                 issue_label=issue_label, file_time=file_time, encoding=encoding)
+                                 issue_label=issue_label, file_time=file_time, encoding=encoding, archive=archive)
     except IngestError as error:
         return FileOutcome(path, error=str(error))
     except OSError as error:

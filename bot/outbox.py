@@ -1,19 +1,22 @@
 """The outbox: one row per message to send, planned before it is sent, so nothing is lost.
 
 Planning (bot/planning.py, bot/admin.py) writes one `deliveries` row per (chat_id, key, part),
-status pending, holding the text to send; bot/sender.py sends the rows. Keys: `article:<id>` (a
-new-issue push; photos are not pushed), `digest:<period>` (the weekly digest; period = ISO week of
-the scheduled run in the configured time zone, e.g. 2026-W47), `digest:manual:<UTC time>`
-(/digest_now, `zonebrief digest --send`) and `admin:…` (notices for the admins). Rows are inserted
-with INSERT OR IGNORE under UNIQUE(chat_id, key, part), so planning twice plans nothing twice.
-A paused chat (it blocked the bot) keeps its rows until it sends /start again.
+status pending, holding the text to send and its inline buttons (`reply_markup`); bot/sender.py
+sends the rows. Keys: `issue:<issue id>:<highest article id>` (a new issue's push to one chat;
+photos are not pushed), `digest:<local time of the scheduled run>` (a chat's digest),
+`digest:manual:<UTC time>` (/digest_now, `zonebrief digest --send`) and `admin:…` (notices for
+the admins). Rows are inserted with INSERT OR IGNORE under UNIQUE(chat_id, key, part), so
+planning twice plans nothing twice. A paused chat (it blocked the bot) keeps its rows until it
+sends /start again.
 
 Transport-free: no python-telegram-bot here, so bot/commands.py may plan messages.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
@@ -38,16 +41,36 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def plan_messages(db: Database, chat_id: int, key: str, texts: Iterable[str], now: datetime) -> int:
+Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of inline buttons: (label, callback data)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One message of the outbox: Telegram HTML and its inline buttons."""
+
+    text: str
+    buttons: Buttons = ()
+
+
+def plan_messages(db: Database, chat_id: int, key: str, parts: Iterable[str | Part], now: datetime) -> int:
     """Plan the parts of one message for one chat; returns how many rows were new."""
     before = db.execute("SELECT total_changes()").fetchone()[0]
-    for part, text in enumerate(texts, start=1):
+    for number, part in enumerate(parts, start=1):
+        part = part if isinstance(part, Part) else Part(part)
         db.execute(
-            "INSERT OR IGNORE INTO deliveries (chat_id, key, part, text, status, planned_at, attempts)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0)",
-            [chat_id, key, part, text, PENDING, timestamp(now)],
+            "INSERT OR IGNORE INTO deliveries (chat_id, key, part, text, reply_markup, status, planned_at, attempts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+            [chat_id, key, number, part.text, json.dumps(part.buttons, ensure_ascii=False) if part.buttons else None,
+             PENDING, timestamp(now)],
         )
     return db.execute("SELECT total_changes()").fetchone()[0] - before
+
+
+def buttons_of(reply_markup: str | None) -> Buttons:
+    """The buttons stored with a row (see plan_messages)."""
+    if not reply_markup:
+        return ()
+    return tuple(tuple((label, data) for label, data in row) for row in json.loads(reply_markup))
 
 
 def notify_admins(db: Database, admins: Iterable[int], key: str, text: str, now: datetime) -> int:

@@ -1,10 +1,26 @@
-"""Planning what to deliver: new-issue pushes and weekly digests, written to the outbox once.
+"""Planning what to deliver: new-issue pushes and digests, written to the outbox exactly once.
 
-An issue's pushes are planned, and the issue marked (`issues.pushes_planned_at`), in one
-transaction, at every inbox poll and at start-up: an issue stored by a process that died before
-planning, or by `zonebrief ingest`, is planned then. Subscribers are those at planning time; a
-paused chat gets no new rows. A digest key is recorded in `digest_runs` with its rows, so planning
-it twice plans nothing twice; at start-up the bot plans a digest it missed while down (once).
+Pushes (`plan_pushes`). The arrival is every issue stored but not planned yet and not held (see
+`arrival`, the one place that decides what may be pushed now). In one transaction:
+- rule BACKFILL: a new issue whose printed date (masthead, or the operator's --date) is older
+  than the newest such issue already pushed is stored as an archive (issues.archived): searchable
+  and in zone cards, never pushed, never new in a digest; the admins are told. Pages ingested
+  from the CLI are archived at ingest unless `--push` (bot/ingest.py).
+- rule FLOOD: an arrival that would push more than `hold_over` articles to one chat is held
+  (push_holds) and the admins get a summary with 推送 / 存为存档 buttons (`release_hold`).
+- otherwise each subscribed chat (not paused, not muted) gets one message per issue listing its
+  articles of the issue (zone, title, id, one sentence, 摘要 / 全文 buttons), split only past
+  Telegram's limit, naming the source; the issue is marked planned (pushes_planned_at and
+  planned_through, the highest article id planned: a corrected page pushes only new articles).
+
+Digests (`plan_digests`). A chat's digest lists every article of its subscriptions that arrived
+since its previous digest (chats.digest_through, an article id) and after the subscription
+(subscriptions.since_article), whatever the printed dates, each once, archives and held
+arrivals left out. `due_digests` finds the chats whose own digest time (chats.digest_day,
+digest_time, else the configured schedule) has come since their last digest (chats.digest_run):
+a periodic job plans them. Chats are planned in batches, each batch one short transaction that
+writes the rows and moves the chat's digest_through and digest_run together, so a kill between
+batches leaves the planned chats planned and the others due: each digest goes once.
 The text of every message comes from bot/render.py; the rows go to bot/outbox.py.
 """
 
@@ -12,24 +28,29 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
 from bot import render
 from bot.config import ConfigError, Settings
-from bot.outbox import plan_messages, timestamp
-from bot.service import ALL, CITY, ZONE, Target, ZoneService
+from bot.db import write_transaction
+from bot.outbox import Part, notify_admins, plan_messages, timestamp
+from bot.service import ALL, CITY, ZONE, ArticleLine, ChatSettings, Subscription, Target, ZoneService
 from summarize.segment import ARTICLE
 
 logger = logging.getLogger(__name__)
 
-# The digest covers the issues dated in the seven days ending on its day, one or two sentences each.
-DIGEST_DAYS = 7
-DIGEST_SENTENCES = 2
+# Chats whose digests are planned in one transaction: short enough that answers and the sender
+# never wait long for the store, long enough that a digest to 10,000 chats is a few dozen steps.
+DIGEST_BATCH = 200
+# Issue dates that were printed or given by the operator (not guessed from the text or the file):
+# only these make a page a back-fill (rule BACKFILL).
+PRINTED_DATES = ("masthead", "flag")
+HOLD_PREFIX = "hold"  # callback data of the admins' buttons: hold:<id>:push | hold:<id>:archive
 
 
 # --- The schedule ----------------------------------------------------------------------------
@@ -69,15 +90,10 @@ class Schedule:
         """The first scheduled run strictly after `now`."""
         return self.last_run(now) + timedelta(days=7)
 
-    def period(self, run: datetime) -> str:
-        """The ISO week of a run in the schedule's zone, e.g. 2026-W47: the digest's key."""
-        year, week, _ = run.astimezone(self.tz).isocalendar()
-        return f"{year}-W{week:02d}"
-
-    @property
-    def ptb_days(self) -> tuple[int]:
-        """The weekday as JobQueue.run_daily counts days: 0 = Sunday … 6 = Saturday."""
-        return ((self.weekday + 1) % 7,)
+    def for_chat(self, chat: ChatSettings) -> Schedule:
+        """The schedule of a chat that may have chosen its own day or time."""
+        at = self.at if chat.digest_time is None else time.fromisoformat(chat.digest_time)
+        return Schedule(self.weekday if chat.digest_day is None else chat.digest_day, at, self.tz)
 
 
 def load_schedule(settings: Settings) -> Schedule:
@@ -98,6 +114,17 @@ def load_schedule(settings: Settings) -> Schedule:
     return Schedule(weekday, at.replace(tzinfo=None), tz)
 
 
+def parse_digest_time(words: Sequence[str]) -> tuple[int, str]:
+    """`/digest 周五 18:00` → (4, "18:00"); raises ValueError with what to write instead."""
+    if len(words) != 2 or words[0].strip().lower() not in WEEKDAYS:
+        raise ValueError("day")
+    try:
+        at = time.fromisoformat(words[1].strip().replace("：", ":"))
+    except ValueError:
+        raise ValueError("time") from None
+    return WEEKDAYS[words[0].strip().lower()], f"{at:%H:%M}"
+
+
 # --- Pushes ------------------------------------------------------------------------------------
 
 
@@ -106,93 +133,199 @@ class _Candidate:
     """An article that may go to subscribers, with every subscription target it falls under."""
 
     id: int
-    title: str | None
-    zone: str | None
-    day: str  # the article's date, else its issue's
-    body: str
+    issue_id: int
     targets: frozenset[tuple[str, str]]  # (kind, name) as in subscriptions
 
 
 def _candidates(service: ZoneService, where: str, params: list[object]) -> list[_Candidate]:
-    """The articles (not photos) matching `where`, newest issue first, in page order."""
+    """The articles (not photos) matching `where` (over articles a and issues i), in arrival order."""
     rows = service.db.execute(
-        "SELECT a.id, a.title, a.zone, a.city, a.body, COALESCE(a.published, i.issue_date),"
+        "SELECT a.id, a.issue_id, a.city,"
         " (SELECT json_group_array(zone) FROM article_zones WHERE article_id = a.id)"
         " FROM articles a JOIN issues i ON i.id = a.issue_id"
-        f" WHERE a.kind = ? AND {where} ORDER BY i.issue_date DESC, i.id DESC, a.seq",
+        f" WHERE a.kind = ? AND {where} ORDER BY a.id",
         [ARTICLE, *params],
     ).fetchall()
     candidates = []
-    for article_id, title, zone, city, body, day, zones_json in rows:
+    for article_id, issue_id, city, zones_json in rows:
         zones = json.loads(zones_json)
         cities = {city} if city else set()
         for name in zones:
             found = service.gazetteer.get(name)
             cities.update(found.cities if found else ())
         targets = {(ALL, "")} | {(ZONE, name) for name in zones} | {(CITY, name) for name in cities}
-        candidates.append(_Candidate(article_id, title, zone or city, day, body, frozenset(targets)))
+        candidates.append(_Candidate(article_id, issue_id, frozenset(targets)))
     return candidates
-
-
-def _subscribers(service: ZoneService) -> dict[int, tuple[Target, ...]]:
-    """Every chat that subscribes to something and is not paused, with its subscriptions in order."""
-    chats = service.db.execute(
-        "SELECT DISTINCT s.chat_id FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id"
-        " WHERE NOT c.paused ORDER BY s.chat_id"
-    ).fetchall()
-    return {chat_id: service.subscriptions(chat_id) for chat_id, in chats}
 
 
 def _concerns(targets: Iterable[Target], candidate: _Candidate) -> bool:
     return any((target.kind, target.name) in candidate.targets for target in targets)
 
 
-def push_text(service: ZoneService, article_id: int) -> str:
-    """The push for one new article: its summary card (as /summary shows it) under a heading."""
-    article = service.article_summary(article_id)
-    if article is None:
-        raise LookupError(article_id)
-    return render.article_push(article)
+@dataclass(frozen=True)
+class _Issue:
+    id: int
+    label: str
+    date: str
+    printed: bool  # its date was printed or given (PRINTED_DATES)
+    planned_through: int | None  # None: never planned (a new issue)
 
 
-def plan_pushes(service: ZoneService, now: datetime) -> int:
-    """Plan the pushes of every issue not planned yet, and mark it, in one transaction.
-
-    Each article (photos are not pushed) goes to the chats, not paused, that subscribe to one of
-    its zones, to its city or to everything, at the time of planning. Returns the rows planned.
-    """
-    db = service.db
-    planned = 0
-    with db.atomic():
-        issues = [row[0] for row in db.execute(
-            "SELECT id FROM issues WHERE pushes_planned_at IS NULL ORDER BY id"
-        ).fetchall()]
-        subscribers = _subscribers(service) if issues else {}
-        for issue_id in issues:
-            for candidate in _candidates(service, "a.issue_id = ?", [issue_id]):
-                chats = [chat_id for chat_id, targets in subscribers.items() if _concerns(targets, candidate)]
-                if chats:
-                    text = push_text(service, candidate.id)
-                    planned += sum(plan_messages(db, chat_id, f"article:{candidate.id}", [text], now)
-                                   for chat_id in chats)
-            db.execute("UPDATE issues SET pushes_planned_at = ? WHERE id = ?", [timestamp(now), issue_id])
-    if issues:
-        logger.info("planned %d push(es) for %d new issue(s)", planned, len(issues))
-    return planned
+def arrival(db: Database) -> list[_Issue]:
+    """The issues that may be pushed now: stored, not planned yet, not held for an admin."""
+    rows = db.execute(
+        "SELECT id, label, issue_date, date_source IN (SELECT value FROM json_each(?)), planned_through"
+        " FROM issues WHERE pushes_planned_at IS NULL AND hold_id IS NULL ORDER BY id",
+        [json.dumps(PRINTED_DATES)],
+    ).fetchall()
+    return [_Issue(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows]
 
 
-# --- Digests -----------------------------------------------------------------------------------
+def _backfills(db: Database, issues: list[_Issue]) -> list[_Issue]:
+    """Rule BACKFILL: the new issues of `issues` printed as older than the newest printed issue
+    already pushed."""
+    newest = db.execute(
+        "SELECT max(issue_date) FROM issues WHERE pushes_planned_at IS NOT NULL AND NOT archived"
+        " AND date_source IN (SELECT value FROM json_each(?))", [json.dumps(PRINTED_DATES)],
+    ).fetchone()[0]
+    return [issue for issue in issues
+            if newest and issue.printed and issue.planned_through is None and issue.date < newest]
+
+
+def _mark_planned(db: Database, issue_ids: Iterable[int], now: datetime, *, archived: bool = False) -> None:
+    db.execute(
+        "UPDATE issues SET pushes_planned_at = ?, archived = archived OR ?,"
+        " planned_through = (SELECT max(id) FROM articles WHERE issue_id = issues.id)"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        [timestamp(now), int(archived), json.dumps(list(issue_ids))],
+    )
+
+
+Pushes = dict[int, dict[int, list[int]]]  # issue id -> chat id -> article ids, in page order
+
+
+def _pushes(service: ZoneService, issues: Sequence[_Issue]) -> Pushes:
+    """What each subscribed chat (not paused, not muted) would get of each issue."""
+    subscribers = service.subscribers(muted=False)
+    pushes: Pushes = {}
+    for issue in issues:
+        candidates = _candidates(service, "a.issue_id = ? AND a.id > ?", [issue.id, issue.planned_through or 0])
+        chats: dict[int, list[int]] = {}
+        for chat_id, subscriptions in subscribers.items():
+            targets = [subscription.target for subscription in subscriptions]
+            found = [candidate.id for candidate in candidates if _concerns(targets, candidate)]
+            if found:
+                chats[chat_id] = found
+        pushes[issue.id] = chats
+    return pushes
 
 
 @dataclass(frozen=True)
-class DigestEntry:
-    """One article in a digest."""
+class PushPolicy:
+    """How an arrival is pushed: the FLOOD limit (0: none), the admins to ask, the source link."""
 
-    id: int
-    title: str | None
-    zone: str | None
-    date: str
-    summary: str  # one or two sentences
+    hold_over: int = 0
+    admins: tuple[int, ...] = ()
+    source_url: str | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> PushPolicy:
+        return cls(settings.push_hold_articles, settings.admins, settings.source_url)
+
+
+def plan_pushes(service: ZoneService, now: datetime, policy: PushPolicy = PushPolicy()) -> int:
+    """Plan the pushes of the arrival (see the module's docstring), in one transaction; returns
+    the rows planned (0 when the arrival was archived or held)."""
+    db = service.db
+    with write_transaction(db):
+        issues = arrival(db)
+        backfills = _backfills(db, issues)
+        if backfills:
+            _archive(db, backfills, policy.admins, now)
+            issues = [issue for issue in issues if issue not in backfills]
+        if not issues:
+            return 0
+        pushes = _pushes(service, issues)
+        if policy.hold_over and _most(pushes) > policy.hold_over:
+            _hold(db, issues, pushes, policy.admins, now)
+            return 0
+        planned = _plan_issue_pushes(service, issues, pushes, now, policy.source_url)
+        _mark_planned(db, (issue.id for issue in issues), now)
+    logger.info("planned %d push(es) for %d new issue(s)", planned, len(issues))
+    return planned
+
+
+def _plan_issue_pushes(service: ZoneService, issues: Sequence[_Issue], pushes: Pushes, now: datetime,
+                       source_url: str | None) -> int:
+    planned = 0
+    for issue in issues:
+        chats = pushes[issue.id]
+        lines = service.article_lines({article_id for ids in chats.values() for article_id in ids})
+        if not lines:
+            continue
+        key = f"issue:{issue.id}:{max(lines)}"
+        for chat_id, ids in chats.items():
+            parts = render.issue_push(issue.label, issue.date, [lines[i] for i in ids if i in lines], source_url)
+            planned += plan_messages(service.db, chat_id, key, parts, now)
+    return planned
+
+
+def _most(pushes: Pushes) -> int:
+    """The most articles one chat would get from an arrival."""
+    totals: dict[int, int] = {}
+    for chats in pushes.values():
+        for chat_id, ids in chats.items():
+            totals[chat_id] = totals.get(chat_id, 0) + len(ids)
+    return max(totals.values(), default=0)
+
+
+def _archive(db: Database, issues: Sequence[_Issue], admins: Iterable[int], now: datetime) -> None:
+    _mark_planned(db, (issue.id for issue in issues), now, archived=True)
+    for issue in issues:
+        notify_admins(db, admins, f"admin:archived:{issue.id}", render.archived_notice(issue.label, issue.date), now)
+    logger.info("stored %d back-filled issue(s) as archive: not pushed", len(issues))
+
+
+def _hold(db: Database, issues: Sequence[_Issue], pushes: Pushes, admins: Iterable[int], now: datetime) -> None:
+    """Rule FLOOD: hold the arrival for an admin, with a summary of what would go out."""
+    chats = {chat_id for per_issue in pushes.values() for chat_id in per_issue}
+    articles = {article_id for per_issue in pushes.values() for ids in per_issue.values() for article_id in ids}
+    hold_id = db["push_holds"].insert({
+        "created_at": timestamp(now), "issues": json.dumps([issue.id for issue in issues]),
+        "articles": len(articles), "chats": len(chats), "most": _most(pushes),
+    }).last_pk
+    db.execute("UPDATE issues SET hold_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+               [hold_id, json.dumps([issue.id for issue in issues])])
+    part = Part(render.hold_notice(len(issues), len(articles), len(chats), _most(pushes)),
+                ((("全部推送", f"{HOLD_PREFIX}:{hold_id}:push"), ("存为存档，不推送", f"{HOLD_PREFIX}:{hold_id}:archive")),))
+    for admin in admins:
+        plan_messages(db, admin, f"admin:hold:{hold_id}", [part], now)
+    logger.warning("held an arrival of %d issue(s) for an admin: %d article(s) to %d chat(s)",
+                   len(issues), len(articles), len(chats))
+
+
+def release_hold(service: ZoneService, hold_id: int, push: bool, now: datetime,
+                 source_url: str | None = None) -> str:
+    """An admin's decision on a held arrival: push it as it is, or store it as archive; the answer."""
+    db = service.db
+    with write_transaction(db):
+        row = db.execute("SELECT issues, decision FROM push_holds WHERE id = ?", [hold_id]).fetchone()
+        if row is None or row[1] is not None:
+            return render.hold_decided(row[1] if row else None)
+        ids = json.loads(row[0])
+        db.execute("UPDATE push_holds SET decided_at = ?, decision = ? WHERE id = ?",
+                   [timestamp(now), "push" if push else "archive", hold_id])
+        db.execute("UPDATE issues SET hold_id = NULL WHERE hold_id = ?", [hold_id])
+        issues = [issue for issue in arrival(db) if issue.id in ids]
+        if not push:
+            _mark_planned(db, ids, now, archived=True)
+            return render.hold_archived(len(ids))
+        planned = _plan_issue_pushes(service, issues, _pushes(service, issues), now, source_url)
+        _mark_planned(db, ids, now)
+    return render.hold_pushed(planned)
+
+
+# --- Digests -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -200,15 +333,13 @@ class DigestSection:
     """The articles of one subscription (each article under the first subscription it falls under)."""
 
     target: Target
-    entries: tuple[DigestEntry, ...]
+    entries: tuple[ArticleLine, ...]
 
 
 @dataclass(frozen=True)
 class Digest:
-    """One chat's digest: the articles of the issues dated first_day … last_day."""
+    """One chat's digest: what arrived for its subscriptions since its previous digest."""
 
-    first_day: date
-    last_day: date
     sections: tuple[DigestSection, ...]
 
     @property
@@ -216,62 +347,28 @@ class Digest:
         return sum(len(section.entries) for section in self.sections)
 
 
-def build_digests(service: ZoneService, as_of: date) -> dict[int, Digest]:
-    """The digest of every subscribed chat (not paused) for the seven days ending on `as_of`."""
-    first_day = as_of - timedelta(days=DIGEST_DAYS - 1)
-    candidates = _candidates(service, "i.issue_date BETWEEN ? AND ?", [first_day.isoformat(), as_of.isoformat()])
-    def entry(candidate: _Candidate) -> DigestEntry:
-        summary = service.summary(candidate.title, candidate.body, DIGEST_SENTENCES).text
-        return DigestEntry(candidate.id, candidate.title, candidate.zone, candidate.day, summary)
+@dataclass(frozen=True)
+class DueDigest:
+    """A chat whose digest is to be planned now, under `key`; `run` is the scheduled run it
+    answers (None for a digest asked for now)."""
 
-    digests = {}
-    for chat_id, targets in _subscribers(service).items():
-        shown: set[int] = set()
-        sections = []
-        for target in targets:
-            found = [c for c in candidates if c.id not in shown and _concerns([target], c)]
-            shown.update(c.id for c in found)
-            if found:
-                sections.append(DigestSection(target, tuple(entry(c) for c in found)))
-        digests[chat_id] = Digest(first_day, as_of, tuple(sections))
-    return digests
+    chat_id: int
+    key: str
+    run: datetime | None = None
 
 
 @dataclass(frozen=True)
 class DigestRun:
-    """A digest planned (or found already planned) under one key."""
+    """What one planning of digests did."""
 
-    key: str
-    chats: int  # chats that get a digest
-    messages: int  # rows planned (a long digest is several messages)
-    new: bool  # False when this key had been planned before: nothing was planned now
-
-
-def plan_digest(service: ZoneService, key: str, as_of: date, now: datetime, *, send_empty: bool) -> DigestRun:
-    """Plan the digest `key` for every subscribed chat, once: a key planned before plans nothing.
-
-    A chat with nothing new gets no message unless `send_empty`.
-    """
-    db = service.db
-    done = db.execute("SELECT chats, messages FROM digest_runs WHERE key = ?", [key]).fetchone()
-    if done is not None:
-        return DigestRun(key, done[0], done[1], new=False)
-    digests = build_digests(service, as_of)
-    chats = messages = 0
-    with db.atomic():
-        for chat_id, digest in digests.items():
-            if digest.count or send_empty:
-                chats += 1
-                messages += plan_messages(db, chat_id, key, render.split_message(render.digest_text(digest)), now)
-        db["digest_runs"].insert({"key": key, "planned_at": timestamp(now), "as_of": as_of.isoformat(),
-                                  "chats": chats, "messages": messages})
-    logger.info("planned digest %s: %d message(s) to %d chat(s)", key, messages, chats)
-    return DigestRun(key, chats, messages, new=True)
+    chats: int = 0  # chats that got a digest
+    messages: int = 0  # rows planned (a long digest is several messages)
+    planned: int = 0  # chats planned, a digest or not (an empty one sends nothing unless configured)
 
 
-def scheduled_digest_key(schedule: Schedule, run: datetime) -> str:
-    """The key of the weekly digest of a scheduled run."""
-    return f"digest:{schedule.period(run)}"
+def digest_key(schedule: Schedule, run: datetime) -> str:
+    """The key of a chat's scheduled digest: its run's local time, e.g. digest:2026-11-23T09:00."""
+    return f"digest:{run.astimezone(schedule.tz):%Y-%m-%dT%H:%M}"
 
 
 def manual_digest_key(now: datetime) -> str:
@@ -279,35 +376,113 @@ def manual_digest_key(now: datetime) -> str:
     return f"digest:manual:{timestamp(now)}"
 
 
-def plan_scheduled_digest(service: ZoneService, schedule: Schedule, run: datetime, now: datetime, *,
-                          send_empty: bool) -> DigestRun:
-    """Plan the weekly digest of the scheduled `run` (its week's key: once per week)."""
-    return plan_digest(service, scheduled_digest_key(schedule, run), run.astimezone(schedule.tz).date(), now,
-                       send_empty=send_empty)
+def due_digests(service: ZoneService, schedule: Schedule, now: datetime) -> list[DueDigest]:
+    """Every subscribed chat (not paused, digest on) whose digest time has come since its last
+    digest (or its first subscription), in one query; a chat that missed several runs (the bot was
+    down) is due once, for the latest."""
+    rows = service.db.execute(
+        "SELECT c.chat_id, c.digest_day, c.digest_time, coalesce(c.digest_run, min(s.created_at))"
+        " FROM chats c JOIN subscriptions s ON s.chat_id = c.chat_id"
+        " WHERE NOT c.paused AND NOT c.digest_off GROUP BY c.chat_id ORDER BY c.chat_id"
+    ).fetchall()
+    due = []
+    for chat_id, day, at, since in rows:
+        chat_schedule = schedule.for_chat(ChatSettings(digest_day=day, digest_time=at))
+        run = chat_schedule.last_run(now)
+        if run > datetime.fromisoformat(since):
+            due.append(DueDigest(chat_id, digest_key(chat_schedule, run), run))
+    return due
 
 
-def plan_manual_digest(service: ZoneService, schedule: Schedule, now: datetime, *, send_empty: bool) -> DigestRun:
-    """Plan a digest now, for the seven days ending today in the schedule's zone."""
-    return plan_digest(service, manual_digest_key(now), now.astimezone(schedule.tz).date(), now,
-                       send_empty=send_empty)
+def every_subscriber(service: ZoneService, now: datetime) -> list[DueDigest]:
+    """Every subscribed chat (not paused, digest on), for a digest asked for now."""
+    key = manual_digest_key(now)
+    return [DueDigest(chat_id, key) for chat_id in service.subscribers(digest_off=False)]
 
 
-def first_start(db: Database, now: datetime) -> datetime:
-    """When the bot first started on this store (recorded as `now` the first time)."""
-    db.execute("INSERT OR IGNORE INTO bot_state (name, value) VALUES ('first_start', ?)", [timestamp(now)])
-    value = db.execute("SELECT value FROM bot_state WHERE name = 'first_start'").fetchone()[0]
-    return datetime.fromisoformat(value)
+def digest_batches(service: ZoneService, due: Sequence[DueDigest], now: datetime, *, send_empty: bool,
+                   batch: int = DIGEST_BATCH) -> Iterator[DigestRun]:
+    """Plan the digests of `due`, `batch` chats per transaction, yielding what each batch did (a
+    caller may pause between batches). The articles are those stored when planning starts."""
+    top = service.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    for start in range(0, len(due), batch):
+        with write_transaction(service.db):
+            run = _plan_batch(service, due[start:start + batch], top, now, send_empty)
+        yield run  # committed: a kill from here on leaves this batch planned, the rest due
 
 
-def plan_missed_digest(service: ZoneService, schedule: Schedule, now: datetime, *,
-                       send_empty: bool) -> DigestRun | None:
-    """At start-up: plan the latest scheduled digest if it fell while the bot was down.
+def plan_digests(service: ZoneService, due: Sequence[DueDigest], now: datetime, *, send_empty: bool,
+                 batch: int = DIGEST_BATCH) -> DigestRun:
+    """Plan the digests of `due` in batches (see digest_batches); returns the totals."""
+    runs = list(digest_batches(service, due, now, send_empty=send_empty, batch=batch))
+    total = DigestRun(sum(run.chats for run in runs), sum(run.messages for run in runs),
+                      sum(run.planned for run in runs))
+    if due:
+        logger.info("planned %d digest message(s) to %d chat(s)", total.messages, total.chats)
+    return total
 
-    That is when the latest scheduled run is after the bot's first start and its week has no
-    digest yet; several missed weeks give one digest, the latest's.
-    """
-    run = schedule.last_run(now)
-    if run <= first_start(service.db, now):
-        return None
-    result = plan_scheduled_digest(service, schedule, run, now, send_empty=send_empty)
-    return result if result.new else None
+
+def build_digests(service: ZoneService, chat_ids: Iterable[int], top: int | None = None) -> dict[int, Digest]:
+    """The digest of each chat of `chat_ids` (subscribed, not paused): what arrived for it since
+    its last digest, up to article id `top` (default: every article stored). Reads only."""
+    subscribers = service.subscribers(chat_ids)
+    through = dict(service.db.execute(
+        "SELECT chat_id, digest_through FROM chats WHERE chat_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(subscribers))],
+    ).fetchall())
+    if top is None:
+        top = service.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    floors = {chat_id: [max(through.get(chat_id) or 0, subscription.since_article) for subscription in subscriptions]
+              for chat_id, subscriptions in subscribers.items()}
+    low = min((floor for chat in floors.values() for floor in chat), default=top)
+    candidates = _candidates(service, "a.id > ? AND a.id <= ? AND NOT i.archived AND i.hold_id IS NULL", [low, top])
+    digests = {chat_id: _digest(subscriptions, floors[chat_id], candidates)
+               for chat_id, subscriptions in subscribers.items()}
+    lines = service.article_lines({entry for digest in digests.values() for entry in _ids(digest)})
+    return {chat_id: Digest(tuple(DigestSection(target, tuple(lines[i] for i in ids if i in lines))
+                                  for target, ids in digest))
+            for chat_id, digest in digests.items()}
+
+
+def _ids(digest: list[tuple[Target, list[int]]]) -> Iterator[int]:
+    return (article_id for _, ids in digest for article_id in ids)
+
+
+def _digest(subscriptions: Sequence[Subscription], floors: Sequence[int],
+            candidates: Sequence[_Candidate]) -> list[tuple[Target, list[int]]]:
+    """The article ids of one chat's digest, under the first subscription each falls under."""
+    shown: set[int] = set()
+    sections = []
+    for subscription, floor in zip(subscriptions, floors):
+        found = [c.id for c in candidates
+                 if c.id > floor and c.id not in shown and _concerns([subscription.target], c)]
+        shown.update(found)
+        if found:
+            sections.append((subscription.target, found))
+    return sections
+
+
+def _plan_batch(service: ZoneService, due: Sequence[DueDigest], top: int, now: datetime,
+                send_empty: bool) -> DigestRun:
+    """One batch of digest_batches, inside its transaction."""
+    db = service.db
+    digests = build_digests(service, [item.chat_id for item in due], top)
+    per_key: dict[str, list[int]] = {}  # key -> [chats, messages]
+    for item in due:
+        digest = digests.get(item.chat_id)
+        counts = per_key.setdefault(item.key, [0, 0])
+        if digest is not None and (digest.count or send_empty):
+            counts[0] += 1
+            counts[1] += plan_messages(db, item.chat_id, item.key, render.digest_parts(digest), now)
+    db.conn.executemany(
+        "UPDATE chats SET digest_through = ?, digest_run = coalesce(?, digest_run) WHERE chat_id = ?",
+        [(top, timestamp(item.run) if item.run else None, item.chat_id) for item in due],
+    )
+    db.conn.executemany(
+        "INSERT INTO digest_runs (key, planned_at, as_of, chats, messages) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET chats = chats + excluded.chats, messages = messages + excluded.messages",
+        [(key, timestamp(now), timestamp(now), chats, messages) for key, (chats, messages) in per_key.items()],
+    )
+    chats = sum(counts[0] for counts in per_key.values())
+    messages = sum(counts[1] for counts in per_key.values())
+    return DigestRun(chats, messages, len(due))

@@ -24,9 +24,11 @@ from summarize.segment import ARTICLE, PAGE_NAME, PHOTO
 from summarize.sentences import split_sentences
 from summarize.zones import Zone, stated_level
 
+from bot.outbox import Part
+
 if TYPE_CHECKING:  # the delivery modules import this one
     from bot.admin import Stats
-    from bot.planning import Digest
+    from bot.planning import Digest, Schedule
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 ECHO_CHARS = 30  # at most this much of what a user typed is repeated back
@@ -47,6 +49,9 @@ MENU: tuple[tuple[str, str], ...] = (
     ("subscribe", "订阅开发区、城市或全部，例如 /subscribe 晋城经开区 吕梁"),
     ("unsubscribe", "取消订阅，例如 /unsubscribe 晋城；不带名称时列出你的订阅"),
     ("subscriptions", "查看我的订阅"),
+    ("mute", "暂停新一期的推送（周报照常）"),
+    ("unmute", "恢复新一期的推送"),
+    ("digest", "周报的时间：/digest 周五 18:00 修改，/digest off 关闭"),
     ("help", "使用说明"),
 )
 # The admin commands (Settings.admins), listed by /help for admins only.
@@ -547,26 +552,95 @@ def zone_label(zone: Zone, count: int) -> str:
 ADMIN_ONLY = "抱歉，此命令仅限管理员使用。"
 
 
-def article_push(article: ArticleSummary) -> str:
-    """The push for one new article: its summary card (as /summary shows it) under a heading."""
-    return (f"🆕 <b>新报道</b>\n\n{article_summary(article)}\n\n"
-            f"发送 /read {article.id} 阅读全文。")
+# Rows of 摘要 / 全文 buttons (one row an article) in one message: Telegram allows 100 buttons.
+MAX_ARTICLE_ROWS = 40
+NEWSPAPER = "科学导报"
 
 
-def digest_text(digest: Digest) -> str:
-    """A digest as Telegram HTML (long: send it through split_message)."""
-    span = f"{digest.first_day:%Y-%m-%d} 至 {digest.last_day:%Y-%m-%d}"
+def _article_buttons(line: ArticleLine) -> tuple[tuple[str, str], ...]:
+    return ((f"摘要：{button_title(line.title, line.kind)}", f"sum:{line.id}"), ("全文", f"read:{line.id}"))
+
+
+def pack(blocks: Sequence[tuple[str, tuple[tuple[str, str], ...] | None]]) -> list[Part]:
+    """Blocks of text (each with an optional row of buttons) joined by blank lines into as few
+    messages as fit Telegram's limits: a new message only past MESSAGE_LIMIT or MAX_ARTICLE_ROWS."""
+    parts: list[Part] = []
+    text, rows = "", []
+    for block, row in blocks:
+        joined = f"{text}\n\n{block}" if text else block
+        if text and (utf16_length(joined) > MESSAGE_LIMIT or (row and len(rows) >= MAX_ARTICLE_ROWS)):
+            parts.append(Part(text, tuple(rows)))
+            joined, rows = block, []
+        text = joined
+        if row:
+            rows.append(row)
+    parts.append(Part(text, tuple(rows)))
+    return [piece for part in parts for piece in _fit(part)]
+
+
+def _fit(part: Part) -> list[Part]:
+    """A part over the limit (one block longer than a message) split, its buttons under the last piece."""
+    pieces = split_message(part.text)
+    return [Part(piece, part.buttons if index == len(pieces) - 1 else ()) for index, piece in enumerate(pieces)]
+
+
+def linked_source(issue_label: str, source_url: str | None) -> str:
+    """source_line, with a link to the newspaper's pages when the operator configured source_url."""
+    line = source_line(issue_label)
+    return f'{line} · <a href="{html.escape(source_url, quote=True)}">查看原版</a>' if source_url else line
+
+
+def issue_push(label: str, date: str, lines: Sequence[ArticleLine], source_url: str | None = None) -> list[Part]:
+    """One chat's push of a new issue: its articles of the issue, each with 摘要 / 全文 buttons."""
+    head = f"🆕 <b>开发区新报道</b> · {issue_name(label)}（{esc(date)}）：你订阅的开发区有 {len(lines)} 篇新报道。"
+    blocks: list[tuple[str, tuple[tuple[str, str], ...] | None]] = [(head, None)]
+    blocks += [(article_line(line.id, line.title, line.kind, zone=line.zone, text=line.gist), _article_buttons(line))
+               for line in lines]
+    blocks.append((linked_source(label, source_url), None))
+    return pack(blocks)
+
+
+def digest_parts(digest: Digest) -> list[Part]:
+    """A chat's digest, grouped by subscription, each article with 摘要 / 全文 buttons."""
     if not digest.count:
-        return f"📋 <b>开发区周报</b>（{span}）\n\n这一周你订阅的开发区没有新报道。"
-    parts = [f"📋 <b>开发区周报</b>（{span}）：你订阅的开发区共有 {digest.count} 篇新报道。"]
+        return [Part("📋 <b>开发区周报</b>\n\n自上次周报以来，你订阅的开发区没有新报道。")]
+    blocks: list[tuple[str, tuple[tuple[str, str], ...] | None]] = [
+        (f"📋 <b>开发区周报</b>：自上次周报以来，你订阅的开发区共有 {digest.count} 篇新报道。", None)]
     for section in digest.sections:
-        parts.append(f"<b>【{target_name(section.target)}】</b>")
-        for item in section.entries:
-            where = f"{esc(item.zone)} · " if item.zone and section.target.kind != ZONE else ""
-            parts.append(f"<b>{title_of(item.title)}</b>（{where}{esc(item.date)}，/summary {item.id}）\n"
-                         f"{esc(item.summary or '（无摘要）')}")
-    parts.append("发送 /read 编号 阅读全文，例如 /read 3。")
-    return "\n\n".join(parts)
+        blocks.append((f"<b>【{target_name(section.target)}】</b>", None))
+        blocks += [(article_line(line.id, line.title, line.kind, date=line.date,
+                                 zone=line.zone if section.target.kind != ZONE else None, text=line.gist),
+                    _article_buttons(line)) for line in section.entries]
+    blocks.append(("点按钮看摘要或全文，或发送 /summary 编号、/read 编号。", None))
+    return pack(blocks)
+
+
+def archived_notice(label: str, date: str) -> str:
+    """To the admins: an inbox page older than what was pushed was stored as archive (BACKFILL)."""
+    return (f"📦 {issue_name(label)}（{esc(date)}）早于已推送的最新一期，已作为存档导入：可查询、可搜索，"
+            "但不推送，也不算作周报里的新报道。")
+
+
+def hold_notice(issues: int, articles: int, chats: int, most: int) -> str:
+    """To the admins: an arrival held for their decision (FLOOD), with what would go out."""
+    return (f"⏸ 新到 {issues} 个版面，共 {articles} 篇文章，将推送给 {chats} 个聊天，"
+            f"其中一个聊天最多会收到 {most} 篇（超过上限 push_hold_articles）。已暂缓推送：请选择全部推送，"
+            "或存为存档（可查询，不推送）。")
+
+
+def hold_decided(decision: str | None) -> str:
+    """A hold button pressed again, or for a hold that does not exist."""
+    if decision is None:
+        return "没有这批暂缓推送的版面：按钮已失效。"
+    return f"这批版面已经处理过了（{'已推送' if decision == 'push' else '已存为存档'}）。"
+
+
+def hold_archived(issues: int) -> str:
+    return f"已把 {issues} 个版面存为存档：可查询、可搜索，不推送。"
+
+
+def hold_pushed(messages: int) -> str:
+    return f"已安排推送：共 {messages} 条消息，机器人几秒内发出。"
 
 
 def delivery_failed(chat_id: int, key: str, part: int, error: str) -> str:
@@ -621,5 +695,41 @@ def ingest_usage(waiting: Sequence[str]) -> str:
 def digest_planned(chats: int, messages: int) -> str:
     """/digest_now's answer."""
     if not chats:
-        return "已生成周报，但近 7 天没有订阅者关心的新报道，所以没有消息要发（可用配置项 digest_send_empty 改为照发）。"
+        return "已生成周报，但自上次周报以来没有订阅者关心的新报道，所以没有消息要发（可用配置项 digest_send_empty 改为照发）。"
     return f"已生成周报：{chats} 个聊天，共 {messages} 条消息，已排入发件箱，机器人几秒内发出。"
+
+
+# --- what a chat gets: pushes and its digest -----------------------------------------------------------
+
+WEEKDAY_NAMES = "一二三四五六日"
+BEIJING_TIME = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"})
+
+
+def digest_status(schedule: Schedule | None, muted: bool) -> str:
+    """When this chat's digest comes (None: it is off), and whether new issues are pushed."""
+    if schedule is None:
+        when = "周报：已关闭。发送 /digest on 重新开启，或 /digest 周五 18:00 选择时间。"
+    else:
+        zone = "北京时间" if str(schedule.tz) in BEIJING_TIME else f"{esc(schedule.tz)} 时间"
+        when = (f"周报：每周{WEEKDAY_NAMES[schedule.weekday]} {schedule.at:%H:%M}（{zone}）"
+                "发送你订阅的开发区自上次周报以来的新报道；发送 /digest 周五 18:00 修改时间，/digest off 关闭。")
+    pushes = ("新一期推送：已暂停（/unmute 恢复）。" if muted
+              else "新一期推送：有新版面时立即推送你订阅的文章（/mute 暂停）。")
+    return f"{when}\n{pushes}"
+
+
+def muted(changed: bool) -> str:
+    return ("已暂停新一期的推送，周报照常发送。发送 /unmute 恢复推送。" if changed
+            else "新一期的推送本来就是暂停的。发送 /unmute 恢复推送。")
+
+
+def unmuted(changed: bool) -> str:
+    return ("已恢复新一期的推送：有新版面时会推送你订阅的文章。" if changed
+            else "新一期的推送本来就是开启的（发送 /mute 可以暂停）。")
+
+
+def digest_usage(given: str, wrong: str) -> str:
+    """/digest with a day or time that is none."""
+    what = "时间应为 24 小时制的 HH:MM" if wrong == "time" else "请写星期几和时间"
+    return (f"无法识别“{echo(given)}”：{what}，例如 /digest 周五 18:00（或 /digest friday 18:00）；"
+            "/digest off 关闭周报，/digest 查看当前设置。")

@@ -37,7 +37,7 @@ from typing import IO, Any
 
 import httpx
 from sqlite_utils import Database
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import FloodLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
@@ -46,7 +46,8 @@ from telegram.request import HTTPXRequest
 from bot import render
 from bot.db import store_path
 from bot.outbox import (
-    ADMIN_PREFIX, FAILED, PENDING, SENDING, SENT, UNCONFIRMED, Clock, notify_admins, pause_chat, timestamp, utc_now,
+    ADMIN_PREFIX, FAILED, PENDING, SENDING, SENT, UNCONFIRMED, Buttons, Clock, buttons_of, notify_admins, pause_chat,
+    timestamp, utc_now,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ MIN_RETRY_SECONDS = 1.0
 # Times the rate limiter itself retries after a RetryAfter (pausing every request meanwhile).
 RATE_LIMIT_RETRIES = 3
 
-SendFunction = Callable[[int, str], Awaitable[int]]  # (chat_id, HTML text) -> Telegram message id
+SendFunction = Callable[[int, str, Buttons], Awaitable[int]]  # (chat_id, HTML text, buttons) -> message id
 # Set by the Sender around each send; OutboxRequest calls it with SENDING right before the request is
 # written to the socket, and with PENDING when Telegram refuses it (a 429 the rate limiter will retry).
 ON_WIRE: ContextVar[Callable[[str], None] | None] = ContextVar("zonebrief_on_wire", default=None)
@@ -77,6 +78,7 @@ class Delivery:
     part: int
     text: str
     attempts: int
+    buttons: Buttons = ()
 
 
 @dataclass
@@ -96,7 +98,7 @@ def due_deliveries(db: Database, now: datetime) -> list[list[Delivery]]:
     retry, so a chat's messages never overtake one another.
     """
     rows = db.execute(
-        "SELECT d.id, d.chat_id, d.key, d.part, d.text, d.attempts, d.next_attempt_at"
+        "SELECT d.id, d.chat_id, d.key, d.part, d.text, d.attempts, d.next_attempt_at, d.reply_markup"
         " FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
         " WHERE d.status = ? AND NOT coalesce(c.paused, 0)"
         " ORDER BY d.chat_id, d.id",
@@ -105,13 +107,14 @@ def due_deliveries(db: Database, now: datetime) -> list[list[Delivery]]:
     due_at = timestamp(now)
     by_chat: dict[int, list[Delivery]] = {}
     blocked: set[int] = set()
-    for row_id, chat_id, key, part, text, attempts, next_attempt_at in rows:
+    for row_id, chat_id, key, part, text, attempts, next_attempt_at, reply_markup in rows:
         if chat_id in blocked:
             continue
         if next_attempt_at is not None and next_attempt_at > due_at:
             blocked.add(chat_id)
             continue
-        by_chat.setdefault(chat_id, []).append(Delivery(row_id, chat_id, key, part, text, attempts))
+        by_chat.setdefault(chat_id, []).append(
+            Delivery(row_id, chat_id, key, part, text, attempts, buttons_of(reply_markup)))
     return sorted(by_chat.values(), key=lambda queue: queue[0].id)
 
 
@@ -171,7 +174,7 @@ class Sender:
         """Send one row and record the outcome; True if the chat's next row may follow."""
         on_wire = ON_WIRE.set(lambda status: self._mark(delivery, status))
         try:
-            message_id = await self._send(delivery.chat_id, delivery.text)
+            message_id = await self._send(delivery.chat_id, delivery.text, delivery.buttons)
         except RetryAfter as error:
             self._retry_later(delivery, error, max(_retry_after_seconds(error), MIN_RETRY_SECONDS))
             report.retried += 1
@@ -338,14 +341,22 @@ def rate_limiter() -> AIORateLimiter:
                           max_retries=RATE_LIMIT_RETRIES)
 
 
+def inline_keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data) as Telegram's inline keyboard; None for no buttons."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in buttons])
+
+
 def bot_sender(bot: Bot) -> SendFunction:
     """`send` for the Sender: one HTML message through the bot (and its rate limiter). The bot must
     send through an OutboxRequest, which tells the Sender when a request is on the wire."""
     if not isinstance(bot.request, OutboxRequest):
         raise TypeError("a bot that sends the outbox needs request=OutboxRequest()")
 
-    async def send(chat_id: int, text: str) -> int:
-        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+    async def send(chat_id: int, text: str, buttons: Buttons) -> int:
+        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=inline_keyboard(buttons),
                                          link_preview_options=LinkPreviewOptions(is_disabled=True))
         return message.message_id
 

@@ -227,6 +227,25 @@ class Target:
     code: str  # zone code, city name, or "" for ALL: what buttons carry
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """A chat's subscription as delivery sees it: what, and the highest article id when it was made
+    (a digest lists only articles that arrived after)."""
+
+    target: Target
+    since_article: int
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """What a chat chose about its deliveries (None: the configured digest day or time)."""
+
+    muted: bool = False
+    digest_off: bool = False
+    digest_day: int | None = None  # 0 = Monday
+    digest_time: str | None = None  # HH:MM
+
+
 class ZoneService:
     """Lookups, cards, summaries, search and subscriptions over one store.
 
@@ -447,7 +466,7 @@ class ZoneService:
 
     def subscribe(self, chat_id: int, target: Target) -> bool:
         """Subscribe a chat to `target`; False when it already was."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = _now()
         with write_transaction(self.db):
             self.db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
                             [chat_id, now])
@@ -477,7 +496,63 @@ class ZoneService:
         rows = self.db.execute(
             "SELECT kind, target FROM subscriptions WHERE chat_id = ? ORDER BY id", [chat_id]
         ).fetchall()
-        return tuple(Target(kind, name, zone_code(name) if kind == ZONE else name) for kind, name in rows)
+        return tuple(_target(kind, name) for kind, name in rows)
+
+    def subscribers(self, chat_ids: Iterable[int] | None = None, *, muted: bool = True,
+                    digest_off: bool = True) -> dict[int, tuple[Subscription, ...]]:
+        """Every chat (or those of `chat_ids`) that subscribes to something and is not paused, with
+        its subscriptions in order, in one query; `muted=False` leaves out muted chats,
+        `digest_off=False` those that turned their digest off."""
+        where = ["NOT c.paused"]
+        params: list[object] = []
+        if chat_ids is not None:
+            where.append("s.chat_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(chat_ids)))
+        if not muted:
+            where.append("NOT c.muted")
+        if not digest_off:
+            where.append("NOT c.digest_off")
+        rows = self.db.execute(
+            "SELECT s.chat_id, s.kind, s.target, coalesce(s.since_article, 0) FROM subscriptions s"
+            f" JOIN chats c ON c.chat_id = s.chat_id WHERE {' AND '.join(where)} ORDER BY s.chat_id, s.id",
+            params,
+        ).fetchall()
+        found: dict[int, list[Subscription]] = {}
+        for chat_id, kind, name, since in rows:
+            found.setdefault(chat_id, []).append(Subscription(_target(kind, name), since))
+        return {chat_id: tuple(subscriptions) for chat_id, subscriptions in found.items()}
+
+    # --- what a chat chose about its deliveries ----------------------------------------------------
+
+    def chat_settings(self, chat_id: int) -> ChatSettings:
+        """A chat's delivery settings (the defaults for a chat the store does not know)."""
+        row = self.db.execute(
+            "SELECT muted, digest_off, digest_day, digest_time FROM chats WHERE chat_id = ?", [chat_id]
+        ).fetchone()
+        return ChatSettings(bool(row[0]), bool(row[1]), row[2], row[3]) if row else ChatSettings()
+
+    def set_muted(self, chat_id: int, muted: bool) -> bool:
+        """Stop (or restore) a chat's pushes; False when it already was so."""
+        return self._set_chat(chat_id, "muted = ?", [int(muted)], "muted IS NOT ?", [int(muted)])
+
+    def set_digest(self, chat_id: int, day: int, at: str) -> None:
+        """A chat's own digest day (0 = Monday) and time (HH:MM); the digest is on. The next digest
+        comes at the next such time (never at once for a time already past this week)."""
+        self._set_chat(chat_id, "digest_day = ?, digest_time = ?, digest_off = 0, digest_run = ?", [day, at, _now()])
+
+    def set_digest_off(self, chat_id: int, off: bool) -> None:
+        """Stop (or restore) a chat's digest, keeping its day and time; restored, the next digest
+        comes at its next time, listing what arrived since the last one."""
+        self._set_chat(chat_id, "digest_off = ?, digest_run = ?", [int(off), _now()])
+
+    def _set_chat(self, chat_id: int, assignments: str, values: list[object],
+                  changed: str = "1", changed_values: Sequence[object] = ()) -> bool:
+        with write_transaction(self.db):
+            self.db.execute("INSERT OR IGNORE INTO chats (chat_id, created_at, paused) VALUES (?, ?, 0)",
+                            [chat_id, _now()])
+            cursor = self.db.execute(f"UPDATE chats SET {assignments} WHERE chat_id = ? AND {changed}",
+                                     [*values, chat_id, *changed_values])
+        return cursor.rowcount == 1
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -583,6 +658,12 @@ class ZoneService:
         # Cached by the text itself: a corrected page may keep an article's id with a new body.
         return summarize(body, title=title, max_sentences=sentences, tokenizer=self.tokenizer)
 
+    def article_lines(self, article_ids: Iterable[int]) -> dict[int, ArticleLine]:
+        """The list lines (see _line) of the articles `article_ids`, by id, in one query."""
+        rows = self.db.query(f"{_ARTICLE_SELECT} WHERE a.id IN (SELECT value FROM json_each(?))",
+                             [json.dumps(list(article_ids))])
+        return {row["id"]: self._line(row) for row in rows}
+
     def _line(self, row: dict) -> ArticleLine:
         """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
         first = self.article_summary_of(row, 1).text or row["body"].split("\n\n")[0]
@@ -638,6 +719,16 @@ def _summary_from_json(text: str) -> Summary:
 def _photo_tuple(rows: Iterable[dict]) -> tuple[Photo, ...]:
     return tuple(Photo(row["id"], row["day"], row["zone"] or row["city"], " ".join(row["body"].split()),
                        row["author"]) for row in rows)
+
+
+def _now() -> str:
+    """The current time as the store writes it: UTC, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _target(kind: str, name: str) -> Target:
+    """A subscription target as stored (kind, name), with the code its buttons carry."""
+    return Target(kind, name, zone_code(name) if kind == ZONE else name)
 
 
 _ARTICLE_SELECT = (

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import (
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent,
+    BotCommand, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent,
     LinkPreviewOptions, Update,
 )
 from telegram.constants import ParseMode
@@ -29,7 +29,7 @@ from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_ga
 from bot.config import Settings
 from bot.courier import install_delivery
 from bot.render import MENU
-from bot.sender import OutboxRequest, rate_limiter
+from bot.sender import OutboxRequest, inline_keyboard, rate_limiter
 from bot.service import ZoneService
 
 logger = logging.getLogger(__name__)
@@ -45,11 +45,7 @@ def api_urls(base_url: str) -> tuple[str, str]:
 
 
 def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in buttons]
-    )
+    return inline_keyboard(tuple(tuple((button.label, button.data) for button in row) for row in buttons))
 
 
 def _context(update: Update, settings: Settings, bot_username: str | None = None) -> Context:

@@ -2,13 +2,15 @@
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from bot.db import open_db
-from bot.ingest import ensure_seeded, load_gazetteer
+from bot.ingest import ensure_seeded, ingest_paths, load_gazetteer
+from bot.planning import plan_pushes
 from bot.service import ZoneService
 from botapi import BotApiStandIn
 from summarize.tokens import Tokenizer
@@ -64,3 +66,29 @@ def service(store_path, text_tools) -> Iterator[ZoneService]:
 def service_one_per_page(store_path, text_tools) -> Iterator[ZoneService]:
     """The service layer over a seeded store, one article per page (to reach later pages)."""
     yield from _service(store_path, text_tools, page_size=1)
+
+
+# The delivery tests' store: four seed pages with printed dates in the week before WEEK_T0, already
+# planned as at a first start (nobody subscribed yet).
+WEEK_T0 = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)  # Sunday noon in Shanghai
+WEEK_DAYS = ("2026-11-16", "2026-11-18", "2026-11-20", "2026-11-21")
+
+
+@pytest.fixture(scope="session")
+def week_store(tmp_path_factory, text_tools) -> Path:
+    gazetteer, tokenizer = text_tools
+    path = tmp_path_factory.mktemp("week") / "zonebrief.db"
+    with open_db(path) as db:
+        for day, page in zip(WEEK_DAYS, sorted(Path(Settings().seeds).glob("*.txt"))[:4]):
+            [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=day)
+            assert outcome.error is None
+        assert 0 == plan_pushes(ZoneService(db, gazetteer, tokenizer), WEEK_T0)  # nobody subscribes yet
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def week_service(tmp_path, week_store, text_tools) -> Iterator[ZoneService]:
+    """The service over this test's own copy of week_store (tmp_path / zonebrief.db)."""
+    shutil.copy(week_store, tmp_path / "zonebrief.db")
+    yield from _service(tmp_path / "zonebrief.db", text_tools)

@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import time as clock_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from botapi import BotApiStandIn
 
@@ -28,7 +30,9 @@ from summarize.zones import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-NEW_PAGE = SEEDS[4]
+NEW_PAGE = SEEDS[4]  # 吕梁 ×3 (one city), 综改区, 临汾经济开发区, 祁县: six articles and a photo
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_NINE = planning.Schedule(0, clock_time(9, 0), SHANGHAI)  # the default digest schedule
 ADMIN = 900
 # chat -> what it subscribes to
 SUBSCRIBERS = {
@@ -39,7 +43,8 @@ SUBSCRIBERS = {
 }
 BYSTANDER = 113  # talks to the bot, subscribes to nothing
 PUSHES = 6 * 6 + 3 + 3 + 6 + 1 + 1  # the new page's six articles (its photo is not pushed), per chat
-READ = re.compile(r"/read (\d+)")
+PUSH_MESSAGES = 11  # one message per chat that gets any of them (101 … 111)
+ARTICLE_LINE = re.compile(r"^\[(\d+)\]", re.MULTILINE)  # an article in a push: [id] zone《title》
 
 
 def build_store(path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer) -> Path:
@@ -50,9 +55,13 @@ def build_store(path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer) -> Path:
         service = ZoneService(db, gazetteer, tokenizer)
         planning.plan_pushes(service, outbox.utc_now())
         for chat_id, queries in SUBSCRIBERS.items():
-            for query in queries:
-                service.subscribe(chat_id, service.target(query))
+            subscribe(service, chat_id, *queries)
     return path
+
+
+def subscribe(service: ZoneService, chat_id: int, *queries: str) -> None:
+    for query in queries:
+        service.subscribe(chat_id, service.target(query))
 
 
 def add_users(botapi: BotApiStandIn) -> None:
@@ -90,9 +99,15 @@ def expected_pushes(store: Path) -> dict[int, set[int]]:
 
 
 def pushes_received(botapi: BotApiStandIn) -> Counter:
-    """(chat, article id) -> how many push messages the chat received about that article."""
-    return Counter((entry["chat_id"], int(READ.search(entry["plain_text"])[1]))
-                   for entry in botapi.sent() if entry["plain_text"].startswith("🆕"))
+    """(chat, article id) -> how many push messages the chat received listing that article."""
+    return Counter((entry["chat_id"], int(article_id))
+                   for entry in botapi.sent() if entry["plain_text"].startswith("🆕")
+                   for article_id in ARTICLE_LINE.findall(entry["plain_text"]))
+
+
+def push_messages(botapi: BotApiStandIn) -> Counter:
+    """chat -> how many push messages it received."""
+    return Counter(entry["chat_id"] for entry in botapi.sent() if entry["plain_text"].startswith("🆕"))
 
 
 def pending(store: Path) -> int:

@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from conftest import WEEK_T0
+from delivery_scenario import MONDAY_NINE, NEW_PAGE, SHANGHAI, subscribe
 from sqlite_utils import Database
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
 
-from botapi import parse_html
-from bot import outbox, planning, render, sender
+from bot import outbox, planning, sender
 from bot.config import ConfigError, Settings
 from bot.db import MIGRATIONS, open_db
 from bot.ingest import ingest_paths
 from bot.service import ZoneService
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-NEW_PAGE = SEEDS[4]  # 吕梁 ×3 (one city), 综改区, 临汾经济开发区, 祁县: six articles and a photo
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY_NINE = planning.Schedule(0, time(9, 0), SHANGHAI)
-T0 = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)  # Sunday noon in Shanghai
+T0 = WEEK_T0  # Sunday noon in Shanghai
 
 
 def shanghai(*args: int) -> datetime:
@@ -54,33 +47,9 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, text_tools) -> Path:
-    """A store with four seed pages dated in the week before T0, already planned (as at a first start)."""
-    gazetteer, tokenizer = text_tools
-    path = tmp_path_factory.mktemp("template") / "zonebrief.db"
-    db = open_db(path)
-    for day, page in zip(("2026-11-16", "2026-11-18", "2026-11-20", "2026-11-21"), SEEDS[:4]):
-        [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=day)
-        assert outcome.error is None
-    assert 0 == planning.plan_pushes(ZoneService(db, gazetteer, tokenizer), T0)  # nobody subscribes yet
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    return path
-
-
 @pytest.fixture
-def service(tmp_path, template, text_tools):
-    """A copy of the template store, for one test."""
-    shutil.copy(template, tmp_path / "zonebrief.db")
-    db = open_db(tmp_path / "zonebrief.db")
-    yield ZoneService(db, *text_tools)
-    db.close()
-
-
-def subscribe(service: ZoneService, chat_id: int, *queries: str) -> None:
-    for query in queries:
-        service.subscribe(chat_id, service.target(query))
+def service(week_service):
+    return week_service
 
 
 def ingest_new_page(service: ZoneService, day: str = "2026-11-22") -> int:
@@ -137,18 +106,11 @@ def test_monday_nine_in_shanghai(now, last, following):
     assert following == MONDAY_NINE.next_run(now)
 
 
-def test_digest_period_is_the_iso_week_in_the_zone():
-    assert "2026-W48" == MONDAY_NINE.period(shanghai(2026, 11, 23, 9, 0))
-    # 2026-11-22 20:00 UTC is already Monday in Shanghai.
-    assert "2026-W48" == MONDAY_NINE.period(utc(2026, 11, 22, 20, 0))
-    assert "2026-W53" == MONDAY_NINE.period(shanghai(2026, 12, 28, 9, 0))
-
-
-@pytest.mark.parametrize(("day", "weekday", "ptb"),
-                         [("monday", 0, 1), ("Fri", 4, 5), ("周六", 5, 6), ("星期日", 6, 0), ("sunday", 6, 0)])
-def test_schedule_from_settings_and_ptb_days(day, weekday, ptb):
+@pytest.mark.parametrize(("day", "weekday"),
+                         [("monday", 0), ("Fri", 4), ("周六", 5), ("星期日", 6), ("sunday", 6)])
+def test_schedule_from_settings(day, weekday):
     schedule = planning.load_schedule(Settings(digest_day=day, digest_time="08:30"))
-    assert (weekday, time(8, 30), (ptb,)) == (schedule.weekday, schedule.at, schedule.ptb_days)
+    assert (weekday, time(8, 30)) == (schedule.weekday, schedule.at)
 
 
 @pytest.mark.parametrize(("field", "value", "hint"), [
@@ -159,23 +121,6 @@ def test_schedule_from_settings_and_ptb_days(day, weekday, ptb):
 def test_bad_schedule_settings_say_how_to_fix_them(field, value, hint):
     with pytest.raises(ConfigError, match=hint):
         planning.load_schedule(Settings(**{field: value}))
-
-
-def test_missed_digest_is_planned_once_at_start_up(service):
-    subscribe(service, 1, "全部")
-    assert planning.plan_missed_digest(service, MONDAY_NINE, T0, send_empty=False) is None  # first start
-    # Down from Sunday until Tuesday: Monday 09:00 was missed.
-    tuesday = shanghai(2026, 11, 24, 10, 0)
-    run = planning.plan_missed_digest(service, MONDAY_NINE, tuesday, send_empty=False)
-    assert ("digest:2026-W48", 1, True) == (run.key, run.chats, run.new)
-    assert planning.plan_missed_digest(service, MONDAY_NINE, tuesday + timedelta(hours=1), send_empty=False) is None
-    assert {"digest:2026-W48"} == keys_of(service.db, 1)
-
-
-def test_a_first_start_after_the_run_plans_no_digest(service):
-    subscribe(service, 1, "全部")
-    assert planning.plan_missed_digest(service, MONDAY_NINE, shanghai(2026, 11, 23, 9, 1), send_empty=False) is None
-    assert set() == keys_of(service.db, 1)
 
 
 # --- the store ---------------------------------------------------------------------------------------
@@ -191,133 +136,6 @@ def test_upgrade_marks_stored_issues_as_pushed(tmp_path):
     [(planned_at,)] = db.execute("SELECT pushes_planned_at FROM issues").fetchall()
     assert planned_at is not None
     db.close()
-
-
-# --- planning pushes -----------------------------------------------------------------------------------
-
-
-def test_pushes_go_to_the_subscribers_of_each_article(service):
-    subscribe(service, 1, "全部")
-    subscribe(service, 2, "吕梁")  # a city
-    subscribe(service, 3, "临汾经开区")  # a zone, by its short name
-    subscribe(service, 4, "晋城经开区")  # nothing on this page
-    subscribe(service, 5, "吕梁", "全部")  # overlapping: each article once
-    issue_id = ingest_new_page(service)
-    count = planning.plan_pushes(service, T0)
-    db = service.db
-    assert expected_pushes(db, issue_id, everything=True) == keys_of(db, 1) == keys_of(db, 5)
-    assert 6 == len(keys_of(db, 1))  # the page's photo is not pushed
-    assert expected_pushes(db, issue_id, cities=["吕梁"]) == keys_of(db, 2)
-    assert 3 == len(keys_of(db, 2))
-    assert expected_pushes(db, issue_id, zones=["临汾经济开发区"]) == keys_of(db, 3)
-    assert set() == keys_of(db, 4)
-    assert count == sum(planned(db).values()) == 6 + 3 + 1 + 6
-    assert all(n == 1 for n in planned(db).values())
-
-
-def test_planning_twice_plans_nothing_twice(service):
-    subscribe(service, 1, "全部")
-    issue_id = ingest_new_page(service)
-    first = planning.plan_pushes(service, T0)
-    assert 0 == planning.plan_pushes(service, T0)
-    # Even an issue planned again (its mark lost) adds no row: rows are unique per chat and key.
-    service.db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
-    assert 0 == planning.plan_pushes(service, T0)
-    assert first == sum(planned(service.db).values())
-
-
-def test_a_new_subscriber_does_not_get_old_issues(service):
-    ingest_new_page(service)
-    planning.plan_pushes(service, T0)
-    subscribe(service, 1, "全部")
-    assert 0 == planning.plan_pushes(service, T0)
-
-
-def test_a_paused_chat_gets_no_new_pushes(service):
-    subscribe(service, 1, "全部")
-    subscribe(service, 2, "全部")
-    outbox.pause_chat(service.db, 2, "Forbidden: bot was blocked by the user", T0)
-    ingest_new_page(service)
-    planning.plan_pushes(service, T0)
-    assert 6 == len(keys_of(service.db, 1))
-    assert set() == keys_of(service.db, 2)
-    assert 1 == service.db["subscriptions"].count_where("chat_id = 2")  # kept
-
-
-def test_a_push_is_the_summary_card(service):
-    subscribe(service, 3, "临汾经开区")
-    ingest_new_page(service)
-    planning.plan_pushes(service, T0)
-    [(key, text)] = service.db.execute("SELECT key, text FROM deliveries WHERE chat_id = 3").fetchall()
-    article_id = int(key.removeprefix("article:"))
-    assert render.article_summary(service.article_summary(article_id)) in text
-    assert f"/read {article_id}" in text
-    plain, _ = parse_html(text)  # valid Telegram HTML
-    assert "临汾经济开发区" in plain
-
-
-# --- planning digests ------------------------------------------------------------------------------
-
-
-def test_digest_has_each_article_of_the_week_once_per_chat(service):
-    subscribe(service, 1, "全部")
-    subscribe(service, 2, "朔州经开区", "全部")
-    digests = planning.build_digests(service, date(2026, 11, 22))
-    week = {row[0] for row in service.db.execute(
-        "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id"
-        " WHERE a.kind = 'article' AND i.issue_date BETWEEN '2026-11-16' AND '2026-11-22'")}
-    for chat in (1, 2):
-        ids = [entry.id for section in digests[chat].sections for entry in section.entries]
-        assert sorted(week) == sorted(ids)
-    first = digests[2].sections[0]
-    assert "朔州经济开发区" == first.target.name
-    assert {1, 8} == {entry.id for entry in first.entries}  # the two 朔州 articles lead, not repeated after
-    assert all(1 <= len(entry.summary.split("。")) - 1 <= 2 for s in digests[1].sections for entry in s.entries
-               if entry.summary.endswith("。"))
-
-
-def test_digest_covers_seven_days_ending_on_its_day(service):
-    subscribe(service, 1, "全部")
-    # 2026-11-23 covers 11-17 … 11-23: the page dated 11-16 drops out.
-    digest = planning.build_digests(service, date(2026, 11, 23))[1]
-    dated_16 = {row[0] for row in service.db.execute(
-        "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE i.issue_date = '2026-11-16'")}
-    shown = {entry.id for section in digest.sections for entry in section.entries}
-    assert shown and not shown & dated_16
-    assert (date(2026, 11, 17), date(2026, 11, 23)) == (digest.first_day, digest.last_day)
-
-
-def test_a_long_digest_is_split_into_valid_messages_in_order(service):
-    subscribe(service, 1, "全部")
-    ingest_new_page(service)  # five pages in one week: 27 articles, more than one message holds
-    run = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
-    rows = service.db.execute("SELECT part, text FROM deliveries WHERE chat_id = 1 ORDER BY id").fetchall()
-    assert run.messages == len(rows) > 1
-    assert [part for part, _ in rows] == list(range(1, len(rows) + 1))
-    for _, text in rows:
-        assert render.utf16_length(text) <= render.MESSAGE_LIMIT
-        parse_html(text)
-    assert "开发区周报" in rows[0][1]
-
-
-def test_a_digest_key_is_planned_once(service):
-    subscribe(service, 1, "全部")
-    first = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
-    subscribe(service, 2, "全部")
-    again = planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
-    assert first.new and not again.new
-    assert (first.chats, first.messages) == (again.chats, again.messages)
-    assert set() == keys_of(service.db, 2)
-
-
-@pytest.mark.parametrize("send_empty", [False, True])
-def test_nothing_new_sends_nothing_unless_configured(service, send_empty):
-    subscribe(service, 1, "晋城经开区")  # the 晋城 page is dated 11-20
-    run = planning.plan_digest(service, "digest:2026-W50", date(2026, 12, 7), T0, send_empty=send_empty)
-    assert run.chats == int(send_empty)
-    texts = [row[0] for row in service.db.execute("SELECT text FROM deliveries WHERE chat_id = 1")]
-    assert texts == (["📋 <b>开发区周报</b>（2026-12-01 至 2026-12-07）\n\n这一周你订阅的开发区没有新报道。"]
-                     if send_empty else [])
 
 
 # --- sending ---------------------------------------------------------------------------------------
@@ -336,7 +154,7 @@ class FakeTelegram:
     def fail(self, chat_id: int, *errors: Exception) -> None:
         self.faults.setdefault(chat_id, []).extend(errors)
 
-    async def send(self, chat_id: int, text: str) -> int:
+    async def send(self, chat_id: int, text: str, buttons: outbox.Buttons = ()) -> int:
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -358,7 +176,7 @@ def plan_week(service: ZoneService, chats: range) -> Counter:
         subscribe(service, chat_id, "全部" if chat_id % 2 else "吕梁")
     ingest_new_page(service)
     planning.plan_pushes(service, T0)
-    planning.plan_digest(service, "digest:2026-W48", date(2026, 11, 22), T0, send_empty=False)
+    planning.plan_digests(service, planning.every_subscriber(service, T0), T0, send_empty=False)
     return Counter((chat, text) for chat, text in service.db.execute("SELECT chat_id, text FROM deliveries"))
 
 
@@ -406,8 +224,8 @@ def test_a_message_on_the_wire_when_the_process_dies_is_not_sent_again(service):
     expected = plan_week(service, range(1, 3))
     telegram = FakeTelegram()
 
-    async def accepted_then_killed(chat_id: int, text: str) -> int:
-        await telegram.send(chat_id, text)
+    async def accepted_then_killed(chat_id: int, text: str, buttons: outbox.Buttons) -> int:
+        await telegram.send(chat_id, text, buttons)
         raise Killed
 
     with pytest.raises(Killed):
@@ -423,7 +241,7 @@ def test_a_message_waiting_for_its_turn_when_the_process_dies_is_sent_after_the_
     expected = plan_week(service, range(1, 3))
     telegram = FakeTelegram()
 
-    async def killed_in_the_queue(chat_id: int, text: str) -> int:
+    async def killed_in_the_queue(chat_id: int, text: str, buttons: outbox.Buttons) -> int:
         raise Killed  # before its turn came: nothing was sent
 
     with pytest.raises(Killed):

@@ -54,7 +54,8 @@ def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
     assert outcome.ok and "new" == outcome.outcome.result.status
     assert folder / "done" / SEEDS[4].name == outcome.moved_to
     assert [] == [path.name for path in folder.iterdir() if path.is_file()]
-    assert 6 == service.db["deliveries"].count  # six articles, the photo is not pushed
+    [text] = [row[0] for row in service.db.execute("SELECT text FROM deliveries WHERE chat_id = 1")]
+    assert 6 == text.count("\n[")  # one push listing the six articles (the photo is not pushed)
 
 
 def test_the_same_code_as_zonebrief_ingest(service, tmp_path, text_tools):
