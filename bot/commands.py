@@ -46,19 +46,40 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A channel whose subscriptions an administrator changes from a private chat."""
+
+    chat_id: int
+    title: str
+
+
+@dataclass(frozen=True)
 class Context:
-    """Who is asking, and the settings of the bot they ask (the admin commands need them)."""
+    """Who is asking, and the settings of the bot they ask (the admin commands need them).
+
+    The transport finds out what only Telegram knows before the handlers run: whether the sender
+    may change the chat's subscriptions (in a group: its administrators, getChatMember), and for
+    `/subscribe @channel …` the channel it names, or why it may not be used."""
 
     chat_id: int
     is_admin: bool = False
     settings: Settings = Settings()
     bot_username: str | None = None  # commands addressed to another bot (/zone@OtherBot) are not ours
+    may_manage: bool = True  # may change this chat's subscriptions (False: a group member, not an admin)
+    channel: Channel | None = None  # the channel a channel command names, checked by the transport
+    channel_refusal: str | None = None  # why that channel may not be used (HTML, one line)
 
 
 Command = Callable[[ZoneService, Context, list[str]], "Reply | list[Reply]"]
 
 SORRY = "抱歉，处理出错了，请稍后再试。"  # what a chat sees when a handler fails
 INVALID_BUTTON = "这个按钮已经失效了，请重新发送命令（发送 /help 查看用法）。"
+# Commands and presses that change a chat's subscriptions: in a group, for its administrators only.
+MANAGING_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+MANAGING_PRESSES = frozenset({"sub", "uns", "una"})
+# Commands that may name a channel first: /subscribe @channel 晋城, /subscriptions -1001234567890.
+CHANNEL_COMMANDS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
+CHANNEL_REFERENCE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,16}")
 CANCEL_EVERYTHING = "取消所有订阅…"  # asks for a confirmation first
 
 
@@ -151,6 +172,64 @@ def _show(service: ZoneService, found: ZoneCard | CityView | NotFound) -> Reply:
         buttons += ((Button(f"订阅{found.city}（全市开发区）", f"sub:c:{found.city}"),),)
         return Reply(render.city_view(found), buttons)
     return Reply(render.not_found(found), _rows(_zone_buttons(found.suggestions), 1))
+
+
+# --- who may change a chat's subscriptions ------------------------------------------------------
+
+
+def chat_admins_only(command: Command) -> Command:
+    """`command` for those who may change the chat's subscriptions (Context.may_manage)."""
+
+    @functools.wraps(command)
+    def guarded(service: ZoneService, ctx: Context, args: list[str]) -> Reply | list[Reply]:
+        return command(service, ctx, args) if ctx.may_manage else Reply(render.GROUP_ADMINS_ONLY)
+
+    return guarded
+
+
+def _our_command(text: str, bot_username: str | None) -> tuple[str, list[str]] | None:
+    """A message's command name and arguments, when it is a command for this bot."""
+    words = text.split()
+    if not words or not words[0].startswith("/"):
+        return None
+    name, addressee = _command_name(words[0])
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None  # /zone@OtherBot in a group: another bot's command
+    return name, words[1:]
+
+
+def manages_subscriptions(text: str, bot_username: str | None = None) -> bool:
+    """Whether a message is a command that changes its chat's subscriptions (the transport then
+    asks Telegram whether the sender is an administrator of the group)."""
+    command = _our_command(text, bot_username)
+    return command is not None and command[0] in MANAGING_COMMANDS
+
+
+def press_manages_subscriptions(data: str) -> bool:
+    """Whether a button press changes its chat's subscriptions."""
+    return data.split(":", 1)[0] in MANAGING_PRESSES
+
+
+def channel_reference(text: str, bot_username: str | None = None) -> str | None:
+    """The channel a command names before its arguments (/subscribe @zone_news 晋城): "@zone_news"
+    or "-100…", for the transport to check; None when it names none."""
+    command = _our_command(text, bot_username)
+    if command is None or command[0] not in CHANNEL_COMMANDS or not command[1]:
+        return None
+    return command[1][0] if CHANNEL_REFERENCE.fullmatch(command[1][0]) else None
+
+
+def _for_channel(command: Command, service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
+    """`command` run for the channel the transport checked, answered here without buttons (a
+    button would act on this chat, not on the channel)."""
+    if ctx.channel_refusal:
+        return [Reply(ctx.channel_refusal)]
+    if ctx.channel is None:
+        return [Reply(render.CHANNELS_ON_TELEGRAM_ONLY)]
+    channel_ctx = replace(ctx, chat_id=ctx.channel.chat_id, may_manage=True)
+    replies = command(service, channel_ctx, args)
+    heading = render.channel_heading(ctx.channel.title)
+    return [Reply(f"{heading}\n{reply.text}") for reply in (replies if isinstance(replies, list) else [replies])]
 
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -283,6 +362,7 @@ def _issue(service: ZoneService, number: int) -> Reply:
     return Reply(render.latest(issue), buttons + _rows(steps))
 
 
+@chat_admins_only
 def subscribe(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
     """Subscribe this chat to each zone or city named, or to everything (全部)."""
     if not args:
@@ -292,6 +372,7 @@ def subscribe(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply
     return _change(service, ctx, args, "sub")
 
 
+@chat_admins_only
 def unsubscribe(service: ZoneService, ctx: Context, args: list[str]) -> list[Reply]:
     """Cancel each subscription named (全部: the subscription to all zones); with no argument,
     list the chat's subscriptions as buttons."""
@@ -320,7 +401,7 @@ def _change_one(service: ZoneService, ctx: Context, target: Target, prefix: str)
     if prefix == "sub":
         return Reply(render.subscribed(target, service.subscribe(ctx.chat_id, target)))
     removed = service.unsubscribe(ctx.chat_id, target)
-    if target.kind == ALL and not removed and service.subscriptions(ctx.chat_id):
+    if target.kind == ALL and not removed and ctx.channel is None and service.subscriptions(ctx.chat_id):
         return Reply(render.unsubscribed(target, removed) + render.CANCEL_EVERYTHING_HINT,
                      ((Button(CANCEL_EVERYTHING, "uns:*"),),))
     return Reply(render.unsubscribed(target, removed))
@@ -332,6 +413,9 @@ def subscriptions(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     buttons = [Button(f"取消：{render.to_plain(render.target_name(t))}", _target_data("uns", t)) for t in targets]
     if len(targets) > 1:
         buttons.append(Button(CANCEL_EVERYTHING, "uns:*"))
+    if ctx.channel is not None:
+        return _ignoring(Reply(render.subscriptions(targets, render.channel_cancel_hint(ctx.channel.chat_id))),
+                         "subscriptions", args)
     return _ignoring(Reply(render.subscriptions(targets), _rows(buttons, 1)), "subscriptions", args)
 
 
@@ -479,6 +563,7 @@ def press_latest(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     return _issue(service, number) if number else Reply(INVALID_BUTTON)
 
 
+@chat_admins_only
 def press_subscribe(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     """Subscribe to the target in the callback data."""
     target = _target_from(service, parts)
@@ -487,6 +572,7 @@ def press_subscribe(service: ZoneService, ctx: Context, parts: list[str]) -> Rep
     return _change_one(service, ctx, target, "sub")
 
 
+@chat_admins_only
 def press_unsubscribe(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     """Cancel the subscription in the callback data; uns:* asks to confirm cancelling them all."""
     if parts == ["*"]:
@@ -501,6 +587,7 @@ def press_unsubscribe(service: ZoneService, ctx: Context, parts: list[str]) -> R
     return _change_one(service, ctx, target, "uns")
 
 
+@chat_admins_only
 def press_unsubscribe_all(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
     """Cancel every subscription of the chat, once confirmed: una:y."""
     if parts != ["y"]:
@@ -630,18 +717,26 @@ def handle_text(service: ZoneService, ctx: Context, text: str) -> list[Reply]:
     if not words:
         return _sendable(Reply("发送 /help 查看用法，或直接发送开发区名称，例如“晋城经开区”。"))
     if words[0].startswith("/"):
-        name, _, addressee = words[0][1:].partition("@")
-        if addressee and ctx.bot_username and addressee.lower() != ctx.bot_username.lower():
+        ours = _our_command(text, ctx.bot_username)
+        if ours is None:
             return []  # /zone@OtherBot in a group: another bot's command
-        name = name.lower()
+        name, args = ours
         command = COMMANDS.get(name)
         if command is None:
             return _sendable(Reply(f"没有 /{render.echo(name)} 这个命令。发送 /help 查看可用的命令。"))
-        return _sendable(command(service, ctx, words[1:]))
+        if channel_reference(text):
+            return _sendable(_for_channel(command, service, ctx, args[1:]))
+        return _sendable(command(service, ctx, args))
     found = service.find(text)
     if isinstance(found, NotFound):
         return _sendable(search(service, ctx, words))
     return _sendable(_show(service, found))
+
+
+def _command_name(word: str) -> tuple[str, str]:
+    """/Zone@SomeBot -> ("zone", "SomeBot"); /zone -> ("zone", "")."""
+    name, _, addressee = word.removeprefix("/").partition("@")
+    return name.lower(), addressee
 
 
 def handle_press(service: ZoneService, ctx: Context, data: str) -> list[Reply]:

@@ -211,7 +211,8 @@ def help_text(is_admin: bool = False) -> str:
         "我整理《科学导报·开发区建设》版面上山西各开发区的报道：查开发区、看摘要、搜全文、订阅推送。\n\n"
         f"{commands}\n\n"
         "也可以直接发送开发区或城市的名字（如“晋城经开区”“吕梁”，繁体、拼音 jincheng 或错别字也行），"
-        "其他文字会当作搜索词。"
+        "其他文字会当作搜索词。\n"
+        "在群里：只有群管理员能更改本群的订阅。为频道订阅：私聊我发送 /subscribe @频道用户名 名称（你和我都须是频道管理员）。"
     )
 
 
@@ -492,13 +493,51 @@ def target_name(target: Target) -> str:
     return esc(target.name)
 
 
-def subscriptions(targets: Sequence[Target]) -> str:
+def subscriptions(targets: Sequence[Target], how_to_cancel: str = "点下面的按钮取消订阅。") -> str:
     """A chat's subscriptions."""
     if not targets:
         return "你还没有订阅。发送 /subscribe 晋城经开区（或城市名、全部）订阅，有新报道时会推送给你。"
     kinds = {ZONE: "开发区", CITY: "城市", ALL: "全部"}
     lines = "\n".join(f"• {kinds[target.kind]}：{target_name(target)}" for target in targets)
-    return f"<b>你的订阅</b>（{len(targets)} 项）\n{lines}\n\n点下面的按钮取消订阅。"
+    return f"<b>你的订阅</b>（{len(targets)} 项）\n{lines}\n\n{how_to_cancel}"
+
+
+# --- groups and channels ------------------------------------------------------------------------
+
+GROUP_ADMINS_ONLY = "只有本群的管理员可以更改本群的订阅。其他命令（如 /zone、/subscriptions）人人可用。"
+CHANNELS_ON_TELEGRAM_ONLY = ("要为频道订阅，请在 Telegram 里私聊机器人发送 /subscribe @频道用户名 名称"
+                             "（你和机器人都须是该频道的管理员）。")
+
+
+def channel_heading(title: str) -> str:
+    """The first line of an answer about a channel's subscriptions."""
+    return f"<b>频道「{esc(title)}」</b>"
+
+
+def channel_cancel_hint(chat_id: int) -> str:
+    """How to cancel a channel's subscription (its answers carry no buttons)."""
+    return f"取消订阅：发送 /unsubscribe {chat_id} 名称。"
+
+
+def channel_not_found(reference: str) -> str:
+    """getChat could not find the channel."""
+    return (f"找不到频道 {echo(reference)}：请检查频道用户名（如 @zone_news）或编号（-100 开头），"
+            "并先把机器人加为该频道的管理员。")
+
+
+def not_a_channel(title: str) -> str:
+    """The chat named is a group or a private chat, not a channel."""
+    return f"「{esc(title)}」不是频道：在群里订阅请直接在群中发送 /subscribe（须是群管理员）。"
+
+
+def not_channel_admin(title: str) -> str:
+    """The sender does not administer the channel."""
+    return f"只有频道「{esc(title)}」的管理员可以更改它的订阅。"
+
+
+def bot_cannot_post(title: str) -> str:
+    """The bot is not an administrator allowed to post in the channel."""
+    return f"机器人还不能在频道「{esc(title)}」发消息：请先把机器人设为该频道的管理员，并允许它发布消息。"
 
 
 def subscribe_usage() -> str:

@@ -2,29 +2,37 @@
 
 Every text message (commands included) goes to `handle_text`, every button to `handle_press`,
 every inline query (`@bot 晋城` typed in any chat) to `handle_inline`; replies are sent in HTML
-parse mode, already split under Telegram's limit. At start-up the bot
+parse mode, already split under Telegram's limit. Before a command or button that changes a group's
+subscriptions, the sender must be one of the group's administrators (getChatMember); `/subscribe
+@channel …` is checked the same way against the channel (getChat, getChatMember for the sender and
+for the bot, which must be allowed to post there). At start-up the bot
 sets its command menu (setMyCommands); a failing update is logged and the chat gets an apology.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import (
-    BotCommand, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent,
-    LinkPreviewOptions, Update,
+    Bot, BotCommand, ChatMemberAdministrator, InlineKeyboardMarkup, InlineQueryResultArticle,
+    InputTextMessageContent, LinkPreviewOptions, Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application, CallbackQueryHandler, ContextTypes, Defaults, InlineQueryHandler, MessageHandler, filters,
 )
 
-from bot.commands import SORRY, Button, Context, InlineResult, Reply, handle_inline, handle_press, handle_text
+from bot import render
+from bot.commands import (
+    SORRY, Button, Channel, Context, InlineResult, Reply, channel_reference, handle_inline, handle_press, handle_text,
+    manages_subscriptions, press_manages_subscriptions,
+)
 from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_gate
 from bot.config import Settings
 from bot.courier import install_delivery
@@ -35,6 +43,8 @@ from bot.service import ZoneService
 logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CHAT_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 INLINE_CACHE_SECONDS = 300  # Telegram may reuse an inline answer this long (the same for everyone)
 
 
@@ -53,6 +63,58 @@ def _context(update: Update, settings: Settings, bot_username: str | None = None
     user_id = update.effective_user.id if update.effective_user else None
     return Context(chat_id=chat_id, is_admin=settings.is_admin(chat_id, user_id), settings=settings,
                    bot_username=bot_username)
+
+
+async def _is_chat_admin(bot: Bot, chat_id: int | str, user_id: int) -> bool:
+    """Whether `user_id` administers (or owns) the chat; a failed getChatMember counts as no."""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        logger.warning("could not ask whether user %s administers chat %s (%s)", user_id, chat_id, error)
+        return False
+    return member.status in CHAT_ADMINS
+
+
+async def _may_manage(update: Update, bot: Bot, ctx: Context) -> bool:
+    """Whether the sender may change this chat's subscriptions: anyone in a private chat, a bot
+    admin anywhere, and in a group its administrators (an anonymous one writes as the group)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type not in GROUPS or ctx.is_admin:
+        return True
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    return user is not None and await _is_chat_admin(bot, chat.id, user.id)
+
+
+async def _channel_access(bot: Bot, reference: str, user_id: int | None) -> dict[str, object]:
+    """Context fields for a channel named in a command: the channel, or why it may not be used."""
+    try:
+        chat = await bot.get_chat(reference if reference.startswith("@") else int(reference))
+    except TelegramError:
+        return {"channel_refusal": render.channel_not_found(reference)}
+    title = chat.title or reference
+    if chat.type != ChatType.CHANNEL:
+        return {"channel_refusal": render.not_a_channel(title)}
+    if user_id is None or not await _is_chat_admin(bot, chat.id, user_id):
+        return {"channel_refusal": render.not_channel_admin(title)}
+    try:
+        me = await bot.get_chat_member(chat.id, bot.id)
+    except TelegramError:
+        me = None
+    if not (isinstance(me, ChatMemberAdministrator) and me.can_post_messages):
+        return {"channel_refusal": render.bot_cannot_post(title)}
+    return {"channel": Channel(chat.id, title)}
+
+
+async def _checked(update: Update, bot: Bot, ctx: Context, text: str) -> Context:
+    """`ctx` with what Telegram says about the sender's rights for this message."""
+    if manages_subscriptions(text, ctx.bot_username):
+        ctx = dataclasses.replace(ctx, may_manage=await _may_manage(update, bot, ctx))
+    reference = channel_reference(text, ctx.bot_username)
+    if reference is not None:
+        user_id = update.effective_user.id if update.effective_user else None
+        ctx = dataclasses.replace(ctx, **await _channel_access(bot, reference, user_id))  # type: ignore[arg-type]
+    return ctx
 
 
 def _inline_article(result: InlineResult) -> InlineQueryResultArticle:
@@ -86,6 +148,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         message, ctx = update.effective_message, _context(update, settings, context.bot.username)
         if message is not None and message.text is not None:
             text = message.text
+            ctx = await _checked(update, context.bot, ctx, text)
             await _send(update, await answers.run(lambda service: handle_text(service, ctx, text)))
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,6 +156,8 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         query, ctx = update.callback_query, _context(update, settings, context.bot.username)
         await query.answer()
         data = query.data or ""
+        if press_manages_subscriptions(data):
+            ctx = dataclasses.replace(ctx, may_manage=await _may_manage(update, context.bot, ctx))
         await _send(update, await answers.run(lambda service: handle_press(service, ctx, data)))
 
     async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

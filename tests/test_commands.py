@@ -7,7 +7,8 @@ from botapi import parse_html
 
 from bot import render
 from bot.commands import (
-    COMMANDS, INVALID_BUTTON, PRESSES, SORRY, Context, Reply, handle_inline, handle_press, handle_text, inline_result,
+    COMMANDS, INVALID_BUTTON, PRESSES, SORRY, Channel, Context, Reply, channel_reference, handle_inline, handle_press,
+    handle_text, inline_result, manages_subscriptions, press_manages_subscriptions,
 )
 from bot.render import MENU, split_message, to_plain, utf16_length
 from bot.service import zone_code
@@ -583,3 +584,66 @@ def test_search_filters_by_zone_city_and_date(service):
 def test_a_stale_search_button_is_refused(service):
     assert INVALID_BUTTON == plain(press(service, "sr:999:10"))
     assert INVALID_BUTTON == plain(press(service, "sr:x:10"))
+
+
+# --- groups and channels --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["/subscribe 晋城", "/unsubscribe 晋城", "/subscribe", "/unsubscribe"])
+def test_in_a_group_only_its_administrators_change_subscriptions(service, text):
+    member = Context(-100200, may_manage=False)
+    assert render.GROUP_ADMINS_ONLY == plain(handle_text(service, member, text))
+    assert not service.subscriptions(-100200)
+
+
+def test_a_group_member_may_look_but_not_press_a_changing_button(service):
+    service.subscribe(-100201, service.target("晋城"))
+    member = Context(-100201, may_manage=False)
+    assert "晋城" in plain(handle_text(service, member, "/subscriptions"))
+    assert "晋城：" in plain(handle_text(service, member, "/zone 晋城"))
+    for data in ("sub:c:吕梁", "uns:c:晋城", "uns:*", "una:y"):
+        assert render.GROUP_ADMINS_ONLY == plain(handle_press(service, member, data))
+    assert ["晋城"] == [target.name for target in service.subscriptions(-100201)]
+
+
+@pytest.mark.parametrize("text, bot, expected", [
+    ("/subscribe 晋城", None, True), ("/unsubscribe@zb_bot 晋城", "zb_bot", True), ("/subscribe@other 晋城", "zb_bot", False),
+    ("/subscriptions", None, False), ("/zone 晋城", None, False), ("订阅 晋城", None, False), ("", None, False),
+])
+def test_manages_subscriptions(text, bot, expected):
+    assert expected == manages_subscriptions(text, bot)
+
+
+def test_press_manages_subscriptions():
+    assert all(press_manages_subscriptions(data) for data in ("sub:a", "uns:*", "una:y"))
+    assert not any(press_manages_subscriptions(data) for data in ("my:s", "z:abc", "sum:1", "subx:1"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("/subscribe @zone_news 晋城", "@zone_news"), ("/unsubscribe -1001234567890 晋城", "-1001234567890"),
+    ("/subscriptions @zone_news", "@zone_news"), ("/subscribe 晋城", None), ("/subscribe @ab 晋城", None),
+    ("/zone @zone_news", None), ("/subscribe -5 晋城", None), ("/subscribe@other @zone_news 晋城", None),
+])
+def test_channel_reference(text, expected):
+    assert expected == channel_reference(text, "zb_bot")
+
+
+def test_an_admin_subscribes_a_channel_from_a_private_chat(service):
+    ctx = Context(77, channel=Channel(-100300, "开发区频道"))
+    replies = handle_text(service, ctx, "/subscribe @zone_news 晋城 吕梁")
+    out = plain(replies)
+    assert out.startswith("频道「开发区频道」") and "订阅成功：晋城" in out and "订阅成功：吕梁" in out
+    assert not any(reply.buttons for reply in replies)  # a button would act on the private chat
+    assert {"晋城", "吕梁"} == {target.name for target in service.subscriptions(-100300)}
+    assert not service.subscriptions(77)
+    listing = plain(handle_text(service, ctx, "/subscriptions @zone_news"))
+    assert "你的订阅（2 项）" in listing and "/unsubscribe -100300 名称" in listing
+    assert "已取消订阅：晋城" in plain(handle_text(service, ctx, "/unsubscribe @zone_news 晋城"))
+    assert ["吕梁"] == [target.name for target in service.subscriptions(-100300)]
+
+
+def test_a_channel_the_transport_refused_or_could_not_check_changes_nothing(service):
+    refused = Context(77, channel_refusal=render.not_channel_admin("开发区频道"))
+    assert "只有频道「开发区频道」的管理员" in plain(handle_text(service, refused, "/subscribe @zone_news 晋城"))
+    assert render.CHANNELS_ON_TELEGRAM_ONLY == plain(handle_text(service, Context(77), "/subscribe @zone_news 晋城"))
+    assert not service.subscriptions(77)

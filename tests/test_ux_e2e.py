@@ -22,14 +22,20 @@ def inline_botapi():
         yield standin
 
 
-def run_bot(botapi, service, store_path, scenario) -> None:
+def run_bot(botapi, service, store_path, scenario, *, refused: list[dict] | None = None) -> None:
+    """Run the bot through `scenario`; every request must be accepted but the `refused` ones
+    (params of the calls the scenario expects Telegram to refuse)."""
     async def main():
         application = build_application(settings_for(botapi, store_path), service, base_url=botapi.url)
         async with polling(application, timeout=1):
             await scenario(application)
 
     asyncio.run(main())
-    assert_all_accepted(botapi)
+    if refused is None:
+        assert_all_accepted(botapi)
+        return
+    rejected = [call.params for call in botapi.calls() if call.status not in (200, None) and call.method != "getUpdates"]
+    assert refused == rejected, botapi.transcript()
 
 
 async def inline(botapi, query: str) -> dict:
@@ -133,3 +139,69 @@ def test_group_answers_its_own_commands_and_ignores_other_bots(botapi, service, 
         assert replies[0]["plain_text"].startswith("吕梁") and replies[1]["plain_text"].startswith("晋城")
 
     run_bot(botapi, service, store_path, scenario)
+
+
+def test_only_a_groups_administrators_change_its_subscriptions(botapi, service, store_path):
+    group, admin, member = -1009002, 7201, 7202
+
+    async def scenario(application):
+        botapi.add_chat(group)
+        botapi.set_member(group, admin, "administrator")
+        botapi.set_member(group, member, "member")
+        said = len(botapi.sent(group))
+
+        async def say(user: int, text: str) -> dict:
+            nonlocal said
+            botapi.send_text(group, text, user_id=user)
+            said += 1
+            return (await botapi.async_wait_for_messages(group, said))[-1]
+
+        refused = await say(member, "/subscribe 晋城")
+        assert "只有本群的管理员" in refused["plain_text"] and not service.subscriptions(group)
+        done = await say(admin, f"/subscribe@{BOT_USERNAME} 晋城 吕梁")
+        assert "订阅成功：晋城" in done["plain_text"] and 2 == len(service.subscriptions(group))
+        listing = await say(member, "/subscriptions")  # anyone may look
+        data = buttons(listing)["取消：晋城（城市，含其所有开发区）"]
+        botapi.press(group, listing["message_id"], data, user_id=member)
+        said += 1
+        [pressed] = (await botapi.async_wait_for_messages(group, said))[-1:]
+        assert "只有本群的管理员" in pressed["plain_text"] and 2 == len(service.subscriptions(group))
+        botapi.press(group, listing["message_id"], data, user_id=admin)
+        said += 1
+        [cancelled] = (await botapi.async_wait_for_messages(group, said))[-1:]
+        assert "已取消订阅：晋城" in cancelled["plain_text"]
+        assert {(group, admin), (group, member)} <= {
+            (call.params["chat_id"], call.params["user_id"]) for call in botapi.calls("getChatMember")}
+
+    run_bot(botapi, service, store_path, scenario)
+    assert ["吕梁"] == [target.name for target in service.subscriptions(group)]
+
+
+def test_a_channel_is_subscribed_by_its_administrator_from_a_private_chat(botapi, service, store_path):
+    channel, group, stranger = -1001234509100, -1001234509101, 7301
+
+    async def scenario(application):
+        botapi.add_chat(channel, "channel", title="开发区快讯", username="zone_news")
+        botapi.add_chat(group, "supergroup", title="讨论组", username="zone_talk")
+        bot_id = botapi.bot_user["id"]
+        botapi.set_member(channel, ALICE, "creator")
+        chat = Conversation(botapi, ALICE)
+        [cannot_post] = await chat.say("/subscribe @zone_news 晋城")
+        assert "机器人还不能在频道「开发区快讯」发消息" in cannot_post["plain_text"]
+        botapi.set_member(channel, bot_id, "administrator")
+        [done] = await chat.say("/subscribe @zone_news 晋城 吕梁")
+        assert done["plain_text"].startswith("频道「开发区快讯」") and "订阅成功：吕梁" in done["plain_text"]
+        assert not done.get("reply_markup")
+        [listing] = await chat.say(f"/subscriptions {channel}")
+        assert "你的订阅（2 项）" in listing["plain_text"]
+        [missing] = await chat.say("/subscribe @no_such_channel 晋城")
+        assert "找不到频道 @no_such_channel" in missing["plain_text"]
+        [not_channel] = await chat.say("/subscribe @zone_talk 晋城")
+        assert "「讨论组」不是频道" in not_channel["plain_text"]
+        other = Conversation(botapi, stranger)
+        [refused] = await other.say("/unsubscribe @zone_news 晋城")
+        assert "只有频道「开发区快讯」的管理员" in refused["plain_text"]
+
+    run_bot(botapi, service, store_path, scenario, refused=[{"chat_id": "@no_such_channel"}])
+    assert {"晋城", "吕梁"} == {target.name for target in service.subscriptions(channel)}
+    assert not service.subscriptions(ALICE) and not service.subscriptions(stranger)
