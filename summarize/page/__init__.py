@@ -31,15 +31,21 @@ from __future__ import annotations
 
 from summarize.zones import Gazetteer
 from summarize.page.model import Page
-from summarize.page.text import INVISIBLE, PAGE_BREAK, text_dates
+from summarize.page.text import MIN_BODY_CHARS, INVISIBLE, PAGE_BREAK, text_dates
 from summarize.page.masthead import find_masthead
 from summarize.page.lines import classify
 from summarize.page.assembly import Zones, assemble
-from summarize.page.repairs import claim_bodies, place_orphans, rejoin_sections
+from summarize.page.repairs import (
+    claim_bodies,
+    headers_after_bodies,
+    place_orphans,
+    rejoin_sections,
+    short_bodies_are_fragments,
+)
 from summarize.page.articles import to_article
 
 
-def split_page(text: str, gazetteer: Gazetteer) -> Page:
+def split_page(text: str, gazetteer: Gazetteer, *, min_body_chars: int = MIN_BODY_CHARS) -> Page:
     """Split the text of one page into articles and photos, in the order they are printed.
 
     Pure: text in, values out. Any text (empty, a masthead only, no headers at all) gives a
@@ -57,9 +63,10 @@ def split_page(text: str, gazetteer: Gazetteer) -> Page:
         text: the page as extracted from the PDF (any line endings; a form feed starts a new page,
             whose records follow those of the page before).
         gazetteer: the zones, to recognise zone lines and name the zones articles are about.
+        min_body_chars: a record whose body is shorter is kept as a fragment, not an article.
     """
     text = INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    sheets = [split_sheet(sheet, gazetteer) for sheet in text.split(PAGE_BREAK)]
+    sheets = [split_sheet(sheet, gazetteer, min_body_chars) for sheet in text.split(PAGE_BREAK)]
     issue_label = next((sheet.issue_label for sheet in sheets if sheet.issue_label), None)
     dates = sorted(text_dates(text, issue_label[:4] if issue_label else None))
     return Page(
@@ -72,15 +79,17 @@ def split_page(text: str, gazetteer: Gazetteer) -> Page:
     )
 
 
-def split_sheet(text: str, gazetteer: Gazetteer) -> Page:
+def split_sheet(text: str, gazetteer: Gazetteer, min_body_chars: int) -> Page:
     """split_page for the text of one printed page (no form feed); latest_date left to the caller."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     masthead = find_masthead(lines)
     zones = Zones(gazetteer)
     done = assemble(classify(lines, masthead, gazetteer), zones, gazetteer)
+    headers_after_bodies(done, zones)
     claim_bodies(done, zones)
     rejoin_sections(done, zones)
     place_orphans(done, zones)
+    short_bodies_are_fragments(done, min_body_chars)
     placed = [(unit.line, to_article(unit, zones, gazetteer)) for unit in done.units] + done.photos
     placed.sort(key=lambda pair: pair[0])
     return Page(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarize.page.text import (
+    COLUMN_LABEL,
     SUBTITLE_DASHES,
     SUBTITLE_DASH_LOOKALIKE,
     single_spaced,
@@ -67,6 +68,7 @@ def parse_headers(run: Sequence[HeadLine]) -> list[Header]:
         index = read_kicker(run, index, draft)
         index = read_title(run, start, index, draft)
         index = max(read_subtitle(run, index, draft), start + 1)
+        split_column_label(draft)
         headers.append(
             Header(
                 line=run[start].line,
@@ -130,3 +132,13 @@ def read_subtitle(run: Sequence[HeadLine], index: int, draft: Draft) -> int:
     if head and tail:
         draft.title, draft.subtitle = head, dashes + tail
     return index
+
+
+def split_column_label(draft: Draft) -> None:
+    """Rule: a column's name before the title (【园区动态】抽水蓄能产业链加快布局) joins the kicker."""
+    match = COLUMN_LABEL.match(draft.title or "")
+    if match is None or draft.title is None or not draft.title[match.end() :].strip():
+        return
+    label = match.group(0).strip()
+    draft.kicker = f"{draft.kicker.strip()} {label}" if draft.kicker else label
+    draft.title = draft.title[match.end() :]

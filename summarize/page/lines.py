@@ -6,15 +6,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from summarize.zones import Gazetteer
+from summarize.zones import Gazetteer, Mention
 from summarize.page.model import NOTE_CONTINUATION, NOTE_MASTHEAD, NOTE_SECTION
 from summarize.page.text import (
     BYLINE_LINES,
     CAPTION_CREDIT,
+    COLUMN_ONLY,
     COMMON_SURNAMES,
     CONTINUATION,
     CREDIT,
     DATELINE,
+    MAX_COLON_LEAD_CHARS,
     MAX_TITLE_CHARS,
     NAMES_ONLY,
     PAGE_NAME,
@@ -23,10 +25,13 @@ from summarize.page.text import (
     PHOTO_MARK,
     PLACE_LOOKUPS,
     ROLE,
+    ROLE_WORDS,
     SECTION_LABEL,
     SPACES,
+    STAFF_BYLINE,
     SUBTITLE_DASHES,
     TRAILING_BYLINES,
+    ZONE_NAME,
     has_clause_marks,
     is_unfinished,
     single_spaced,
@@ -154,7 +159,18 @@ def place_at_start(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, st
     city = gazetteer.city_in(text)
     if city and SPACES.sub("", text) in (city, city + "市"):
         return len(text), None, city
-    return 0, None, None
+    return unlisted_zone_at_start(text, mentions)
+
+
+def unlisted_zone_at_start(text: str, mentions: Sequence[Mention]) -> tuple[int, str | None, None]:
+    """Rule: a line opening with an official-looking zone name (介休经济技术开发区) names that zone,
+    listed or not: a listed zone inside it (山西大同经济技术开发区) is that zone, else the name as
+    printed is a zone the gazetteer lacks."""
+    match = ZONE_NAME.match(text)
+    if match is None:
+        return 0, None, None
+    inside = next((mention for mention in mentions if mention.start < match.end()), None)
+    return match.end(), inside.zone if inside else squeeze(match.group(0)), None
 
 
 def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
@@ -163,72 +179,110 @@ def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
     if visible_length(text) > MAX_TITLE_CHARS:
         return False
     place, colon, rest = text.partition("：") if "：" in text else text.partition(":")
-    if colon and rest.strip() and place_at_start(place, gazetteer)[0] == len(place.rstrip()) > 0:
+    if colon and colon_headline(place, rest, gazetteer):
         text = place + rest
     return not has_clause_marks(text)
 
 
-def classify(lines: Sequence[str], masthead: Masthead, gazetteer: Gazetteer) -> list[Item]:
-    """Each non-empty line as an item; a body line may give two (paragraph, trailing byline)."""
-    items: list[Item] = []
-    pending: list[Para] = []  # "科学导报 记者王波" alone on its line: the body starts on the next
+def colon_headline(place: str, rest: str, gazetteer: Gazetteer) -> bool:
+    """Rule: before a headline's colon stands a zone or city, or a short place or unit of at most
+    MAX_COLON_LEAD_CHARS characters (山西大同：…, 唐槐产业园区：…); after it, the headline."""
+    if visible_length(rest) < 2:
+        return False
+    whole_place = place_at_start(place, gazetteer)[0] == len(place.rstrip()) > 0
+    return whole_place or 0 < visible_length(place) <= MAX_COLON_LEAD_CHARS
 
-    def flush() -> None:
-        items.extend(Para(para.line, para.dateline or "") for para in pending)
-        pending.clear()
 
-    def emit(item: Item) -> None:
+class Classifier:
+    """Reads the lines of a page one by one into items (see classify)."""
+
+    def __init__(self, masthead: Masthead, gazetteer: Gazetteer) -> None:
+        self.masthead, self.gazetteer = masthead, gazetteer
+        self.items: list[Item] = []
+        self.pending: list[Para] = []  # "科学导报 记者王波" alone on its line: the body starts on the next
+
+    @property
+    def last(self) -> Item | None:
+        return self.items[-1] if self.items else None
+
+    def flush(self) -> None:
+        self.items.extend(Para(para.line, para.dateline or "") for para in self.pending)
+        self.pending.clear()
+
+    def emit(self, item: Item) -> None:
+        pending = self.pending
         if pending and isinstance(item, Para) and item.dateline is None:
             item = replace(item, line=pending[0].line, dateline=pending[0].dateline, reporters=pending[0].reporters)
             pending.clear()
-        flush()
-        items.append(item)
+        self.flush()
+        self.items.append(item)
 
-    for number, text in enumerate(lines):
+    def line(self, number: int, text: str) -> None:
         for mark in CONTINUATION.findall(text):
-            emit(Skip(number, NOTE_CONTINUATION + squeeze(mark), barrier=False))
+            self.emit(Skip(number, NOTE_CONTINUATION + squeeze(mark), barrier=False))
         text = CONTINUATION.sub("", text).strip()
         if not text:
-            continue
-        if number in masthead.lines:
-            emit(Skip(number, NOTE_MASTHEAD + text, barrier=True))
-            continue
-        if text == PAGE_NAME or SECTION_LABEL.match(text):
-            emit(Skip(number, NOTE_SECTION + text, barrier=True))
-            continue
+            return
+        if number in self.masthead.lines:
+            self.emit(Skip(number, NOTE_MASTHEAD + text, barrier=True))
+        elif text == PAGE_NAME or SECTION_LABEL.match(text) or COLUMN_ONLY.match(text):
+            self.emit(Skip(number, NOTE_SECTION + text, barrier=True))
+        elif not self.photo(number, text):
+            self.text(number, text)
+
+    def photo(self, number: int, text: str) -> bool:
+        """A caption or credit line: emitted (or given to the caption above); False if none."""
         photo = photo_of(text)
-        if photo and photo.caption is None and not pending and uncredited_caption(items[-1] if items else None):
-            items[-1] = replace(items[-1], author=photo.author, label=photo.label)  # the credit under its caption
-            continue
-        if photo:
-            emit(replace(photo, line=number))
-            continue
-        dateline = DATELINE.match(text)
+        if photo is None:
+            return False
+        last = self.last
+        if photo.caption is None and not self.pending and uncredited_caption(last):
+            assert isinstance(last, Photo)
+            self.items[-1] = replace(last, author=photo.author, label=photo.label)  # the credit under its caption
+        else:
+            self.emit(replace(photo, line=number))
+        return True
+
+    def text(self, number: int, text: str) -> None:
+        """A dateline body, a byline, a header line or a paragraph (maybe with its byline)."""
+        dateline = None if staff_byline_after_body(text, self.last) else DATELINE.match(text)
         if dateline:
-            para = Para(number, text[dateline.end():].strip(), dateline.group(0), reporters_of(dateline))
+            para = Para(number, text[dateline.end() :].strip(), dateline.group(0), reporters_of(dateline))
             if not para.text:
-                flush()
-                pending.append(para)
-                continue
+                self.flush()
+                self.pending.append(para)
+                return
         else:
-            byline = byline_alone(text, items[-1] if items else None, gazetteer)
-            if byline and not pending:
-                emit(replace(byline, line=number))
-                continue
-            if headline_shaped(text, gazetteer):
-                place_end, zone, city = place_at_start(text, gazetteer)
-                emit(HeadLine(number, text, place_end, zone, city))
-                continue
+            byline = byline_alone(text, self.last, self.gazetteer)
+            if byline and not self.pending:
+                self.emit(replace(byline, line=number))
+                return
+            if headline_shaped(text, self.gazetteer):
+                place_end, zone, city = place_at_start(text, self.gazetteer)
+                self.emit(HeadLine(number, text, place_end, zone, city))
+                return
             para = Para(number, text)
-        trailing = trailing_byline(para.text, gazetteer)
+        trailing = trailing_byline(para.text, self.gazetteer)
         if trailing:
-            text, byline = trailing
-            emit(replace(para, text=text))
-            emit(replace(byline, line=number))
+            self.emit(replace(para, text=trailing[0]))
+            self.emit(replace(trailing[1], line=number))
         else:
-            emit(para)
-    flush()
-    return items
+            self.emit(para)
+
+
+def classify(lines: Sequence[str], masthead: Masthead, gazetteer: Gazetteer) -> list[Item]:
+    """Each non-empty line as an item; a body line may give two (paragraph, trailing byline)."""
+    classifier = Classifier(masthead, gazetteer)
+    for number, text in enumerate(lines):
+        classifier.line(number, text)
+    classifier.flush()
+    return classifier.items
+
+
+def staff_byline_after_body(text: str, before: Item | None) -> bool:
+    """Rule: "本报记者 常乐 通讯员 任龙" right after body text signs it (it is no dateline: no
+    body follows it in its article)."""
+    return isinstance(before, Para) and bool(STAFF_BYLINE.match(text))
 
 
 def first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str] | None:
@@ -251,8 +305,10 @@ def byline_alone(text: str, before: Item | None, gazetteer: Gazetteer) -> Byline
     """The byline a whole line is: names after a label or in brackets anywhere, bare names where
     a byline may stand (see may_sign); else None."""
     match = first_match(BYLINE_LINES, text)
-    if match and are_names(match.group("names"), gazetteer):
-        return Byline(0, single_spaced(match.group("names")), squeeze(match.group("label") or ""))
+    names = single_spaced(ROLE_WORDS.sub(" ", match.group("names"))) if match else ""
+    if match and are_names(names, gazetteer):
+        labels = [squeeze(match.group("label") or ""), *ROLE_WORDS.findall(match.group("names"))]
+        return Byline(0, names, " ".join(filter(None, labels)))
     if may_sign(before) and is_name(text, gazetteer):
         return Byline(0, single_spaced(text))
     return None

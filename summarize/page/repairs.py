@@ -5,9 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from summarize.page.model import NOTE_CONTINUATION
-from summarize.page.text import single_spaced, squeeze
+from summarize.page.text import single_spaced, squeeze, visible_length
 from summarize.page.lines import Para
 from summarize.page.assembly import zone_about, Assembly, Unit, Zones
+
+
+def headers_after_bodies(done: Assembly, zones: Zones) -> None:
+    """Rule: a zone header printed after its signed body, right above the next article's dateline
+    body, is the header of the body before it when that body is about its zone and the one after
+    it never names that zone (the next article's own header then follows its body)."""
+    for index in range(1, len(done.units)):
+        before, unit = done.units[index - 1], done.units[index]
+        header = unit.header
+        if header is None or header.zone is None or not unit.paras or before.header is not None:
+            continue
+        body_zones = {zone for para in unit.paras for zone in zones.named(para.text)}
+        if before.closed_by != "byline" or zone_about(before, zones) != header.zone:
+            continue
+        if header.zone not in body_zones and body_zones:
+            before.header, unit.header = header, None
+            done.notes.append(f"header printed after its body: {header.label}")
 
 
 def claim_bodies(done: Assembly, zones: Zones) -> None:
@@ -131,3 +148,16 @@ def place_orphans(done: Assembly, zones: Zones) -> None:
 
 def unit_label(unit: Unit) -> str:
     return unit.header.label if unit.header else squeeze(unit.paras[0].text)[:12]
+
+
+def short_bodies_are_fragments(done: Assembly, min_body_chars: int) -> None:
+    """Rule: a record whose body has fewer than `min_body_chars` characters (a title line, a stray
+    credit, a scrap of a column) is no article: its text is kept as a fragment and reported."""
+    for unit in list(done.units):
+        if sum(visible_length(para.text) for para in unit.paras if not para.heading) >= min_body_chars:
+            continue
+        done.units.remove(unit)
+        printed = [*(single_spaced(text) for text in (unit.header.printed if unit.header else ()))]
+        printed += [squeeze(f"{para.dateline or ''}{para.text}") for para in unit.paras] + list(filter(None, [unit.byline]))
+        done.fragments.append((unit.line, " ".join(printed)))
+        done.notes.append(f"record too short for an article kept as a fragment: {unit_label(unit)}")

@@ -14,6 +14,8 @@ SENTENCE_FINAL = frozenset("。！？；…”’』」）!?;)\"")
 STRICT_SENTENCE_FINAL = frozenset("。！？…!?")
 # Titles, kickers and section labels never hold these.
 CLAUSE_MARKS = frozenset("，,。；;：:")
+# A body shorter than this is a scrap, not an article (the shortest seed brief has 60 characters).
+MIN_BODY_CHARS = 30
 MAX_TITLE_CHARS = 48  # the longest seed headline has 36 characters; a zone and a long title on one line, more
 MAX_MASTHEAD_CHARS = 80  # the seed's issue line has 56; a dated sentence in a body is longer
 MASTHEAD_REACH = 2  # the page name and slogan sit this close to the issue line
@@ -73,8 +75,13 @@ NAMES_ONLY = re.compile(rf"^{NAMES}$")
 BYLINE_LABEL = rf"(?:(?:本报|科学导报)?{ROLE}\s*|(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+))"
 BRACKETED_NAMES = rf"[（(]\s*(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})\s*[)）]"  # "（通讯员 何君苗）"
 # A line that is a byline whatever comes before it: names with a label, or in brackets.
+# More roles after the first: "本报记者 常乐 通讯员 任龙".
+MORE_ROLES = rf"(?:\s*(?:本报|科学导报)?{ROLE}\s*{NAMES})*"
+ROLE_WORDS = re.compile(rf"(?:本报|科学导报)?{ROLE}")
+# A byline of the paper's own staff: "本报记者 王波", "本报记者 常乐 通讯员 任龙".
+STAFF_BYLINE = re.compile(rf"^(?:本报|科学导报){ROLE}\s*{NAMES}{MORE_ROLES}$")
 BYLINE_LINES = (
-    re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES})$"),
+    re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES}{MORE_ROLES})$"),
     re.compile(rf"^{BRACKETED_NAMES}$"),
 )
 # A byline after the last sentence of a paragraph: "…贡献。 王波", "…贡献。 文/图 王波", "…贡献。（王波）".
@@ -94,6 +101,16 @@ CAPTION_CREDIT = re.compile(
     rf"|^(?P<bracketed>.*?)\s*[（(]\s*(?P<role2>{PHOTOGRAPHER_ROLE})?\s*(?P<who2>{NAMES}){TAKEN_BY}\s*[)）]$"
     rf"|^(?P<provided>.*[。！？”…!?])\s*(?P<who3>[^\s，。,]{{2,20}}?)\s*供图$"
 )
+# A column's name in lenticular brackets before a title: "【园区动态】抽水蓄能产业链加快布局".
+COLUMN_LABEL = re.compile(r"^\s*【[^】\s]{1,10}】\s*")
+COLUMN_ONLY = re.compile(r"^【[^】\s]{1,10}】$")
+# A zone the gazetteer may not know, named at the start of a line: 2–6 characters of place and
+# the words official names end in (not 全省/各/本 …: those are no place).
+ZONE_NAME = re.compile(
+    rf"^(?![全各本该省市县])[{CJK}]{{2,6}}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|经开区|高新区)"
+)
+# A headline may open with a short place or unit and a colon: "山西大同：招商引资促发展".
+MAX_COLON_LEAD_CHARS = 10
 SUBTITLE_DASHES = ("——", "—", "--", "－－")
 # PDF extraction sometimes turns a subtitle's "——" into "一".
 SUBTITLE_DASH_LOOKALIKE = "一"
