@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from summarize.divisions import city_of_county
+
 with warnings.catch_warnings():
     # zhconv 1.4.3 imports the deprecated pkg_resources to read its dictionary.
     warnings.simplefilter("ignore", UserWarning)
@@ -134,7 +136,8 @@ class Lookup:
     zone: Zone | None  # the zone the query means, if it means one zone
     city: str | None  # the city the query means, if it means a city (吕梁, 晋城)
     suggestions: tuple[Zone, ...]  # up to 3 closest zones when nothing matched
-    # "exact" | "alias" | "short" | "city" | "traditional" | "pinyin" | "suffix" | "typo" | "none"
+    # "exact" | "alias" | "short" | "city" | "traditional" | "pinyin" | "suffix": zone or city set;
+    # "typo" (suggestions only, the zones the typo may mean first) | "none"
     how: str
 
 
@@ -367,17 +370,22 @@ def pinyin_key(text: str) -> str | None:
     """What someone typed in pinyin, without tones, spaces or case (Jìn Chéng -> jincheng); else None."""
     text = unicodedata.normalize("NFD", clean(text).replace("ü", "v").replace("u\u0308", "v"))
     text = PINYIN_NOISE.sub("", "".join(char for char in text if unicodedata.category(char) != "Mn"))
-    return text if LATIN.fullmatch(text) else None
+    return _u_for_v(text) if LATIN.fullmatch(text) else None
+
+
+def _u_for_v(sound: str) -> str:
+    """ü is typed v or u (lvliang, luliang): both are keyed as u."""
+    return sound.replace("v", "u")
 
 
 def _readings(name: str) -> tuple[str, tuple[str, ...]]:
     """The usual pinyin of `name` and, when there are few, every reading its heteronyms allow."""
-    usual = "".join(lazy_pinyin(name, errors="ignore"))
+    usual = _u_for_v("".join(lazy_pinyin(name, errors="ignore")))
     choices = pinyin(name, style=Style.NORMAL, heteronym=True, errors="ignore")
     count = 1
     for options in choices:
         count *= len(options)
-    others = tuple("".join(combo) for combo in itertools.product(*choices)) if count <= MAX_READINGS else ()
+    others = tuple(_u_for_v("".join(combo)) for combo in itertools.product(*choices)) if count <= MAX_READINGS else ()
     return usual, tuple(reading for reading in others if reading != usual)
 
 
@@ -600,12 +608,29 @@ class Gazetteer:
         if len(cleaned) > MAX_QUERY_CHARS:
             return self._nothing(query, cleaned)
         simplified = normalize(cleaned)
-        return (
-            self._first_match(query, simplified, self._name_steps(cleaned, simplified))
-            or self._place_and_suffix_match(query, simplified)
-            or self._first_match(query, simplified, self._typo_steps(cleaned, simplified))
-            or self._nothing(query, simplified)
+        found = self._first_match(query, simplified, self._name_steps(cleaned, simplified)) or (
+            self._place_and_suffix_match(query, simplified)
         )
+        if found is not None:
+            return found
+        typo = self._first_match(query, simplified, self._typo_steps(cleaned, simplified))
+        return self._nothing(query, simplified, (self._meant(typo), self._county_zones(simplified)), how=_how(typo))
+
+    def _meant(self, typo: Lookup | None) -> tuple[str, ...]:
+        """The zones a typo may mean (suggested, never taken): the zone, or the city's zones."""
+        if typo is None:
+            return ()
+        if typo.zone is not None:
+            return (typo.zone.name,)
+        if typo.city is not None:
+            return tuple(zone.name for zone in self._cities.get(typo.city, ()))
+        return tuple(zone.name for zone in typo.suggestions)
+
+    def _county_zones(self, simplified: str) -> tuple[str, ...]:
+        """The zones of the city a Shanxi county or county-level city without a zone lies in
+        (榆社 -> 晋中's zones), from the administrative divisions."""
+        city = city_of_county(simplified)
+        return tuple(zone.name for zone in self._cities.get(city, ())) if city else ()
 
     def _name_steps(self, cleaned: str, simplified: str) -> Iterator[tuple[str | None, set[str]]]:
         """The names `cleaned` is as typed, in simplified characters, in pinyin."""
@@ -729,7 +754,7 @@ class Gazetteer:
             return Lookup(query, None, value, (), how)
         return Lookup(query, self._by_name[value], None, (), how)
 
-    def _nothing(self, query: str, text: str, first: tuple[Iterable[str], ...] = ()) -> Lookup:
+    def _nothing(self, query: str, text: str, first: tuple[Iterable[str], ...] = (), how: str = "none") -> Lookup:
         """No single match: suggest the zones in `first`, group by group, each closest first; then
         the zones `text` names; then, unless `text` is pasted text or a sentence or has no Chinese
         character or Latin letter, the zones closest to it."""
@@ -740,7 +765,7 @@ class Gazetteer:
             if WORD_CHAR.search(text) and not _is_sentence(text):
                 names += sorted(self._by_name, key=closeness)
         ranked = list(dict.fromkeys(names))[:MAX_SUGGESTIONS]
-        return Lookup(query, None, None, tuple(self._by_name[name] for name in ranked), "none")
+        return Lookup(query, None, None, tuple(self._by_name[name] for name in ranked), how)
 
     def _closeness(self, typed: _Typed, official: str) -> tuple[float, float, bool, int]:
         """Sort key of a zone for a query, closest first: how alike the places are, then the zone
@@ -769,3 +794,8 @@ class Gazetteer:
             ]
         national = self._by_name[official].level == NATIONAL_LEVEL
         return -max(places, default=0.0), -max(words, default=0.0), not national, self._order[official]
+
+
+def _how(typo: Lookup | None) -> str:
+    """How a lookup that matched nothing is marked: "typo" when a typo's zones come first."""
+    return "typo" if typo is not None and (typo.zone or typo.city or typo.suggestions) else "none"

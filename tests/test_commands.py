@@ -120,7 +120,7 @@ def test_zone_cards_show_levels_as_people_say_them_and_no_gazetteer_notes(servic
     assert "国家级" not in plain(send(service, "/zone 平遥")) and "省级" not in plain(send(service, "/zone 平遥"))
 
 
-@pytest.mark.parametrize("text", ["/zone 晋城", "/zone 晉城", "/zone jincheng", "/zone 晋城经开区", "/zone 晋成",
+@pytest.mark.parametrize("text", ["/zone 晋城", "/zone 晉城", "/zone jincheng", "/zone 晋城经开区",
                                   "/zone@ZoneBriefBot 晋城", "晋城经开区", "晋城"])
 def test_zone_names_the_zone_and_lists_its_article(service, text):
     replies = send(service, text)
@@ -273,6 +273,26 @@ def test_subscribe_without_argument_offers_cities_and_all(service):
     assert "sub:a" in data_of(replies, "sub:")
     assert "订阅成功：全部开发区" in plain(press(service, "sub:a", chat_id=7))
     assert "订阅成功：吕梁" in plain(press(service, "sub:c:吕梁", chat_id=7))
+
+
+@pytest.mark.parametrize("text", ["/zone 晋成", "/zone 河律", "/zone 茅津经济技术开发区x"])
+def test_a_typo_gets_suggestions_with_buttons_never_a_card(service, text):
+    replies = send(service, text)
+    assert "你要找的是不是：" in plain(replies)
+    assert data_of(replies, "z:") and not data_of(replies, "sum:")
+
+
+def test_zone_hejin_names_hejin_not_maojin(service):
+    out = plain(send(service, "/zone 河津"))
+    assert "河津经济技术开发区" in out and "茅津" not in out
+
+
+def test_subscribe_to_a_typo_subscribes_to_nothing_until_a_button_is_pressed(service):
+    replies = send(service, "/subscribe 河律", chat_id=8)
+    assert "你要找的是不是：" in plain(replies) and not service.subscriptions(8)
+    (hejin,) = [data for data in data_of(replies, "sub:z:") if data == "sub:z:" + zone_code("河津经济技术开发区")]
+    assert "订阅成功" in plain(press(service, hejin, chat_id=8))
+    assert service.subscriptions(8)
 
 
 def test_subscribe_unknown_target_suggests_zones(service):
