@@ -33,10 +33,9 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_CHAT_ID
 from bot.db import open_db
 from bot.ingest import (
-    DATE_FROM_FILE,
+    DATE_FROM_ARRIVAL,
     DATE_FROM_FLAG,
     DATE_FROM_MASTHEAD,
-    DATE_FROM_TEXT,
     NEW,
     REPLACED,
     UNCHANGED,
@@ -59,10 +58,11 @@ from summarize.zones import Gazetteer
 # More page files than this in one run get a progress bar (on a terminal).
 PROGRESS_MIN_FILES = 10
 DATE_SOURCES = {
-    DATE_FROM_FLAG: "取自 --date",
     DATE_FROM_MASTHEAD: "取自报头",
-    DATE_FROM_TEXT: "取自正文中最晚的日期",
-    DATE_FROM_FILE: "取自文件修改时间",
+    DATE_FROM_FLAG: "取自 --date",
+    DATE_FROM_ARRIVAL: "为收到当天（版面没有印日期，可用 --date 指定）",
+    "text": "取自正文（旧版本导入）",
+    "file": "取自文件修改时间（旧版本导入）",
 }
 # Paths are checked by the command that uses them, so every mistake gets one Chinese line (click's own
 # checks would end the whole run with an English usage error).

@@ -32,7 +32,7 @@ def m001_articles(db: Database) -> None:
             "content_hash": str,  # sha256 of the decoded, normalised text
             "label": str,  # e.g. 2024年第34期, from --issue or the masthead
             "issue_date": str,  # YYYY-MM-DD
-            "date_source": str,  # flag | masthead | text | file
+            "date_source": str,  # masthead | flag | arrival (text | file: written by older versions)
             "encoding": str,
             "ingested_at": str,  # UTC, ISO 8601
             "article_count": int,

@@ -24,10 +24,11 @@ from sqlite_utils import Database
 from bot.db import write_transaction
 from bot.search import index_article, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
+from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
 from summarize.segment import PAGE_NAME, Article, Page, split_page
 from summarize.tokens import Tokenizer
-from summarize.zones import Gazetteer, GazetteerError
+from summarize.zones import Gazetteer, GazetteerError, place_part
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,7 @@ REPLACED = "replaced"
 
 DATE_FROM_FLAG = "flag"
 DATE_FROM_MASTHEAD = "masthead"
-DATE_FROM_TEXT = "text"
-DATE_FROM_FILE = "file"
+DATE_FROM_ARRIVAL = "arrival"  # no printed date and no --date: the day the page arrived
 
 
 class IngestError(Exception):
@@ -129,6 +129,20 @@ def load_zones(db: Database, gazetteer: Gazetteer) -> None:
     )
 
 
+DISCOVERED = "discovered"  # the source of a zone the gazetteer lacks, named by an ingested article
+
+
+def discovered_zones(articles: Sequence[Article], gazetteer: Gazetteer, source: str) -> list[dict[str, object]]:
+    """Rows for `zones` of the zones articles name that the gazetteer lacks (榆社经济技术开发区): marked
+    doubtful, with the page they came from and the city of the county they are named after."""
+    names = {name for article in articles for name in (article.zone, *article.zones) if name}
+    return [
+        {"name": name, "aliases": "[]", "city": city_of_county(place_part(name)) or "", "county": "", "level": "",
+         "type": "", "source": f"{DISCOVERED}: {source}", "doubtful": 1}
+        for name in sorted(names) if gazetteer.get(name) is None
+    ]
+
+
 @dataclass(frozen=True)
 class _ArticleRow:
     """One article ready to write: its row (without an id), zones and search terms."""
@@ -148,6 +162,7 @@ class _PreparedPage:
     issue_row: dict[str, object]
     articles: tuple[_ArticleRow, ...]
     fragments: tuple[str, ...]
+    discovered: list[dict[str, object]]  # see discovered_zones
 
 
 def edition_of(page: Page) -> str | None:
@@ -186,9 +201,10 @@ def ingest_text(
     The page is parsed and tokenised first; only then is the store's write lock taken, for a
     transaction that writes the whole page or nothing.
 
-    The issue date is `issue_date` (YYYY-MM-DD), else the masthead's, else the latest full date
-    in the text, else the date of `file_time`; the issue label is `issue_label`, else the
-    masthead's, else the file stem of `source`.
+    The issue date is the masthead's, else `issue_date` (YYYY-MM-DD, the admin's), else the day
+    the page arrived (`file_time`, else now), marked DATE_FROM_ARRIVAL: never a date the text
+    quotes. The issue label is `issue_label`, else the masthead's, else the issue date (never the
+    file's name): "2025年11月30日收到" for a page dated by its arrival.
     """
     text = _normalise_newlines(text)
     if not text.strip():
@@ -223,12 +239,13 @@ def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: st
     stored = _stored(db, digest)
     if stored is not None:
         return stored
-    prepared = _prepare(parse(), digest, source, tokenizer, issue_date, issue_label, file_time, encoding)
+    prepared = _prepare(parse(), digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
     with write_transaction(db):
         stored = _stored(db, digest)  # another process may have stored it meanwhile
         if stored is not None:
             return stored
         load_zones(db, gazetteer)
+        db["zones"].insert_all(prepared.discovered, pk="name", ignore=True)
         previous = None if prepared.edition is None else db.execute(
             "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
         ).fetchone()
@@ -271,7 +288,7 @@ def _stored(db: Database, digest: str) -> IngestResult | None:
                         article_count, 0, fragment_count)
 
 
-def _prepare(page: Page, digest: str, source: str, tokenizer: Tokenizer,
+def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokenizer: Tokenizer,
              issue_date: str | None, issue_label: str | None, file_time: datetime | None,
              encoding: str | None) -> _PreparedPage:
     """Tokenise a parsed page: everything ingest_text does that needs no store."""
@@ -281,7 +298,7 @@ def _prepare(page: Page, digest: str, source: str, tokenizer: Tokenizer,
     issue_row = {
         "source": source,
         "content_hash": digest,
-        "label": issue_label or page.issue_label or Path(source).stem,
+        "label": issue_label or page.issue_label or _dated_label(day, date_source),
         "edition": edition_of(page),
         "issue_date": day.isoformat(),
         "date_source": date_source,
@@ -291,7 +308,8 @@ def _prepare(page: Page, digest: str, source: str, tokenizer: Tokenizer,
         "fragment_count": len(page.fragments),
     }
     articles = tuple(_article_row(seq, article, day, tokenizer) for seq, article in enumerate(page.articles, start=1))
-    return _PreparedPage(digest, edition_of(page), issue_row, articles, page.fragments)
+    discovered = discovered_zones(page.articles, gazetteer, source)
+    return _PreparedPage(digest, edition_of(page), issue_row, articles, page.fragments, discovered)
 
 
 def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokenizer) -> _ArticleRow:
@@ -507,35 +525,36 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _issue_date(page: Page, flag: str | None, file_time: datetime | None) -> tuple[date, str]:
-    # 1. the --date flag; 2. the masthead; 3. the latest full date in the text; 4. the file time.
-    if flag is not None:
-        return parse_issue_date(flag), DATE_FROM_FLAG
+def _issue_date(page: Page, flag: str | None, arrived: datetime | None) -> tuple[date, str]:
+    """1. the masthead's date; 2. the --date flag (or the admin's date); 3. the day it arrived."""
     if page.masthead_date:
         return date.fromisoformat(page.masthead_date), DATE_FROM_MASTHEAD
-    if page.latest_date:
-        return date.fromisoformat(page.latest_date), DATE_FROM_TEXT
-    if file_time is not None:
-        return file_time.date(), DATE_FROM_FILE
-    raise IngestError("找不到这一期的日期：请用 --date YYYY-MM-DD 指定")
+    if flag is not None:
+        return parse_issue_date(flag), DATE_FROM_FLAG
+    return (arrived or datetime.now().astimezone()).date(), DATE_FROM_ARRIVAL
 
 
-def published_date(article: Article, issue_day: date) -> str | None:
-    """The article's full date, else its month and day in the issue's year (the year before if
-    that would fall after the issue), else None."""
+def _dated_label(day: date, date_source: str) -> str:
+    """An issue without a printed issue number, named by its date: 2025年4月18日, or
+    2025年11月30日收到 when that is the day it arrived."""
+    return f"{day.year}年{day.month}月{day.day}日" + ("收到" if date_source == DATE_FROM_ARRIVAL else "")
+
+
+def published_date(article: Article, issue_day: date) -> str:
+    """The day of the article's dateline (its lead's first date) in the issue's year, never after
+    the issue's date; else the issue's date. A year the text prints is never used: it may be a
+    date the article quotes (2020年7月获批)."""
     if article.published:
-        return article.published
-    if article.published_month_day is None:
-        return None
-    month, day = article.published_month_day
-    for year in (issue_day.year, issue_day.year - 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= issue_day:
-            return candidate.isoformat()
-    return None
+        month_day: tuple[int, int] | None = (int(article.published[5:7]), int(article.published[8:10]))
+    else:
+        month_day = article.published_month_day
+    if month_day is None:
+        return issue_day.isoformat()
+    try:
+        candidate = date(issue_day.year, *month_day)
+    except ValueError:  # 2月29日 in a year without one
+        return issue_day.isoformat()
+    return min(candidate, issue_day).isoformat()
 
 
 def _article_key(kind: str, title: str | None, zone: str | None) -> tuple[str, str, str]:

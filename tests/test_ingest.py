@@ -13,10 +13,9 @@ from bot import ingest
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import (
-    DATE_FROM_FILE,
+    DATE_FROM_ARRIVAL,
     DATE_FROM_FLAG,
     DATE_FROM_MASTHEAD,
-    DATE_FROM_TEXT,
     NEW,
     REPLACED,
     UNCHANGED,
@@ -289,7 +288,7 @@ def test_empty_text_is_refused(db, gazetteer, tokenizer):
     assert 0 == db["issues"].count
 
 
-def test_issue_date_from_the_flag_beats_everything(db, gazetteer, tokenizer):
+def test_the_flag_dates_a_page_without_a_printed_date(db, gazetteer, tokenizer):
     result = ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer,
                          tokenizer=tokenizer, issue_date="2025-01-06", issue_label="2025年第1期",
                          file_time=FILE_TIME)
@@ -299,27 +298,64 @@ def test_issue_date_from_the_flag_beats_everything(db, gazetteer, tokenizer):
         "SELECT issue_date, date_source, label FROM issues").fetchone()
 
 
+def test_the_masthead_date_beats_the_flag(db, gazetteer, tokenizer):
+    page = "开发区建设\n\n2025年4月18日 星期五\n\n" + UNDATED
+    result = ingest_text(db, page, "p.txt", gazetteer=gazetteer, tokenizer=tokenizer, issue_date="2025-01-06")
+    assert ("2025-04-18", DATE_FROM_MASTHEAD, "2025年4月18日") == (result.issue_date, result.date_source, result.label)
+
+
 @pytest.mark.parametrize("path", SEED_FILES, ids=[path.name[:3] for path in SEED_FILES])
-def test_issue_date_and_label_from_the_page_else_the_file(db, gazetteer, tokenizer, path):
+def test_issue_date_and_label_from_the_masthead_else_the_arrival(db, gazetteer, tokenizer, path):
     page = split_page(seed_text(path), gazetteer)
     expected_date, expected_source = (
-        (page.masthead_date, DATE_FROM_MASTHEAD) if page.masthead_date
-        else (page.latest_date, DATE_FROM_TEXT) if page.latest_date
-        else (FILE_TIME.date().isoformat(), DATE_FROM_FILE)
+        (page.masthead_date, DATE_FROM_MASTHEAD) if page.masthead_date else (FILE_TIME.date().isoformat(), DATE_FROM_ARRIVAL)
     )
 
     result = ingest_text(db, seed_text(path), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
                          file_time=FILE_TIME)
 
     assert (expected_date, expected_source) == (result.issue_date, result.date_source)
-    assert (page.issue_label or path.stem) == result.label
+    assert (page.issue_label or "2025年12月22日收到") == result.label
+    assert path.stem not in result.label
 
 
-def test_page_without_any_date_needs_a_date(db, gazetteer, tokenizer):
-    undated = "晋城经济技术开发区\n\n项目建设提速\n\n科学导报讯 今年以来，晋城经开区新开工项目12个。 王波\n"
-    with pytest.raises(IngestError, match="--date"):
-        ingest_text(db, undated, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer)
-    assert 0 == db["issues"].count
+UNDATED = (
+    "文水经济开发区\n\n“链长制”推动产业集群发展\n\n科学导报讯 2月15日，文水经济开发区召开“链长制”工作推进会，"
+    "总结去年工作，部署今年任务。文水经济开发区于2020年7月获批省级开发区，2023年被评为全省开发区高质量发展百强。 刘晓晶\n\n"
+    "平遥经济技术开发区\n\n项目建设提速\n\n科学导报讯 今年以来，平遥经济技术开发区新开工项目12个，总投资超过30亿元，"
+    "一批重点项目相继落地投产。 张炜\n"
+)
+
+
+def test_a_page_without_any_date_is_dated_by_its_arrival_never_by_a_quoted_year(db, gazetteer, tokenizer):
+    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    assert ("2025-12-22", DATE_FROM_ARRIVAL, "2025年12月22日收到") == (result.issue_date, result.date_source, result.label)
+    published = [row[0] for row in db.execute("SELECT published FROM articles ORDER BY seq")]
+    assert ["2025-02-15", "2025-12-22"] == published  # the dateline's day in the issue's year; else the issue's
+
+
+def test_a_page_without_any_date_arrives_today_without_a_file_time(db, gazetteer, tokenizer):
+    before = datetime.now().astimezone().date()
+    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    assert DATE_FROM_ARRIVAL == result.date_source
+    assert before <= date.fromisoformat(result.issue_date) <= datetime.now().astimezone().date()
+
+
+def test_a_zone_the_gazetteer_lacks_is_added_as_discovered(db, gazetteer, tokenizer):
+    page = UNDATED.replace("平遥经济技术开发区\n", "榆社经济技术开发区\n")
+    ingest_text(db, page, "yushe.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    row = db.execute("SELECT city, source, doubtful FROM zones WHERE name = '榆社经济技术开发区'").fetchone()
+    assert ("晋中", "discovered: yushe.txt", 1) == row
+    linked = db.execute("SELECT count(*) FROM article_zones WHERE zone = '榆社经济技术开发区' AND is_primary").fetchone()
+    assert (1,) == linked
+
+
+def test_an_undated_page_that_arrives_later_sorts_as_new(db, gazetteer, tokenizer):
+    dated = "开发区建设\n\n2024年8月27日 星期二\n\n" + UNDATED.replace("平遥", "祁县").replace("文水", "交城")
+    ingest_text(db, dated, "dated.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    newest = db.execute("SELECT label FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()[0]
+    assert "2025年12月22日收到" == newest
 
 
 @pytest.mark.parametrize("value", ["2025-02-30", "2025-2-3", "20250203", "明天", "2025-13-01", ""])
@@ -333,12 +369,14 @@ def test_flag_date_must_be_a_real_date(db, gazetteer, tokenizer, value):
     ("article", "issue_day", "expected"),
     [
         (Article(ARTICLE, "t", ("b",), published="2024-05-20"), date(2024, 6, 1), "2024-05-20"),
+        # A full date the lead quotes gives its day, never its year.
+        (Article(ARTICLE, "t", ("b",), published="2020-05-20"), date(2024, 6, 1), "2024-05-20"),
         (Article(ARTICLE, "t", ("b",), published_month_day=(5, 20)), date(2024, 6, 1), "2024-05-20"),
-        # A December dateline in a January issue is from the year before.
-        (Article(ARTICLE, "t", ("b",), published_month_day=(12, 15)), date(2025, 1, 6), "2024-12-15"),
+        # Never after the issue's date.
+        (Article(ARTICLE, "t", ("b",), published_month_day=(12, 15)), date(2025, 1, 6), "2025-01-06"),
         (Article(ARTICLE, "t", ("b",), published_month_day=(2, 29)), date(2024, 3, 1), "2024-02-29"),
-        (Article(ARTICLE, "t", ("b",), published_month_day=(2, 30)), date(2024, 3, 1), None),
-        (Article(ARTICLE, "t", ("b",)), date(2024, 3, 1), None),
+        (Article(ARTICLE, "t", ("b",), published_month_day=(2, 29)), date(2025, 3, 1), "2025-03-01"),
+        (Article(ARTICLE, "t", ("b",)), date(2024, 3, 1), "2024-03-01"),
     ],
 )
 def test_published_date(article, issue_day, expected):

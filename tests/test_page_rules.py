@@ -70,11 +70,13 @@ def test_a_headline_may_open_with_a_short_place_and_a_colon(gazetteer):
 
 
 def test_a_zone_the_gazetteer_lacks_is_named_as_printed(gazetteer):
-    assert (9, "榆社经济技术开发区", None) == unlisted_zone_at_start("榆社经济技术开发区", [])
-    assert (0, None, None) == unlisted_zone_at_start("全省经济技术开发区工作会议召开", [])
-    assert (0, None, None) == unlisted_zone_at_start("召开开发区工作推进会", [])
+    assert (9, "榆社经济技术开发区", None) == unlisted_zone_at_start("榆社经济技术开发区", [], gazetteer)
+    assert (0, None, None) == unlisted_zone_at_start("全省经济技术开发区工作会议召开", [], gazetteer)
+    assert (0, None, None) == unlisted_zone_at_start("召开开发区工作推进会", [], gazetteer)
     listed = gazetteer.mentions("山西大同经济技术开发区")
-    assert (11, "大同经济技术开发区", None) == unlisted_zone_at_start("山西大同经济技术开发区", listed)
+    assert (11, "大同经济技术开发区", None) == unlisted_zone_at_start("山西大同经济技术开发区", listed, gazetteer)
+    other_word = unlisted_zone_at_start("祁县经济技术开发区", [], gazetteer)
+    assert (9, "祁县经济开发区", None) == other_word
     (article,) = parse(f"榆社经济技术开发区\n\n化工园区扩区获批\n\n科学导报讯 {BODY} 张炜\n", gazetteer).articles
     assert ("榆社经济技术开发区", "化工园区扩区获批", "张炜") == (article.zone, article.title, article.author)
 

@@ -159,18 +159,24 @@ def place_at_start(text: str, gazetteer: Gazetteer) -> tuple[int, str | None, st
     city = gazetteer.city_in(text)
     if city and SPACES.sub("", text) in (city, city + "市"):
         return len(text), None, city
-    return unlisted_zone_at_start(text, mentions)
+    return unlisted_zone_at_start(text, mentions, gazetteer)
 
 
-def unlisted_zone_at_start(text: str, mentions: Sequence[Mention]) -> tuple[int, str | None, None]:
+def unlisted_zone_at_start(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> tuple[int, str | None, None]:
     """Rule: a line opening with an official-looking zone name (介休经济技术开发区) names that zone,
-    listed or not: a listed zone inside it (山西大同经济技术开发区) is that zone, else the name as
-    printed is a zone the gazetteer lacks."""
+    listed or not: a listed zone inside it (山西大同经济技术开发区) or of its place with another zone
+    word (祁县经济技术开发区 for 祁县经济开发区) is that zone, else the name as printed is a zone the
+    gazetteer lacks."""
     match = ZONE_NAME.match(text)
     if match is None:
         return 0, None, None
     inside = next((mention for mention in mentions if mention.start < match.end()), None)
-    return match.end(), inside.zone if inside else squeeze(match.group(0)), None
+    if inside is not None:
+        return match.end(), inside.zone, None
+    name = squeeze(match.group(0))
+    found = gazetteer.lookup(name)
+    listed = found.zone is not None and found.how in PLACE_LOOKUPS | {"suffix"}
+    return match.end(), found.zone.name if listed and found.zone else name, None
 
 
 def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
