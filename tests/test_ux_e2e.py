@@ -59,6 +59,7 @@ def test_inline_query_lists_cards_and_articles_and_a_chosen_one_is_a_self_contai
         inline_botapi, service, store_path, query, first):
     botapi = inline_botapi
     wanted = article_id(service, "title = '构筑校地合作新生态'")
+    day = service.db.execute("SELECT published FROM articles WHERE id = ?", [wanted]).fetchone()[0]
 
     async def scenario(application):
         answer = await inline(botapi, query)
@@ -66,7 +67,7 @@ def test_inline_query_lists_cards_and_articles_and_a_chosen_one_is_a_self_contai
         assert first == results[0]["title"]
         assert all(result["description"] for result in results)
         [article] = [result for result in results if result["id"] == f"a:{wanted}"]
-        assert "晋城经济技术开发区" in article["description"] and "2025-12-15" in article["description"]
+        assert "晋城经济技术开发区" in article["description"] and day in article["description"]
         message = botapi.choose_inline_result(FRIEND_CHAT, answer["inline_query_id"], article["id"], user_id=ALICE)
         text = message["text"]
         assert "构筑校地合作新生态" in text and f"编号 {wanted}" in text and "来源：《科学导报》" in text
