@@ -623,7 +623,7 @@ def _read_body(paras: Sequence[str], gazetteer: Gazetteer) -> tuple[list[str], A
         return [], None
     synthetic = not DATELINE_OPENING.match(paras[0])
     text = "\n".join([SYNTHETIC_DATELINE + paras[0] if synthetic else paras[0], *paras[1:]])
-    found = split_page(text, gazetteer)
+    found = split_page(text, gazetteer, min_body_chars=0)  # one article's body: its length is no signal here
     body = [para for article in found.articles for para in article.body] + list(found.fragments)
     lead = next((a for a in found.articles if a.kind == ARTICLE), None)
     if lead is None:
