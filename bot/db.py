@@ -300,6 +300,12 @@ def m008_delivery_control(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m009_search_by_day(db: Database) -> None:
+    """Articles newest first, for the words a search finds in many of them (see bot.search)."""
+    db.execute("CREATE INDEX articles_by_day ON articles (day DESC, id DESC)")
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

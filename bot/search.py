@@ -39,8 +39,14 @@ SNIPPET_AFTER = 10  # characters of a snippet at least, from the match on
 SNIPPET_BEFORE = 20  # characters before the match, when its clause starts too far back
 OTHER = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token (category Co)
 
-# SQL: the day an article is dated (its own date, else its issue's); `a` = articles, `i` = issues.
-DAY = "COALESCE(a.published, i.issue_date)"
+# SQL: the day an article is dated (its own date, else its issue's: articles.day, see bot.db).
+DAY = "a.day"
+_HITS = "SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?"
+_PROBE = "SELECT 1 FROM articles_chars WHERE articles_chars.rowid = a.id AND articles_chars MATCH ?"
+# When the hits are at least this share of the articles, the newest are found by walking the
+# articles newest first and probing the index for each (a page needs about 10 / share probes);
+# below it, the hits are fetched and sorted (docs/BENCHMARKS.md, "Search at 100,000 articles").
+WALK_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def search(
     offset: int = 0,
 ) -> Found:
     """The articles containing every one of `words` (and meeting every (SQL, parameters) of
-    `where`, on `a` = articles and `i` = issues), newest first: their total and a page of them.
+    `where`, on `a` = articles), newest first: their total and a page of them.
 
     Example usage::
 
@@ -140,17 +146,24 @@ def search(
     """
     if not words:
         return Found(0, ())
-    clauses = ["a.id IN (SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?)", *(sql for sql, _ in where)]
-    params: list[object] = [match_expression(words), *(param for _, values in where for param in values)]
-    condition = " AND ".join(f"({clause})" for clause in clauses)
-    source = f"FROM articles a JOIN issues i ON i.id = a.issue_id WHERE {condition}"
-    total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    match = match_expression(words)
+    filters = " ".join(f"AND ({sql})" for sql, _ in where)
+    values = [value for _, given in where for value in given]
+    if where:
+        total = db.execute(f"SELECT count(*) FROM articles a WHERE a.id IN ({_HITS}) {filters}", [match, *values]).fetchone()[0]
+    else:
+        total = db.execute("SELECT count(*) FROM articles_chars WHERE articles_chars MATCH ?", [match]).fetchone()[0]
     if limit <= 0 or offset >= total:
         return Found(total, ())
+    articles = db.execute("SELECT max(id) FROM articles").fetchone()[0] or 1
+    if total >= WALK_SHARE * articles:  # common words: walk the articles newest first, probing each
+        source = f"articles a INDEXED BY articles_by_day WHERE EXISTS ({_PROBE})"
+    else:  # rarer words: their hits, sorted
+        source = f"articles a WHERE a.id IN ({_HITS})"
     rows = db.execute(
-        f"SELECT a.id, a.title, a.kind, COALESCE(a.zone, a.city), {DAY} AS day, a.body {source}"
-        " ORDER BY day DESC, a.id DESC LIMIT ? OFFSET ?",
-        [*params, limit, max(offset, 0)],
+        f"SELECT a.id, a.title, a.kind, COALESCE(a.zone, a.city), a.day, a.body FROM {source} {filters}"
+        " ORDER BY a.day DESC, a.id DESC LIMIT ? OFFSET ?",
+        [match, *values, limit, max(offset, 0)],
     ).fetchall()
     return Found(total, tuple(Hit(article_id, title, kind, zone, day, snippet(body, words))
                               for article_id, title, kind, zone, day, body in rows))
@@ -165,19 +178,33 @@ def snippet(body: str, words: Sequence[str], max_chars: int = SNIPPET_CHARS) -> 
     the snippet at the clause before the match, after "…". A word only the title holds (or one
     broken by a line end) gives the body's first sentence.
     """
-    sentences = [finish_sentence(sentence) for sentence in split_sentences(re.sub(r"\s+", " ", body).strip())]
+    text = re.sub(r"\s+", " ", body).strip()
+    folded = text.translate({ord(char): fold_char(char) for char in set(text)})
+    found = [position for word in words if (position := folded.find(word)) >= 0]
+    sentences = split_sentences(text)
     if not sentences:
         return ""
-    folded = ["".join(map(fold_char, sentence)) for sentence in sentences]
-    index = next((i for i, text in enumerate(folded) for word in words if word in text), 0)
-    position = min((folded[index].find(word) for word in words if word in folded[index]), default=0)
+    index, position = _sentence_at(text, sentences, min(found, default=0))
+    sentence = finish_sentence(sentences[index])
+    position = max(position - (len(sentences[index]) - len(sentence)), 0)  # less an opener dropped
     if index > 0 and not stands_alone(sentences[index]) and len(sentences[index - 1]) + position < max_chars:
-        return _cut(sentences[index - 1] + sentences[index], max_chars)
+        return _cut(finish_sentence(sentences[index - 1]) + sentence, max_chars)
     if position + SNIPPET_AFTER > max_chars:  # the match is deep in a long sentence: from its clause
-        start = max(sentences[index].rfind(mark, 0, position) for mark in "，、：, ") + 1
+        start = max(sentence.rfind(mark, 0, position) for mark in "，、：, ") + 1
         start = start if position - start + SNIPPET_AFTER <= max_chars else position - SNIPPET_BEFORE
-        return _cut("…" + sentences[index][start:], max_chars)
-    return _cut(sentences[index], max_chars)
+        return _cut("…" + sentence[start:], max_chars)
+    return _cut(sentence, max_chars)
+
+
+def _sentence_at(text: str, sentences: list[str], offset: int) -> tuple[int, int]:
+    """(which of `sentences` holds `offset` of `text`, where in it); the last one if none does."""
+    cursor = 0
+    for number, sentence in enumerate(sentences):
+        start = text.find(sentence, cursor)
+        cursor = start + len(sentence)
+        if offset < cursor:
+            return number, max(offset - start, 0)
+    return len(sentences) - 1, 0
 
 
 def _cut(text: str, max_chars: int) -> str:

@@ -388,6 +388,9 @@ class ZoneService:
         return row[0] if row else None
 
     def _save_search(self, query: str) -> int:
+        saved = self.db.execute("SELECT id FROM saved_searches WHERE query = ?", [query]).fetchone()
+        if saved:
+            return saved[0]
         with write_transaction(self.db):
             self.db.execute("INSERT OR IGNORE INTO saved_searches (query, saved_at) VALUES (?, ?)",
                             [query, datetime.now(timezone.utc).isoformat(timespec="seconds")])

@@ -48,8 +48,10 @@ def everything(db, words, **options) -> tuple[int, set[int]]:
     return found.total, {hit.article_id for hit in found.hits}
 
 
+@pytest.mark.parametrize("walk_share", [0.0, 2.0])
 @pytest.mark.parametrize("word", WORDS)
-def test_a_word_finds_exactly_the_articles_containing_it(db, word):
+def test_a_word_finds_exactly_the_articles_containing_it(db, monkeypatch, word, walk_share):
+    monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
     expected = containing(db, word)
     assert expected, word
     assert (len(expected), expected) == everything(db, [word])
@@ -76,7 +78,9 @@ def test_a_word_is_not_found_across_punctuation(db):
                    [" ".join(["镁", "\ue000", "铝"])])
 
 
-def test_pages_newest_first_cover_every_hit_once(db):
+@pytest.mark.parametrize("walk_share", [0.0, 0.05, 2.0])  # always walk by day, the default, never walk
+def test_pages_newest_first_cover_every_hit_once(db, monkeypatch, walk_share):
+    monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
     expected = containing(db, "开发区")
     pages = [search(db, ["开发区"], limit=4, offset=offset) for offset in range(0, len(expected) + 4, 4)]
     ids = [hit.article_id for page in pages for hit in page.hits]
@@ -88,7 +92,7 @@ def test_pages_newest_first_cover_every_hit_once(db):
 
 
 def test_where_clauses_narrow_the_hits(db):
-    total, ids = everything(db, ["开发区"], where=[("COALESCE(a.published, i.issue_date) >= ?", ["2025-01-01"])])
+    total, ids = everything(db, ["开发区"], where=[("a.day >= ?", ["2025-01-01"])])
     dated = {row[0] for row in db.execute(
         "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE COALESCE(a.published, i.issue_date) >= ?",
         ["2025-01-01"])}
