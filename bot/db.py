@@ -306,6 +306,13 @@ def m009_search_by_day(db: Database) -> None:
     db.execute("CREATE INDEX articles_by_day ON articles (day DESC, id DESC)")
 
 
+@MIGRATIONS()
+def m010_summaries_remade(db: Database) -> None:
+    """Summaries kept before figures carried their period and their own noun (summarize.figures)
+    and before the rules on dangling openers are made again, on first use."""
+    db.execute("DELETE FROM summaries")
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -242,8 +242,12 @@ def _range(offset: int, shown: int, total: int) -> str:
 
 
 def _figures(figures: Sequence[Figure]) -> str:
-    return "\n".join(f"• {esc(figure.value)}（{esc(figure.measure)}）" if figure.measure else f"• {esc(figure.value)}"
-                     for figure in figures)
+    """Each figure with what it measures and the period it covers: • 7.58亿元（上半年 增加值）."""
+    lines = []
+    for figure in figures:
+        label = " ".join(part for part in (figure.period, figure.measure) if part)
+        lines.append(f"• {esc(figure.value)}（{esc(label)}）" if label else f"• {esc(figure.value)}")
+    return "\n".join(lines)
 
 
 def photo_line(photo: Photo, show_zone: bool = True) -> str:

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from bot.db import LISTING_ORDER, write_transaction
 from bot.search import DAY, query_terms, query_words, search
-from summarize.figures import Figure
+from summarize.figures import Figure, figures_about
 from summarize.segment import ARTICLE, PHOTO
 from summarize.sentences import ends_mid_sentence, shorten_sentence
 from summarize.textrank import Summary, summarize
@@ -304,7 +304,8 @@ class ZoneService:
             article_count=count,
             articles=tuple(self._line(row) for row in rows),
             offset=offset,
-            figures=_key_figures(summaries),
+            figures=_key_figures(figures_about(summary.figures, zone.name, row["zone"], self.gazetteer)
+                                 for summary, row in zip(summaries, rows)),
             keywords=_key_words(summaries),
             photos=self._listed_photos(listing),
         )
@@ -344,7 +345,7 @@ class ZoneService:
             author=row["author"],
             issue_label=row["label"],
             summary=summary,
-            figures=_key_figures([summary]),
+            figures=_key_figures([summary.figures]),
             cut_off=_cut_off(row),
         )
 
@@ -746,11 +747,12 @@ def _cut_off(row: dict) -> bool:
     return row["kind"] == ARTICLE and ends_mid_sentence(row["body"])
 
 
-def _key_figures(summaries: Iterable[Summary]) -> tuple[Figure, ...]:
-    """The first MAX_FIGURES distinct figures of the summaries that say what they measure (no dates)."""
+def _key_figures(figure_lists: Iterable[Iterable[Figure]]) -> tuple[Figure, ...]:
+    """The first MAX_FIGURES distinct figures of the lists (a summary's each) that say what they
+    measure (no dates)."""
     seen: dict[str, Figure] = {}
-    for summary in summaries:
-        for figure in summary.figures:
+    for figures in figure_lists:
+        for figure in figures:
             if figure.kind != "date" and figure.measure and figure.value not in seen:
                 seen[figure.value] = figure
     return tuple(seen.values())[:MAX_FIGURES]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from summarize.sentences import split_sentences
+from summarize.zones import Gazetteer
 
 MONEY = "money"
 CAPACITY = "capacity"
@@ -47,9 +48,27 @@ _COUNTED = (
     "项目", "企业", "公司", "单位", "机构", "园区", "产业园", "基地", "平台", "专利", "院士", "博士",
     "人才", "人员", "员工", "工人", "技师", "学生", "毕业生", "岗位", "就业", "国家和地区", "国家",
     "产业链", "生产线", "厂房", "车间", "煤矿", "中心", "工作站", "院所", "高校", "院校", "协议",
-    "成果", "站", "汽车", "车辆", "车", "专班",
+    "成果", "站", "汽车", "车辆", "车", "专班", "银行", "金融机构", "学校", "学员", "同学", "团队", "院所", "科研院所",
 )
+# Rule "own noun": a count whose unit is followed at once by one of these counts that, whatever
+# else the clause names (10家银行: banks, not the 企业 before them).
+_OWN_NOUNS = (
+    "批", "次", "轮", "方面", "环节", "领域", "省", "市", "县", "银行", "学生", "同学", "学员", "博士", "院士", "人次",
+    "单位", "部门", "高校", "院校", "村", "乡镇",
+)
+# Rule "time is no count": 3个工作日, 2个月 are spans of time, not things counted (企业开办时间从3个
+# 工作日压缩至1个工作日 counts no firms).
+_TIME_NOUNS = ("工作日", "小时", "分钟", "天", "日", "周", "星期", "月", "季度", "年")
 _CLAUSE_BREAKS = "，,；;：:。！？!?、\n"
+# Rule "period": what a figure covers, as the sentence says it before the figure (上半年, 2024年,
+# 1-11月, 一季度, 前三季度, 今年以来); a year followed by a month and day is a date, not a period.
+_PERIOD = re.compile(
+    r"(?:(?:19|20)\d{2}\s?年\s?)?(?:上半年|下半年|前三季度|前[两二三四五六七八九十]个?月|[一二三四1-4]季度|第[一二三四]季度|首季度?|全年)"
+    r"|(?:(?:19|20)\d{2}\s?年\s?)?\d{1,2}\s?[-–~～至]\s?\d{1,2}\s?月(?:份)?"
+    r"|(?:19|20)\d{2}\s?年(?!\s?\d{1,2}\s?月\s?\d{1,2}\s?[日号])(?:\s?\d{1,2}\s?月(?:份)?)?"
+    r"|今年以来|去年以来|今年|去年|上年"
+)
+_COUNT_WINDOW = 25  # characters after a count's unit searched for what it counts
 _LOOK_BEFORE = 30  # characters before a number searched for what it measures or counts
 _LOOK_AFTER = 15  # characters after a unit searched for what it counts or measures
 
@@ -95,6 +114,7 @@ class Figure:
     measure: str | None
     sentence: str
     kind: str
+    period: str | None = None  # what the figure covers, as the sentence says it (上半年, 2024年, 1-4月)
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -107,6 +127,23 @@ def extract_figures(text: str) -> list[Figure]:
         #  Figure(value='39.4万吨/年', number=39.4, unit='万吨/年', measure='年产能', …, kind='capacity')]
     """
     return unique_figures(figure for sentence in split_sentences(text) for figure in sentence_figures(sentence))
+
+
+def figures_about(figures: Iterable[Figure], zone: str, primary: str | None, gazetteer: Gazetteer) -> list[Figure]:
+    """The figures that are `zone`'s (rule "zone's own figures"): their sentence names `zone`, or
+    names no zone at all in an article whose primary zone is `zone`. A roundup's figures about
+    another zone never reach this zone's card (综改区's 56GW on 原平's).
+
+    Example usage::
+
+        figures_about(summary.figures, "原平经济技术开发区", article_zone, gazetteer)
+    """
+    found = []
+    for figure in figures:
+        named = {mention.zone for mention in gazetteer.mentions(figure.sentence)}
+        if zone in named or (not named and primary == zone):
+            found.append(figure)
+    return found
 
 
 def unique_figures(figures: Iterable[Figure]) -> list[Figure]:
@@ -135,19 +172,44 @@ def sentence_figures(sentence: str) -> list[Figure]:
 
 def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | None:
     value = _SPACE.sub("", match.group())
-    if match["power"]:
-        unit = f"{match['power_unit']}/{match['energy_unit']}"
-        return Figure(value, None, unit, _described(_MEASURE, sentence, match, previous_end), sentence, CAPACITY)
     if match["date"]:
         return Figure(value, None, "", None, sentence, DATE) if _valid_date(match) else None
+    period = period_before(sentence, match.start())
+    if match["power"]:
+        unit = f"{match['power_unit']}/{match['energy_unit']}"
+        return Figure(value, None, unit, _described(_MEASURE, sentence, match, previous_end), sentence, CAPACITY, period)
     unit = (match["magnitude"] or "") + match["unit"] + (match["per_year"] or "")
     kind = _KIND_OF_UNIT[match["unit"]]
     number = float(match["number"].replace(",", ""))
-    if kind == COUNT:  # what is counted usually follows (10家企业), else precedes (项目193个)
-        counted = _described(_COUNTED_WORD, sentence, match, previous_end, after_first=True)
-        return Figure(value, number, unit, counted, sentence, COUNT) if counted else None
+    if kind == COUNT:
+        counted = _counted(sentence, match, previous_end)
+        return Figure(value, number, unit, counted, sentence, COUNT, period) if counted else None
     measure = "年产能" if match["per_year"] else _described(_MEASURE, sentence, match, previous_end)
-    return Figure(value, number, unit, measure, sentence, kind)
+    return Figure(value, number, unit, measure, sentence, kind, period)
+
+
+def period_before(sentence: str, position: int) -> str | None:
+    """The last period the sentence names before `position` (rule "period"), spaces dropped."""
+    found = [match for match in _PERIOD.finditer(sentence, 0, position)]
+    return _SPACE.sub("", found[-1].group()) if found else None
+
+
+def _counted(sentence: str, match: re.Match[str], previous_end: int) -> str | None:
+    """What a count counts, from its own clause: nothing when the unit is followed by a span of time
+    (rule "time is no count"); the noun right after the unit when it is one of _OWN_NOUNS (rule
+    "own noun"); else the head of the noun phrase that follows (after its last 的:
+    10家有技术需求的高新技术企业 -> 企业); else the nearest counted word before it (项目193个)."""
+    after = sentence[match.end(): _clause_end(sentence, match.end(), _COUNT_WINDOW)]
+    if after.startswith(_TIME_NOUNS):
+        return None
+    own = next((noun for noun in _OWN_NOUNS if after.startswith(noun)), None)
+    if own:
+        return own
+    head = _COUNTED_WORD.search(after, after.rfind("的") + 1) or _COUNTED_WORD.search(after)
+    if head:
+        return head.group()
+    before = _COUNTED_WORD.findall(sentence, _clause_start(sentence, match.start(), previous_end), match.start())
+    return before[-1] if before else None
 
 
 def _valid_date(match: re.Match[str]) -> bool:
@@ -165,9 +227,9 @@ def _clause_start(sentence: str, position: int, previous_end: int) -> int:
     return max([start, *(sentence.rfind(mark, start, position) + 1 for mark in _CLAUSE_BREAKS)])
 
 
-def _clause_end(sentence: str, position: int) -> int:
-    """Where the words after `position` that may describe it end: its clause, at most _LOOK_AFTER characters on."""
-    end = min(len(sentence), position + _LOOK_AFTER)
+def _clause_end(sentence: str, position: int, look_after: int = _LOOK_AFTER) -> int:
+    """Where the words after `position` that may describe it end: its clause, at most `look_after` characters on."""
+    end = min(len(sentence), position + look_after)
     return min([end, *(index for mark in _CLAUSE_BREAKS if (index := sentence.find(mark, position, end)) != -1)])
 
 

@@ -79,7 +79,7 @@ def test_jsonl_file(tmp_path):
         assert record["summary"] == "".join(record["sentences"])
         assert record["keywords"]
     assert "5亿元" in [figure["value"] for figure in records[1]["figures"]]
-    assert {"value", "number", "unit", "measure", "sentence", "kind"} == set(records[1]["figures"][0])
+    assert {"value", "number", "unit", "measure", "sentence", "kind", "period"} == set(records[1]["figures"][0])
 
 
 def test_jsonl_from_stdin():

@@ -88,3 +88,48 @@ def test_a_repeated_figure_is_kept_once():
 def test_no_figures_in_empty_or_plain_text():
     assert [] == extract_figures("")
     assert [] == extract_figures("开发区持续优化营商环境。")
+
+
+# --- what a figure means: its own noun, its period, its zone --------------------------------------
+
+
+def test_rule_time_is_no_count():
+    sentence = seed_sentence("企业开办时间从3个工作日")
+    assert [] == [figure for figure in extract_figures(sentence) if figure.kind == COUNT]
+
+
+def test_rule_own_noun_counts_banks_and_students_not_the_firms_nearby():
+    assert "银行" == find(extract_figures("园区企业与10家银行签订合作协议。"), "10家").measure
+    sentence = seed_sentence("组织30余名意向到长治经开区企业就业")
+    assert "学生" == find(extract_figures(sentence), "30余名").measure
+
+
+def test_a_count_counts_the_head_of_its_noun_phrase():
+    sentence = seed_sentence("等10家有技术需求的高新技术企业")
+    assert "企业" == find(extract_figures(sentence), "10家").measure
+    assert "项目" == find(extract_figures("该县谋划2024年项目193个，总投资416.03亿元。"), "193个").measure
+
+
+@pytest.mark.parametrize("text, value, period", [
+    ("上半年,临汾经济开发区规上工业增加值完成7.58亿元,增速27.65%。", "27.65%", "上半年"),
+    ("2024年1-11月，园区完成投资12亿元。", "12亿元", "2024年1-11月"),
+    ("一季度完成规模以上工业增加值14.96亿元。", "14.96亿元", "一季度"),
+    ("襄汾县2023年省级重点项目完成投资5.99亿元。", "5.99亿元", "2023年"),
+    ("2024年7月18日，基金规模为5亿元。", "5亿元", None),  # a day is when, not a period
+    ("项目总投资32亿元。", "32亿元", None),
+])
+def test_rule_period(text, value, period):
+    assert period == find(extract_figures(text), value).period
+
+
+def test_rule_zones_own_figures():
+    from bot.config import Settings
+    from bot.ingest import load_gazetteer
+    from summarize.figures import figures_about
+
+    gazetteer = load_gazetteer(Settings().zones_csv)
+    figures = extract_figures("晶科能源年产56GW垂直一体化大基地达产后年产值2000亿元。原平经济技术开发区签约项目9个。")
+    about = {figure.value for figure in figures_about(figures, "原平经济技术开发区", "山西转型综合改革示范区", gazetteer)}
+    assert {"9个"} == about
+    primary = {figure.value for figure in figures_about(figures, "山西转型综合改革示范区", "山西转型综合改革示范区", gazetteer)}
+    assert {"56GW", "2000亿元"} == primary

@@ -232,3 +232,15 @@ def test_listing_copies_follow_the_articles_and_counts_follow_new_articles(servi
     db.conn.commit()
     assert before + 1 == service.city_view("晋城").article_count
     assert article_id == service.city_view("晋城").articles[0].id  # its issue is now the newest
+
+
+@pytest.mark.parametrize("zone", ["原平经济技术开发区", "太忻一体化经济区"])
+def test_a_zone_card_shows_only_figures_about_that_zone(service, zone):
+    card = service.zone_card(service.gazetteer.get(zone))
+    assert card.article_count and "56GW" not in {figure.value for figure in card.figures}
+    assert "56GW" in {figure.value for figure in service.find("综改区").figures}
+
+
+def test_pingyao_days_are_not_a_count_of_firms(service):
+    card = service.zone_card(service.gazetteer.get("平遥经济技术开发区"))
+    assert card.article_count and not [figure for figure in card.figures if figure.value == "3个"]
