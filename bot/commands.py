@@ -74,11 +74,13 @@ Command = Callable[[ZoneService, Context, list[str]], "Reply | list[Reply]"]
 
 SORRY = "抱歉，处理出错了，请稍后再试。"  # what a chat sees when a handler fails
 INVALID_BUTTON = "这个按钮已经失效了，请重新发送命令（发送 /help 查看用法）。"
-# Commands and presses that change a chat's subscriptions: in a group, for its administrators only.
-MANAGING_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+# Commands and presses that change what a chat gets: in a group, for its administrators only
+# (/digest only when it sets something: alone it just tells).
+MANAGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "mute", "unmute"})
+SETTING_COMMANDS = frozenset({"digest"})
 MANAGING_PRESSES = frozenset({"sub", "uns", "una"})
 # Commands that may name a channel first: /subscribe @channel 晋城, /subscriptions -1001234567890.
-CHANNEL_COMMANDS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
+CHANNEL_COMMANDS = frozenset({"subscribe", "unsubscribe", "subscriptions", "mute", "unmute", "digest"})
 CHANNEL_REFERENCE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,16}")
 CANCEL_EVERYTHING = "取消所有订阅…"  # asks for a confirmation first
 
@@ -202,7 +204,10 @@ def manages_subscriptions(text: str, bot_username: str | None = None) -> bool:
     """Whether a message is a command that changes its chat's subscriptions (the transport then
     asks Telegram whether the sender is an administrator of the group)."""
     command = _our_command(text, bot_username)
-    return command is not None and command[0] in MANAGING_COMMANDS
+    if command is None:
+        return False
+    name, args = command
+    return name in MANAGING_COMMANDS or (name in SETTING_COMMANDS and bool(args))
 
 
 def press_manages_subscriptions(data: str) -> bool:
@@ -435,12 +440,14 @@ def _digest_status(service: ZoneService, ctx: Context) -> str:
     return render.digest_status(None if chat.digest_off else schedule, chat.muted)
 
 
+@chat_admins_only
 def mute(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Stop the pushes of new issues to this chat; its digest still comes."""
     changed = service.set_muted(ctx.chat_id, True)
     return _ignoring(Reply(render.muted(changed) + "\n\n" + _digest_status(service, ctx)), "mute", args)
 
 
+@chat_admins_only
 def unmute(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Push new issues to this chat again."""
     return _ignoring(Reply(render.unmuted(service.set_muted(ctx.chat_id, False))), "unmute", args)
@@ -450,6 +457,8 @@ def digest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """/digest: when this chat's digest comes; /digest 周五 18:00 sets its day and time;
     /digest off stops it, /digest on restores it."""
     words = [word.lower() for word in _words(args)]
+    if words and not ctx.may_manage:
+        return Reply(render.GROUP_ADMINS_ONLY)
     if words and set(words) <= DIGEST_OFF_WORDS:
         service.set_digest_off(ctx.chat_id, True)
     elif words and set(words) <= DIGEST_ON_WORDS:

@@ -508,7 +508,7 @@ def subscriptions(targets: Sequence[Target], how_to_cancel: str = "点下面的�
 
 # --- groups and channels ------------------------------------------------------------------------
 
-GROUP_ADMINS_ONLY = "只有本群的管理员可以更改本群的订阅。其他命令（如 /zone、/subscriptions）人人可用。"
+GROUP_ADMINS_ONLY = "只有本群的管理员可以更改本群的订阅和推送设置。其他命令（如 /zone、/subscriptions、/digest）人人可用。"
 CHANNELS_ON_TELEGRAM_ONLY = ("要为频道订阅，请在 Telegram 里私聊机器人发送 /subscribe @频道用户名 名称"
                              "（你和机器人都须是该频道的管理员）。")
 

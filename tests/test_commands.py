@@ -667,3 +667,25 @@ def test_a_channel_the_transport_refused_or_could_not_check_changes_nothing(serv
     assert "只有频道「开发区频道」的管理员" in plain(handle_text(service, refused, "/subscribe @zone_news 晋城"))
     assert render.CHANNELS_ON_TELEGRAM_ONLY == plain(handle_text(service, Context(77), "/subscribe @zone_news 晋城"))
     assert not service.subscriptions(77)
+
+
+@pytest.mark.parametrize("text", ["/mute", "/unmute", "/digest 周五 18:00", "/digest off"])
+def test_in_a_group_only_its_administrators_change_pushes_and_the_digest(service, text):
+    member = Context(-100210, may_manage=False)
+    before = service.chat_settings(-100210)
+    assert render.GROUP_ADMINS_ONLY == plain(handle_text(service, member, text))
+    assert before == service.chat_settings(-100210)
+    assert manages_subscriptions(text)
+
+
+def test_anyone_in_a_group_may_ask_when_the_digest_comes(service):
+    assert render.GROUP_ADMINS_ONLY not in plain(handle_text(service, Context(-100211, may_manage=False), "/digest"))
+    assert not manages_subscriptions("/digest")
+
+
+def test_an_admin_mutes_a_channel_from_a_private_chat(service):
+    ctx = Context(77, channel=Channel(-100301, "开发区频道"))
+    assert plain(handle_text(service, ctx, "/mute @zone_news")).startswith("频道「开发区频道」")
+    assert service.chat_settings(-100301).muted and not service.chat_settings(77).muted
+    handle_text(service, ctx, "/unmute @zone_news")
+    assert not service.chat_settings(-100301).muted
