@@ -1,4 +1,5 @@
-"""Score the page reader on pages with expected records: `python -m bench.pages [--set heldout] [-v]`.
+"""Score the page reader on pages with expected records: `python -m bench.pages [--set heldout] [-v]`;
+time it and the whole ingest on every page file of the repository: `python -m bench.pages --speed`.
 
 A set is a folder of page files (*.txt) and an `expected.json` naming, for each page, its issue
 label, masthead date and every record in print order (kind, zone, title, author, the start of
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
+from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,12 +95,47 @@ def table_row(label: str, score: Score) -> str:
     return f"| {label} | {score.expected} | {' | '.join(cells)} | {score.spurious} | {score.fragments} |"
 
 
+SPEED_RUNS = 5
+
+
+def speed(gazetteer: Gazetteer) -> None:
+    """The fastest of SPEED_RUNS runs of split_page, and of ingest_text into a new store, over the
+    seeds, tests/data/pages and the held-out pages (machine shared: the fastest run is the least
+    disturbed)."""
+    from bot.db import open_db
+    from bot.ingest import ingest_text
+    from summarize.tokens import Tokenizer
+
+    files = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "data").glob("*/*.txt"))
+    texts = [(path.name, path.read_text("utf-8")) for path in files]
+    tokenizer = Tokenizer(extra_words=gazetteer.forms())
+    split, ingest = [], []
+    for _ in range(SPEED_RUNS):
+        started = time.perf_counter()
+        for _, text in texts:
+            split_page(text, gazetteer)
+        split.append(time.perf_counter() - started)
+        with tempfile.TemporaryDirectory() as folder, open_db(Path(folder) / "bench.db") as db:
+            started = time.perf_counter()
+            for name, text in texts:
+                ingest_text(db, text, name, gazetteer=gazetteer, tokenizer=tokenizer,
+                             file_time=datetime(2025, 12, 22).astimezone())
+            ingest.append(time.perf_counter() - started)
+    count = len(texts)
+    print(f"{count} page files: split_page {min(split) / count * 1000:.1f} ms/page, "
+          f"ingest_text {min(ingest) / count * 1000:.1f} ms/page (fastest of {SPEED_RUNS})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="which set (default: both)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--speed", action="store_true", help="time split_page and ingest_text instead")
     args = parser.parse_args(argv)
     gazetteer = Gazetteer.from_csv((ROOT / "config" / "zones.csv").read_text("utf-8"))
+    if args.speed:
+        speed(gazetteer)
+        return 0
     print("| set | records | titles | zones | authors | extents | spurious records | unplaced fragments |")
     print("|---|---|---|---|---|---|---|---|")
     for name in args.set or sorted(SETS):
