@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from bot import render
 from bot.config import Settings
 from bot.inbox import InboxOutcome, process_file, save_upload
-from bot.ingest import PAGE_SUFFIXES, page_files
+from bot.ingest import DISCOVERED, PAGE_SUFFIXES, page_files
 from bot.outbox import ADMIN_PREFIX, FAILED, PENDING, SENT, UNCONFIRMED, notify_admins, timestamp
 from bot.planning import PushPolicy, every_subscriber, plan_digests, plan_pushes
 from bot.service import ZoneService
@@ -80,6 +80,7 @@ class Stats:
     pending: int  # deliveries waiting (now)
     failed: int  # deliveries failed in the last seven days
     last_digest: str | None  # key of the latest digest planned
+    discovered: tuple[str, ...] = ()  # zones articles named that the gazetteer lacks (ingest.discovered_zones)
 
 
 def delivery_stats(db: Database, now: datetime) -> Stats:
@@ -102,4 +103,6 @@ def delivery_stats(db: Database, now: datetime) -> Stats:
         pending=one("SELECT count(*) FROM deliveries WHERE status = ?", [PENDING]),
         failed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [FAILED, since]),
         last_digest=last[0] if last else None,
+        discovered=tuple(row[0] for row in db.execute(
+            "SELECT name FROM zones WHERE source LIKE ? ORDER BY name", [f"{DISCOVERED}:%"])),
     )

@@ -701,6 +701,7 @@ def stats_text(stats: Stats) -> str:
         f"近 7 天投递：已发送 {stats.sent} 条，未确认 {stats.unconfirmed} 条，失败 {stats.failed} 条；"
         f"当前待发送 {stats.pending} 条\n"
         f"最近一次周报：{esc(stats.last_digest or '尚无')}"
+        + (f"\n名录外新发现的开发区（请核实后补入 zones.csv）：{esc('、'.join(stats.discovered))}" if stats.discovered else "")
     )
 
 

@@ -10,6 +10,7 @@ from bot.commands import (
     COMMANDS, INVALID_BUTTON, PRESSES, SORRY, Channel, Context, Reply, channel_reference, handle_inline, handle_press,
     handle_text, inline_result, manages_subscriptions, press_manages_subscriptions,
 )
+from bot.ingest import ingest_text
 from bot.render import MENU, split_message, to_plain, utf16_length
 from bot.service import zone_code
 
@@ -415,6 +416,17 @@ def test_latest_n_is_the_nth_newest_issue_with_buttons_to_step(service):
 @pytest.mark.parametrize("command", ["/help 晋城", "/start 晋城", "/subscriptions 晋城"])
 def test_a_command_without_arguments_names_what_it_ignored(service, command):
     assert "已忽略“晋城”" in plain(send(service, command))
+
+
+def test_stats_names_the_zones_discovered_on_ingested_pages(service):
+    ctx = Context(3, is_admin=True)
+    assert "名录外新发现" not in plain(handle_text(service, ctx, "/stats"))
+    page = (
+        "榆社经济技术开发区\n\n化工园区扩区获批\n\n科学导报讯 今年以来，榆社经济技术开发区坚持项目为王，持续优化营商环境，"
+        "一批重点项目相继落地投产。 张炜\n"
+    )
+    ingest_text(service.db, page, "yushe.txt", gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    assert "名录外新发现的开发区（请核实后补入 zones.csv）：榆社经济技术开发区" in plain(handle_text(service, ctx, "/stats"))
 
 
 def test_admin_commands_name_what_they_ignored(service):
