@@ -53,6 +53,17 @@ def test_a_column_label_before_the_title_joins_the_kicker(gazetteer):
     assert (None, "【园区】") == (bare.kicker, bare.title)
 
 
+def test_a_column_label_right_after_the_zone_name(gazetteer):
+    (article,) = parse(f"阳城经济技术开发区【园区动态】新能源装备产业园开工\n\n科学导报讯 {BODY} 常乐\n", gazetteer).articles
+    assert ("阳城经济技术开发区 【园区动态】", "新能源装备产业园开工") == (article.kicker, article.title)
+
+
+def test_a_byline_crediting_text_and_pictures(gazetteer):
+    text = f"孝义经济开发区\n\n氢能重卡线路开通\n\n科学导报讯（通讯员 刘晓晶）{BODY}\n\n文/刘晓晶 图/魏亚栋\n"
+    (article,) = parse(text, gazetteer).articles
+    assert ("孝义经济开发区", "氢能重卡线路开通", "刘晓晶 魏亚栋") == (article.zone, article.title, article.author)
+
+
 def test_a_column_label_alone_on_its_line_is_a_section_label(gazetteer):
     page = parse(f"【园区动态】\n\n怀仁经济技术开发区\n\n陶瓷产业园扩能\n\n科学导报讯 {BODY} 曹策\n", gazetteer)
     assert [("怀仁经济技术开发区", "陶瓷产业园扩能", "曹策")] == records(page)

@@ -97,7 +97,7 @@ def read_kicker(run: Sequence[HeadLine], index: int, draft: Draft) -> int:
         draft.zone, draft.city = line.zone, line.city
         if not rest.strip() or title_follows(run, index):
             draft.kicker = line.text
-        elif rest[0].isspace():
+        elif rest[0].isspace() or COLUMN_LABEL.match(rest):  # 阳城经济技术开发区 【园区动态】标题
             draft.kicker, draft.title = line.text[: line.place_end], rest
         else:  # a title that names the zone (临汾经济开发区党工委……调研……)
             draft.title, draft.zone = line.text, None

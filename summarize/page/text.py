@@ -74,12 +74,13 @@ NAMES_ONLY = re.compile(rf"^{NAMES}$")
 # What a byline may print before the names: "文/图 王波", "图/文 王波", "文/王波", "记者 李泽宇".
 BYLINE_LABEL = rf"(?:(?:本报|科学导报)?{ROLE}\s*|(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文|图)(?:\s*[/／:：]\s*|\s+))"
 BRACKETED_NAMES = rf"[（(]\s*(?P<label>{BYLINE_LABEL})?(?P<names>{NAMES})\s*[)）]"  # "（通讯员 何君苗）"
-# A line that is a byline whatever comes before it: names with a label, or in brackets.
-# More roles after the first: "本报记者 常乐 通讯员 任龙".
-MORE_ROLES = rf"(?:\s*(?:本报|科学导报)?{ROLE}\s*{NAMES})*"
-ROLE_WORDS = re.compile(rf"(?:本报|科学导报)?{ROLE}")
+# More roles after the first names: "本报记者 常乐 通讯员 任龙", "文/刘晓晶 图/魏亚栋".
+ROLE_OR_CREDIT = rf"(?:(?:本报|科学导报)?{ROLE}|(?:文|图|摄影)\s*[/／:：])"
+MORE_ROLES = rf"(?:\s*{ROLE_OR_CREDIT}\s*{NAMES})*"
+ROLE_WORDS = re.compile(ROLE_OR_CREDIT)
 # A byline of the paper's own staff: "本报记者 王波", "本报记者 常乐 通讯员 任龙".
 STAFF_BYLINE = re.compile(rf"^(?:本报|科学导报){ROLE}\s*{NAMES}{MORE_ROLES}$")
+# A line that is a byline whatever comes before it: names with a label, or in brackets.
 BYLINE_LINES = (
     re.compile(rf"^(?P<label>{BYLINE_LABEL})(?P<names>{NAMES}{MORE_ROLES})$"),
     re.compile(rf"^{BRACKETED_NAMES}$"),
