@@ -48,6 +48,7 @@ SPACE_GAP = 0.25  # ems between two glyphs that stand for a space
 SAME_SIZE = 0.12  # sizes within this share of each other are one size
 HEAD_RATIO = 1.3  # a headline is set this many times larger than the body, at least
 DECK_RATIO = 1.08  # kickers and subtitles: larger than the body, smaller than headlines
+DECK_STEP = 1.15  # a headline is set this many times larger than its kicker or subtitle, at least
 MASTHEAD_SHARE = 0.3  # the masthead lies in this top share of the page
 PAPER_NAME = "科学导报"
 # What a masthead prints, read here only where split_page finds no masthead in its lines.
@@ -65,6 +66,7 @@ CAPTION_GAP = 2.5  # ems between a picture and its caption's first line at most
 CAPTION_LINE_GAP = 1.0  # ems between two lines of one caption at most
 CAPTION_END = re.compile(r"(?:摄|供图|摄影|提供)\s*[)）]?$")
 KICKER_CHARS = 16  # a body-size kicker is this short at most
+CENTRED_REACH = 2.0  # a centred headline heads blocks starting within this many of its heights below it
 COLUMN_SLACK = 2.0  # ems: blocks whose right edges are this close stand in one column
 INDENT = 0.8  # ems: a line starting this far right of its column starts a paragraph
 SHORT_LINE = 0.5  # ems: a line leaving room for the next line's first character and this much ends a paragraph
@@ -120,6 +122,10 @@ class Area:
     @property
     def width(self) -> float:
         return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
 
     def overlap(self, other: Area) -> float:
         """Horizontal overlap in points (negative: the gap between them)."""
@@ -349,31 +355,55 @@ def find_headers(lines: Sequence[Line], body: float, gazetteer: Gazetteer) -> li
             groups.append([line])
         else:
             group.append(line)
-    headers = [_header(group, body, gazetteer) for group in _merge_decks(groups, body)]
+    headers = [_header(group, body, gazetteer) for group in _merge_decks(groups)]
     taken = {id(line) for header in headers for line in header.lines}
     for header in headers:
         _add_body_size_kicker(header, [line for line in lines if id(line) not in taken], gazetteer)
     return headers
 
 
-def _merge_decks(groups: list[list[Line]], body: float) -> list[list[Line]]:
-    """A group of deck-size lines right above or below a headline joins it, even when the
-    headline is centred away from it (a kicker over a module's left edge, rule 5)."""
-    heads = [group for group in groups if max(line.size for line in group) >= HEAD_RATIO * body]
-    merged = [group for group in groups if group in heads]
-    for group in groups:
-        if group in heads:
-            continue
-        area = _bounds(group)
-        near = max((head for head in heads if _deck_of(area, _bounds(head), head[0].size)),
-                   key=lambda head: area.overlap(_bounds(head)), default=None)
+def _merge_decks(groups: list[list[Line]]) -> list[list[Line]]:
+    """A group of smaller lines right above or below a headline joins it, even when the headline
+    is centred away from it (a kicker over a module's left edge, rule 5): the decks that overlap a
+    headline first, then each other one to the nearest headline with no deck on that side yet. A
+    deck is set DECK_STEP times smaller than its headline at least."""
+    decks = [group for group in groups if any(_may_head(head, group) for head in groups)]
+    deck_ids = {id(deck) for deck in decks}
+    heads = [group for group in groups if id(group) not in deck_ids]
+    sides: set[tuple[int, bool]] = set()  # (head, deck above it) already joined
+    alone = []
+    for deck in sorted(decks, key=lambda group: -max(_bounds(group).overlap(_bounds(h)) for h in groups
+                                                      if _may_head(h, group))):
+        area = _bounds(deck)
+        free = [head for head in heads if _may_head(head, deck)
+                and not _decked(head, area.top < _bounds(head).top, sides)]
+        near = max(free, key=lambda head: area.overlap(_bounds(head)), default=None)
         if near is None:
-            merged.append(group)
-        elif area.top < _bounds(near).top:
-            near[:0] = group
+            alone.append(deck)
+            continue
+        above = area.top < _bounds(near).top
+        sides.add((id(near), above))
+        if above:
+            near[:0] = deck
         else:
-            near.extend(group)
-    return sorted(merged, key=lambda group: (group[0].top, group[0].x0))
+            near.extend(deck)
+    return sorted([*heads, *alone], key=lambda group: (group[0].top, group[0].x0))
+
+
+def _biggest(group: Sequence[Line]) -> float:
+    return max(line.size for line in group)
+
+
+def _may_head(head: list[Line], deck: list[Line]) -> bool:
+    """Whether `deck` may be the kicker or subtitle of `head`: smaller, and right above or below it."""
+    return head is not deck and _biggest(head) >= DECK_STEP * _biggest(deck) and \
+        _deck_of(_bounds(deck), _bounds(head), head[0].size)
+
+
+def _decked(head: list[Line], above: bool, sides: set[tuple[int, bool]]) -> bool:
+    """Whether a headline already has a deck line on that side (joined with it, or merged)."""
+    edge = head[0] if above else head[-1]
+    return (id(head), above) in sides or _biggest(head) >= DECK_STEP * edge.size
 
 
 def _deck_of(deck: Area, head: Area, size: float) -> bool:
@@ -497,11 +527,27 @@ def _owner(layout: Layout, area: Area, block: Block | None = None) -> Story | No
     elif isinstance(above, Block) and not _separated(layout, above.area, area):
         story = _owner(layout, above.area, above)
     else:
-        left = _left_neighbour(layout, area)
-        story = _owner(layout, left.area, left) if left else _nearest_header(layout, area)
+        centred = _centred_over(layout, area)
+        left = None if centred else _left_neighbour(layout, area)
+        story = (layout.story_of(centred) if centred else _owner(layout, left.area, left) if left
+                 else _nearest_header(layout, area))
     if block is not None:
         layout.owners[id(block)] = story
     return story
+
+
+def _centred_over(layout: Layout, area: Area) -> Header | None:
+    """A headline above and to the right of a block, centred over the columns from the block's
+    left edge to the right edge of a block or picture under it: a centred headline heads them all."""
+    for header in layout.headers:
+        head = header.area
+        if head.bottom > area.top + 1 or head.x0 < area.x1 or head.bottom < area.top - CENTRED_REACH * head.height:
+            continue
+        mirror = head.x0 + head.x1 - area.x0  # the block's left edge reflected about the headline's centre
+        if any(abs(block.area.x1 - mirror) <= layout.body and block.area.top >= head.bottom - 1
+               for block in layout.blocks):
+            return header
+    return None
 
 
 def _nearest_header(layout: Layout, area: Area) -> Story | None:
@@ -539,20 +585,18 @@ def _separated(layout: Layout, upper: Area, lower: Area) -> bool:
 
 
 def _left_neighbour(layout: Layout, area: Area) -> Block | None:
-    """The block an article flows from into a column it has no header over: in the nearest
-    column to the left (right edges within COLUMN_SLACK ems), the block beside this one, else
-    the one whose top is nearest its top."""
+    """The block (or picture) an article flows from into a column it has no header over: the one
+    beside this block in the nearest column to the left that has one; else, in the nearest column
+    to the left (right edges within COLUMN_SLACK ems), the one whose top is nearest its top."""
     left = [block for block in layout.blocks if block.area.x1 <= area.x0 + 1 and block.area.bottom > area.top]
+    beside = [block for block in left if block.area.top < area.bottom]
+    if beside:
+        return max(beside, key=lambda block: (block.area.x1, -block.area.top))
     if not left:
         return None
     edge = max(block.area.x1 for block in left)
     column = [block for block in left if block.area.x1 >= edge - COLUMN_SLACK * layout.body]
-
-    def distance(block: Block) -> tuple[bool, float]:
-        other = block.area
-        return not (other.top < area.bottom and other.bottom > area.top), abs(other.top - area.top)
-
-    return min(column, key=distance)
+    return min(column, key=lambda block: abs(block.area.top - area.top))
 
 
 # ---------------------------------------------------------------------------------------------

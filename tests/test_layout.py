@@ -202,3 +202,39 @@ def test_read_sheets_reads_pages_in_order_and_the_masthead_date(gazetteer):
     page = L.read_sheets([sheet("第一版标题", True), sheet("第二版标题", False)], gazetteer)
     assert ["第一版标题", "第二版标题"] == [article.title for article in page.articles]
     assert "2025-03-14" == page.masthead_date == page.latest_date
+
+
+def test_rule5_each_kicker_joins_the_nearest_headline_a_step_larger(gazetteer):
+    lines = [line("晋城经开区", 0, 0, 13), line("光伏项目投产", 0, 19, 17),  # kicker 1.3, headline 1.7 body sizes
+             line("孝义经济开发区", 200, 0, 13), line("氢能重卡示范线路开通", 300, 19, 17)]
+    headers = L.find_headers(lines, BODY, gazetteer)
+    assert [("晋城经开区", "光伏项目投产"), ("孝义经济开发区", "氢能重卡示范线路开通")] == [
+        (header.kicker, header.title) for header in headers]
+
+
+def test_rule5_a_wrapped_title_keeps_the_space_it_was_broken_at(gazetteer):
+    first = L.group_lines(glyphs("签约项目12个 ", 0, 0, 24))
+    second = L.group_lines(glyphs("总投资86亿元", 0, 30, 24))
+    assert "签约项目12个 总投资86亿元" == L.join_title(first + second)
+
+
+def test_rule7_a_centred_headline_heads_the_column_left_of_it(gazetteer):
+    headers = L.find_headers([line("左边标题", 0, 0, 24), line("居中的标题", 200, 0, 24)], BODY, gazetteer)
+    # the left story stands in x 0-100; the centred headline (200-320) is centred over 120-400
+    blocks = [Block(column([("左边文章正文写满", 0)], 0, 40)), Block(column([("中间栏第一行", 0)], 120, 40)),
+              Block(column([("右边栏第一行", 0)], 230, 40)), Block(column([("最右栏第一行", 0)], 340, 40))]
+    owners = dict(_story_titles(Layout(headers, blocks, [], BODY)))
+    assert ("左边标题", "居中的标题", "居中的标题") == (owners["左边文章正文写满"], owners["中间栏第一行"], owners["最右栏第一行"])
+
+
+def test_rule7_a_block_with_nothing_above_or_left_takes_the_nearest_header(gazetteer):
+    headers = L.find_headers([line("远处的标题", 500, 0, 24), line("近处的标题", 150, 0, 24)], BODY, gazetteer)
+    layout = Layout(headers, [Block(column([("没有上方也没有左邻", 0)], 0, 40))], [], BODY)
+    assert [("没有上方也没有左邻", "近处的标题")] == _story_titles(layout)
+
+
+def test_rule8_a_character_carried_down_with_a_closing_mark_does_not_end_a_paragraph():
+    # 12 ems wide; the first line stops two ems short: "赵" went down with "）" after it.
+    lines = column([("本报讯（记者 王波 通讯员", 0), ("赵敏）三月六日园区召开", 0), ("大会部署全年的工作。", 0)], 0, 0)
+    lines[1] = line("赵敏）三月六日园区召开大", 0, 14)
+    assert ["本报讯（记者 王波 通讯员赵敏）三月六日园区召开大大会部署全年的工作。"] == L.paragraphs([Block(lines)])
