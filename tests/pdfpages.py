@@ -91,6 +91,9 @@ class Style:
     centred_heads: bool
     rules: bool
     byline_right: bool
+    justified: bool = False  # full body lines spread to the column's width
+    shaded_boxes: bool = False  # sidebars on a grey ground instead of in a frame
+    kicker_tags: bool = False  # zone labels on a coloured tag
 
     @classmethod
     def draw(cls, rng: random.Random) -> Style:
@@ -103,6 +106,17 @@ class Style:
             caption=body * rng.uniform(0.78, 0.9), body_font=rng.choice(FONTS), head_font=rng.choice(FONTS),
             centred_heads=rng.random() < 0.4, rules=rng.random() < 0.6, byline_right=rng.random() < 0.5,
         )
+
+    def vary(self, rng: random.Random) -> Style:
+        """More of what differs between papers (drawn after the rest, so that pages drawn before
+        these existed keep their geometry): captions in body size, justified text, shaded boxes,
+        zone labels on tags."""
+        if rng.random() < 0.3:
+            self.caption = self.body
+        self.justified = rng.random() < 0.5
+        self.shaded_boxes = rng.random() < 0.5
+        self.kicker_tags = rng.random() < 0.3
+        return self
 
 
 def wrap(text: str, font: str, size: float, width: float, indent: float = 0.0) -> list[str]:
@@ -131,10 +145,20 @@ class Writer:
     style: Style
     placed: list[str] = field(default_factory=list)
 
-    def text(self, x: float, top: float, text: str, font: str, size: float) -> None:
+    def text(self, x: float, top: float, text: str, font: str, size: float, width: float = 0.0) -> None:
+        """Draw a line; with `width`, spread its characters to fill it."""
         self.pdf.setFont(font, size)
         self.pdf.setFillGray(0)
-        self.pdf.drawString(x, self.style.height - top - size * 0.88, text)
+        spare = width - pdfmetrics.stringWidth(text, font, size) if width else 0.0
+        space = spare / (len(text) - 1) if spare > 0 and len(text) > 1 else 0.0
+        self.pdf.drawString(x, self.style.height - top - size * 0.88, text, charSpace=space)
+
+    def tag(self, x0: float, top: float, text: str, font: str, size: float) -> None:
+        """A zone label on a light tag."""
+        self.pdf.setFillColorRGB(0.85, 0.9, 1.0)
+        width = pdfmetrics.stringWidth(text, font, size)
+        self.pdf.rect(x0 - 2, self.style.height - top - size * 1.15, width + 4, size * 1.3, stroke=0, fill=1)
+        self.text(x0, top, text, font, size)
 
     def centred(self, x0: float, x1: float, top: float, text: str, font: str, size: float) -> None:
         self.text((x0 + x1 - pdfmetrics.stringWidth(text, font, size)) / 2, top, text, font, size)
@@ -155,8 +179,12 @@ class Writer:
         self.pdf.line(x0, self.style.height - top, x1, self.style.height - top)
 
     def frame(self, x0: float, top: float, x1: float, bottom: float) -> None:
+        """A sidebar's frame, or its grey ground."""
         self.pdf.setLineWidth(0.8)
-        self.pdf.rect(x0, self.style.height - bottom, x1 - x0, bottom - top, stroke=1, fill=0)
+        if self.style.shaded_boxes:
+            self.pdf.setFillGray(0.9)
+        self.pdf.rect(x0, self.style.height - bottom, x1 - x0, bottom - top,
+                      stroke=int(not self.style.shaded_boxes), fill=int(self.style.shaded_boxes))
 
     def picture(self, x0: float, top: float, x1: float, bottom: float, rng: random.Random) -> None:
         if rng.random() < 0.5:
@@ -258,7 +286,7 @@ def set_header(writer: Writer, story: Story, x0: float, x1: float, top: float, r
     """Kicker, headline (wrapped), subtitle; returns where the body starts."""
     style, y = writer.style, top
     if story.kicker:
-        writer.text(x0, y, story.kicker, style.head_font, style.kicker)
+        (writer.tag if style.kicker_tags else writer.text)(x0, y, story.kicker, style.head_font, style.kicker)
         y += style.kicker * 1.45
     y = writer.lines(wrap(story.title, style.head_font, style.head, (x1 - x0) * rng.uniform(0.7, 1.0)),
                      x0, x1, y, style.head, 1.25)
@@ -325,7 +353,9 @@ def set_module(writer: Writer, module: Module, x0: float, top: float, column: fl
         cx0, cx1 = cols[col]
         x = cx1 - pdfmetrics.stringWidth(text, style.body_font, style.body) if right else (
             cx0 + (style.body * INDENT_CHARS if indented else 0))
-        writer.text(x, y + rel, text, style.body_font, style.body)
+        full = style.justified and not right and pdfmetrics.stringWidth(text, style.body_font, style.body) > (
+            cx1 - x - 2 * style.body)
+        writer.text(x, y + rel, text, style.body_font, style.body, cx1 - x if full else 0.0)
     if photo:
         writer.picture(photo.x0, y, photo.x1, y + photo.height, rng)
         cy = y + photo.height + style.caption * 0.6
@@ -377,7 +407,7 @@ def build_page(spec: PageSpec) -> tuple[bytes, list[Expected]]:
     """The PDF of one page, and what a reader finds on it in print order."""
     register_fonts()
     rng = random.Random(spec.seed)
-    style = Style.draw(rng)
+    style = Style.draw(rng).vary(random.Random(spec.seed + 1))
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(style.width, style.height))
     writer = Writer(pdf, style)
