@@ -26,10 +26,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import math
 import os
 import platform
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -129,15 +131,17 @@ def write_archive(folder: Path, articles: int, rng: random.Random) -> tuple[int,
 # --- measuring ------------------------------------------------------------------------------------
 
 
-def zonebrief(*args: str, env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
-    """Run `zonebrief ARGS` in a subprocess; (wall seconds, the process)."""
+def zonebrief(*args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run `zonebrief ARGS` in a subprocess; (wall seconds, CPU seconds of it and its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise RuntimeError(f"zonebrief {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return seconds, done
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -166,6 +170,13 @@ def store_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
+def table_sizes(path: Path) -> str:
+    """The biggest tables and indexes of the store, in MB (SQLite's dbstat)."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").fetchall()
+    return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
+
+
 def text_size(path: Path) -> int:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         return connection.execute(
@@ -185,36 +196,38 @@ def command_cases(service, rng: random.Random, repeat: int) -> dict[str, list[Ca
     zones = [zone.name for zone in service.gazetteer.zones]
     cities = list(service.gazetteer.cities())
 
-    def text(message: str) -> Callable[[], object]:
-        return lambda: commands.handle_text(service, ctx, message)
+    def page() -> int:
+        return 5 * rng.randint(1, 19)
 
-    def press(data: str) -> Callable[[], object]:
-        return lambda: commands.handle_press(service, ctx, data)
-
-    picks = range(repeat)
-    return {
-        "/zone 太原 (city view)": [text(f"/zone {CITY}") for _ in picks],
-        "/zone <city> (any city)": [text(f"/zone {rng.choice(cities)}") for _ in picks],
-        "/zone <busiest zone>": [text(f"/zone {busy[i % len(busy)]}") for i in picks],
-        "/zone <any zone>": [text(f"/zone {rng.choice(zones)}") for _ in picks],
-        "/zone (directory)": [text("/zone") for _ in picks],
-        "/search <word>": [text(f"/search {SEARCH_QUERIES[i % len(SEARCH_QUERIES)]}") for i in picks],
-        "/search 项目": [text("/search 项目") for _ in picks],
-        "/latest": [text("/latest") for _ in picks],
-        "/summary <id>": [text(f"/summary {ids[i]}") for i in picks],
-        "/read <id>": [text(f"/read {ids[repeat + i]}") for i in picks],
-        "/subscribe <zone>": [text(f"/subscribe {rng.choice(zones)}") for _ in picks],
-        "/subscriptions": [text("/subscriptions") for _ in picks],
-        "/help": [text("/help") for _ in picks],
-        "button sum:<id>": [press(f"sum:{ids[2 * repeat + i]}") for i in picks],
-        "button read:<id>": [press(f"read:{ids[3 * repeat + i]}") for i in picks],
-        "button z:<busiest zone>": [press(f"z:{zone_code(busy[i % len(busy)])}") for i in picks],
-        "button zp:<busiest zone>:<page 2-20>": [
-            press(f"zp:{zone_code(busy[i % len(busy)])}:{5 * rng.randint(1, 19)}") for i in picks],
-        "button c:太原": [press(f"c:{CITY}") for _ in picks],
-        "button cp:太原:<page 2-20>": [press(f"cp:{CITY}:{5 * rng.randint(1, 19)}") for _ in picks],
-        "button sub:a / uns:*": [press("sub:a" if i % 2 == 0 else "uns:*") for i in picks],
+    messages: dict[str, Callable[[int], str]] = {
+        "/zone 太原 (city view)": lambda i: f"/zone {CITY}",
+        "/zone <city> (any city)": lambda i: f"/zone {rng.choice(cities)}",
+        "/zone <busiest zone>": lambda i: f"/zone {busy[i % len(busy)]}",
+        "/zone <any zone>": lambda i: f"/zone {rng.choice(zones)}",
+        "/zone (directory)": lambda i: "/zone",
+        "/search <word>": lambda i: f"/search {SEARCH_QUERIES[i % len(SEARCH_QUERIES)]}",
+        "/search 项目": lambda i: "/search 项目",
+        "/latest": lambda i: "/latest",
+        "/summary <id>": lambda i: f"/summary {ids[i]}",
+        "/read <id>": lambda i: f"/read {ids[repeat + i]}",
+        "/subscribe <zone>": lambda i: f"/subscribe {rng.choice(zones)}",
+        "/subscriptions": lambda i: "/subscriptions",
+        "/help": lambda i: "/help",
     }
+    presses: dict[str, Callable[[int], str]] = {
+        "button sum:<id>": lambda i: f"sum:{ids[2 * repeat + i]}",
+        "button read:<id>": lambda i: f"read:{ids[3 * repeat + i]}",
+        "button z:<busiest zone>": lambda i: f"z:{zone_code(busy[i % len(busy)])}",
+        "button zp:<busiest zone>:<page 2-20>": lambda i: f"zp:{zone_code(busy[i % len(busy)])}:{page()}",
+        "button c:太原": lambda i: f"c:{CITY}",
+        "button cp:太原:<page 2-20>": lambda i: f"cp:{CITY}:{page()}",
+        "button sub:a / uns:*": lambda i: "sub:a" if i % 2 == 0 else "uns:*",
+    }
+    cases = {name: [functools.partial(commands.handle_text, service, ctx, make(i)) for i in range(repeat)]
+             for name, make in messages.items()}
+    cases.update({name: [functools.partial(commands.handle_press, service, ctx, make(i)) for i in range(repeat)]
+                  for name, make in presses.items()})
+    return cases
 
 
 def measure_commands(store: Path, repeat: int, rng: random.Random) -> list[Row]:
@@ -224,13 +237,21 @@ def measure_commands(store: Path, repeat: int, rng: random.Random) -> list[Row]:
     from bot.service import ZoneService
 
     gazetteer, tokenizer = _text_tools(Settings())
-    service = ZoneService(open_db(store), gazetteer, tokenizer)
+    with tempfile.TemporaryDirectory() as folder:  # the commands subscribe: on a copy of the store
+        copy = Path(folder) / "commands.db"
+        shutil.copy(store, copy)
+        service = ZoneService(open_db(copy), gazetteer, tokenizer)
+        rows = time_commands(service, tokenizer, repeat, rng)
+        service.db.close()
+    return rows
+
+
+def time_commands(service, tokenizer, repeat: int, rng: random.Random) -> list[Row]:
     cold = timed(lambda: tokenizer.cut("预热"))
     rows = [Row("tokenizer load (first use, in-process)", f"{cold * 1000:.0f} ms")]
     for name, calls in command_cases(service, rng, repeat).items():
         p50, p95 = percentiles([timed(call) for call in calls])
         rows.append(Row(name, f"{p50:.1f} / {p95:.1f} ms", f"p50 / p95 of {len(calls)}"))
-    service.db.close()
     return rows
 
 
@@ -372,7 +393,18 @@ def measure_e2e(store: Path, repeat: int, log: Path, label: str) -> list[Row]:
             p50, p95 = percentiles(samples)
             rows.append(Row(f"{label}: burst of {size} commands from {size} chats, last reply",
                             f"{p50:.0f} / {p95:.0f} ms", "p50 / p95 of 5 bursts"))
+        rows.append(flood(botapi, texts[0]))
     return rows
+
+
+def flood(botapi, text: str) -> Row:
+    """One chat sends 500 messages at once; another chat's reply latency right after."""
+    flooder, other = 900_001, 900_002
+    for number in range(500):
+        botapi.send_text(flooder, f"/summary {number % 50 + 1}")
+    latency = reply_latency(botapi, other, text)
+    botapi.wait_for(lambda: botapi.pending_updates == [], timeout=120, what="the flood taken")
+    return Row("one chat sends 500 messages at once, another chat's reply right after", f"{latency * 1000:.0f} ms")
 
 
 # --- main ---------------------------------------------------------------------------------------------
@@ -383,7 +415,7 @@ def build(folder: Path, articles: int, seed: int) -> tuple[Path, list[Row]]:
     pages_dir.mkdir()
     pages, size = write_archive(pages_dir, articles, random.Random(seed))
     store = folder / "zonebrief.db"
-    seconds, _ = zonebrief("ingest", "--db", str(store), str(pages_dir))
+    seconds, cpu = zonebrief("ingest", "--db", str(store), str(pages_dir))
     with contextlib.closing(sqlite3.connect(store)) as connection:
         stored = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
     shutil.rmtree(pages_dir)
@@ -391,7 +423,10 @@ def build(folder: Path, articles: int, seed: int) -> tuple[Path, list[Row]]:
     return store, [
         Row("archive", f"{stored:,} articles", f"{pages:,} pages, {size / 1e6:.1f} MB of page text"),
         Row("ingest (`zonebrief ingest DIR`, whole process)", f"{stored / seconds:.0f} articles/s", f"{seconds:.1f} s"),
+        Row("ingest CPU time (process and workers)", f"{cpu / stored * 1000:.2f} ms/article",
+            f"{cpu:.1f} s: {stored / cpu:.0f} articles per CPU-second"),
         Row("store size", f"{on_disk / 1e6:.1f} MB", f"{on_disk / text:.2f}× the {text / 1e6:.1f} MB of titles and bodies"),
+        Row("biggest tables and indexes (MB)", table_sizes(store)),
     ]
 
 
@@ -416,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure_commands(store, args.repeat, random.Random(args.seed))
         rows += measure_digest(store, min(args.repeat, 20))
         if args.e2e:
+            seeds = folder / "seeds.db"
+            if not seeds.exists():
+                zonebrief("ingest", "--db", str(seeds), str(SEEDS))
+            rows += measure_e2e(seeds, args.repeat, folder / "bot.log", "seed pages")
             rows += measure_e2e(store, args.repeat, folder / "bot.log", f"{args.articles:,}")
     finally:
         if args.keep is None:

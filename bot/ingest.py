@@ -12,16 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import sqlite3
-from collections import defaultdict
+import threading
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.db import write_transaction
+from bot.db import connect, store_path, write_transaction
 from bot.search import index_article, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
 from summarize.divisions import city_of_county
@@ -34,6 +38,11 @@ logger = logging.getLogger(__name__)
 
 PAGE_SUFFIX = ".txt"
 PAGE_SUFFIXES = (PAGE_SUFFIX, PDF_SUFFIX)  # page files: text, or the e-paper's PDF
+# Runs of this many files or more parse and tokenise in worker processes (at most MAX_WORKERS),
+# each kept FILES_AHEAD files ahead of the writing.
+PARALLEL_MIN_FILES = 8
+MAX_WORKERS = 4
+FILES_AHEAD = 4
 # A page is about 20 KB of text; anything this big is not one page.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Share of control bytes (other than tab, newlines, form feed) above which a file is binary.
@@ -110,23 +119,25 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
 
 
 def load_zones(db: Database, gazetteer: Gazetteer) -> None:
-    """Upsert every zone of the gazetteer into `zones` (zones no longer listed are kept)."""
-    db["zones"].upsert_all(
-        (
-            {
-                "name": zone.name,
-                "aliases": json.dumps(list(zone.aliases), ensure_ascii=False),
-                "city": zone.city,
-                "county": zone.county,
-                "level": zone.level,
-                "type": zone.type,
-                "source": zone.source,
-                "doubtful": int(bool(zone.doubtful)),
-            }
-            for zone in gazetteer.zones
-        ),
-        pk="name",
-    )
+    """Upsert every zone of the gazetteer into `zones` (zones no longer listed are kept); a zone
+    stored as it is is not written again (each page's transaction calls this)."""
+    rows = [
+        {
+            "name": zone.name,
+            "aliases": json.dumps(list(zone.aliases), ensure_ascii=False),
+            "city": zone.city,
+            "county": zone.county,
+            "level": zone.level,
+            "type": zone.type,
+            "source": zone.source,
+            "doubtful": int(bool(zone.doubtful)),
+        }
+        for zone in gazetteer.zones
+    ]
+    stored = {row[0]: row for row in db.execute(f"SELECT {', '.join(rows[0])} FROM zones")} if rows else {}
+    changed = [row for row in rows if stored.get(row["name"]) != tuple(row.values())]
+    if changed:
+        db["zones"].upsert_all(changed, pk="name")
 
 
 DISCOVERED = "discovered"  # the source of a zone the gazetteer lacks, named by an ingested article
@@ -206,19 +217,21 @@ def ingest_text(
     quotes. The issue label is `issue_label`, else the masthead's, else the issue date (never the
     file's name): "2025年11月30日收到" for a page dated by its arrival.
     """
+    digest, parse = _text_source(text, gazetteer)
+    return ingest_page(db, digest, parse, source, tokenizer=tokenizer, issue_date=issue_date, issue_label=issue_label,
+                       file_time=file_time, encoding=encoding, gazetteer=gazetteer, archive=archive)
+
+
+def _text_source(text: str, gazetteer: Gazetteer) -> tuple[str, Callable[[], Page]]:
+    """A page's text: its content hash, and how to parse it."""
     text = _normalise_newlines(text)
     if not text.strip():
         raise IngestError("文件是空的：请重新把版面导出为文本后再导入")
-    return ingest_page(db, content_hash(text), lambda: split_page(text, gazetteer), source, tokenizer=tokenizer,
-                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding=encoding,
-                       gazetteer=gazetteer, archive=archive)
+    return content_hash(text), lambda: split_page(text, gazetteer)
 
 
-def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, tokenizer: Tokenizer,
-               issue_date: str | None = None, issue_label: str | None = None,
-               file_time: datetime | None = None, archive: bool = False) -> IngestResult:
-    """Store the pages of a PDF (each a page of one issue) as ingest_text stores a page's text,
-    read from their layout by summarize.layout; the content hash is that of the file's bytes."""
+def _pdf_source(data: bytes, gazetteer: Gazetteer) -> tuple[str, Callable[[], Page]]:
+    """A PDF's bytes: their hash, and how to read its pages from their layout."""
 
     def parse() -> Page:
         try:
@@ -226,9 +239,17 @@ def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, 
         except PdfError as error:
             raise IngestError(str(error)) from None
 
-    return ingest_page(db, hashlib.sha256(data).hexdigest(), parse, source, gazetteer=gazetteer, tokenizer=tokenizer,
-                       issue_date=issue_date, issue_label=issue_label, file_time=file_time, encoding="pdf",
-                       archive=archive)
+    return hashlib.sha256(data).hexdigest(), parse
+
+
+def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, tokenizer: Tokenizer,
+               issue_date: str | None = None, issue_label: str | None = None,
+               file_time: datetime | None = None, archive: bool = False) -> IngestResult:
+    """Store the pages of a PDF (each a page of one issue) as ingest_text stores a page's text,
+    read from their layout by summarize.layout; the content hash is that of the file's bytes."""
+    digest, parse = _pdf_source(data, gazetteer)
+    return ingest_page(db, digest, parse, source, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+                       issue_label=issue_label, file_time=file_time, encoding="pdf", archive=archive)
 
 
 def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
@@ -236,12 +257,27 @@ def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: st
                 encoding: str | None, archive: bool = False) -> IngestResult:
     """Store the Page `parse` returns (called only when no stored issue has this `digest`), as
     ingest_text says."""
+    prepared = prepare_page(db, digest, parse, source, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+                            issue_label=issue_label, file_time=file_time, encoding=encoding)
+    return prepared if isinstance(prepared, IngestResult) else write_page(db, prepared, gazetteer, archive=archive)
+
+
+def prepare_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
+                 tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
+                 encoding: str | None) -> IngestResult | _PreparedPage:
+    """The first half of ingest_page, which only reads the store: an UNCHANGED result when an issue
+    with this `digest` is stored, else the page parsed and tokenised, ready for write_page."""
     stored = _stored(db, digest)
     if stored is not None:
         return stored
-    prepared = _prepare(parse(), digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
+    return _prepare(parse(), digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
+
+
+def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, archive: bool = False) -> IngestResult:
+    """The second half of ingest_page: one short write transaction."""
+    source = str(prepared.issue_row["source"])
     with write_transaction(db):
-        stored = _stored(db, digest)  # another process may have stored it meanwhile
+        stored = _stored(db, prepared.digest)  # another process may have stored it meanwhile
         if stored is not None:
             return stored
         load_zones(db, gazetteer)
@@ -363,9 +399,10 @@ def ingest_paths(
         if isinstance(item, Path):
             unique.setdefault(item.resolve(), item)
     files = list(unique.values())
+    prepared = _prepared_files(db, files, gazetteer, tokenizer, issue_date, issue_label)
     done = {
-        file: _ingest_file(db, file, gazetteer, tokenizer, issue_date, issue_label, archive)
-        for file in (progress(files) if progress else files)
+        file: _write_prepared(db, file, page, gazetteer, archive)
+        for file, page in zip(progress(files) if progress else files, prepared)
     }
     return [done.pop(item) if isinstance(item, Path) else item
             for item in plan if isinstance(item, FileOutcome) or item in done]
@@ -483,21 +520,41 @@ def decode_page(data: bytes) -> tuple[str, str]:
     raise IngestError("这是二进制文件，不是文本：版面文本请存成 UTF-8 或 GBK 的 .txt；版面 PDF 请用 .pdf 文件名导入")
 
 
-def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
-                 issue_date: str | None, issue_label: str | None, archive: bool = False) -> FileOutcome:
-    try:
+def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
+                  issue_date: str | None, issue_label: str | None) -> FileOutcome | _PreparedPage:
+    """Read, parse and tokenise one page file (prepare_page): what ingesting it needs of the store
+    is a read; a FileOutcome when it is stored already or cannot be read."""
+
+    def prepare() -> IngestResult | _PreparedPage:
         stat = path.stat()
         refusal = size_refusal(path.name, stat.st_size)
         if refusal:
             raise IngestError(refusal)
-        file_time = datetime.fromtimestamp(stat.st_mtime).astimezone()
         if is_pdf_name(path.name):
-            result = ingest_pdf(db, path.read_bytes(), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
-                                issue_date=issue_date, issue_label=issue_label, file_time=file_time, archive=archive)
+            (digest, parse), encoding = _pdf_source(path.read_bytes(), gazetteer), "pdf"
         else:
             text, encoding = decode_page(path.read_bytes())
-            result = ingest_text(db, text, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
-                                 issue_label=issue_label, file_time=file_time, encoding=encoding, archive=archive)
+            digest, parse = _text_source(text, gazetteer)
+        return prepare_page(db, digest, parse, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+                            issue_label=issue_label, file_time=datetime.fromtimestamp(stat.st_mtime).astimezone(),
+                            encoding=encoding)
+
+    return _guarded(path, prepare)
+
+
+def _write_prepared(db: Database, path: Path, prepared: FileOutcome | _PreparedPage, gazetteer: Gazetteer,
+                    archive: bool) -> FileOutcome:
+    if isinstance(prepared, FileOutcome):
+        return prepared
+    outcome = _guarded(path, lambda: write_page(db, prepared, gazetteer, archive=archive))
+    assert isinstance(outcome, FileOutcome)
+    return outcome
+
+
+def _guarded(path: Path, work: Callable[[], IngestResult | _PreparedPage]) -> FileOutcome | _PreparedPage:
+    """What `work` returns (an IngestResult as a FileOutcome), or a FileOutcome saying why it failed."""
+    try:
+        done = work()
     except IngestError as error:
         return FileOutcome(path, error=str(error))
     except OSError as error:
@@ -510,7 +567,60 @@ def _ingest_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Toke
         return FileOutcome(path, error=(
             f"处理时出错（{type(error).__name__}: {error}），数据库未改动：请用 zonebrief -v ingest 查看详情并报告此问题"
         ))
-    return FileOutcome(path, result=result)
+    return done if isinstance(done, _PreparedPage) else FileOutcome(path, result=done)
+
+
+# --- many files: parsed and tokenised in worker processes, written here, in order -----------------
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """What a worker process prepares files with (inherited when it is forked, never pickled)."""
+
+    store: Path
+    gazetteer: Gazetteer
+    tokenizer: Tokenizer
+    issue_date: str | None
+    issue_label: str | None
+
+
+_WORKER: _Worker | None = None
+_WORKER_DB: Database | None = None
+
+
+def _prepared_files(db: Database, files: Sequence[Path], gazetteer: Gazetteer, tokenizer: Tokenizer,
+                    issue_date: str | None, issue_label: str | None) -> Iterator[FileOutcome | _PreparedPage]:
+    """Each file prepared (_prepare_file), in order: in worker processes, one a CPU, when there are
+    PARALLEL_MIN_FILES files or more, more than one CPU and this process runs no other thread (a
+    fork copies only the calling thread); else here, one after another, as they are needed."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(files) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
+        yield from (_prepare_file(db, file, gazetteer, tokenizer, issue_date, issue_label) for file in files)
+        return
+    global _WORKER
+    logger.debug("preparing %d files in %d worker processes", len(files), workers)
+    tokenizer.load()  # once, here: the workers share the dictionary
+    _WORKER = _Worker(store_path(db), gazetteer, tokenizer, issue_date, issue_label)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            queue: deque[Future] = deque()
+            for file in files:
+                queue.append(pool.submit(_prepare_in_worker, file))
+                if len(queue) >= workers * FILES_AHEAD:
+                    yield queue.popleft().result()
+            while queue:
+                yield queue.popleft().result()
+    finally:
+        _WORKER = None
+
+
+def _prepare_in_worker(path: Path) -> FileOutcome | _PreparedPage:
+    global _WORKER_DB
+    assert _WORKER is not None
+    if _WORKER_DB is None:
+        _WORKER_DB = connect(_WORKER.store)
+    return _prepare_file(_WORKER_DB, path, _WORKER.gazetteer, _WORKER.tokenizer, _WORKER.issue_date,
+                         _WORKER.issue_label)
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -162,6 +162,7 @@ def _clean_char(char: str) -> str:
     return char.lower()
 
 
+@functools.cache  # zhconv is slow, and a text's characters come from a few thousand
 def _simplify_char(char: str) -> str:
     simplified = zhconv.convert(char, "zh-cn")
     return simplified if len(simplified) == 1 else char
