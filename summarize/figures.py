@@ -48,12 +48,12 @@ _COUNTED = (
     "项目", "企业", "公司", "单位", "机构", "园区", "产业园", "基地", "平台", "专利", "院士", "博士",
     "人才", "人员", "员工", "工人", "技师", "学生", "毕业生", "岗位", "就业", "国家和地区", "国家",
     "产业链", "生产线", "厂房", "车间", "煤矿", "中心", "工作站", "院所", "高校", "院校", "协议",
-    "成果", "站", "汽车", "车辆", "车", "专班", "银行", "金融机构", "学校", "学员", "同学", "团队", "院所", "科研院所",
+    "成果", "站", "汽车", "车辆", "车", "项目专班", "专班", "单体", "手续", "银行", "金融机构", "学校", "学员", "同学", "团队", "院所", "科研院所",
 )
 # Rule "own noun": a count whose unit is followed at once by one of these counts that, whatever
 # else the clause names (10家银行: banks, not the 企业 before them).
 _OWN_NOUNS = (
-    "批", "次", "轮", "方面", "环节", "领域", "省", "市", "县", "银行", "学生", "同学", "学员", "博士", "院士", "人次",
+    "批", "次", "轮", "方面", "环节", "领域", "银行", "学生", "同学", "学员", "博士", "院士", "人次",
     "单位", "部门", "高校", "院校", "村", "乡镇",
 )
 # Rule "time is no count": 3个工作日, 2个月 are spans of time, not things counted (企业开办时间从3个
@@ -68,6 +68,8 @@ _PERIOD = re.compile(
     r"|(?:19|20)\d{2}\s?年(?!\s?\d{1,2}\s?月\s?\d{1,2}\s?[日号])(?:\s?\d{1,2}\s?月(?:份)?)?"
     r"|今年以来|去年以来|今年|去年|上年"
 )
+_CARRY_OPENERS = ("其间", "同期", "其中")
+_PER_YEAR = ("年产", "年产能", "产能")
 _COUNT_WINDOW = 25  # characters after a count's unit searched for what it counts
 _LOOK_BEFORE = 30  # characters before a number searched for what it measures or counts
 _LOOK_AFTER = 15  # characters after a unit searched for what it counts or measures
@@ -126,7 +128,23 @@ def extract_figures(text: str) -> list[Figure]:
         # [Figure(value='56.94亿元', number=56.94, unit='亿元', measure='投资', …, kind='money'),
         #  Figure(value='39.4万吨/年', number=39.4, unit='万吨/年', measure='年产能', …, kind='capacity')]
     """
-    return unique_figures(figure for sentence in split_sentences(text) for figure in sentence_figures(sentence))
+    return unique_figures(figure for found in text_figures(split_sentences(text)) for figure in found)
+
+
+def text_figures(sentences: list[str]) -> list[list[Figure]]:
+    """The figures of each sentence of a text, in order. A sentence that names no period takes
+    the period of the one before it when it continues that one (rule "period carries on"): the
+    one before ended on ；, or it opens by pointing back (其间, 同期, 其中); the period carried is
+    the one the figures of the sentence before had."""
+    found: list[list[Figure]] = []
+    carried: str | None = None
+    for number, sentence in enumerate(sentences):
+        continues = number > 0 and (sentences[number - 1].rstrip()[-1:] in "；;" or sentence.startswith(_CARRY_OPENERS))
+        figures = sentence_figures(sentence, carried if continues else None)
+        found.append(figures)
+        periods = [figure.period for figure in figures if figure.kind != DATE]
+        carried = periods[-1] if periods else (carried if continues else None)
+    return found
 
 
 def figures_about(figures: Iterable[Figure], zone: str, primary: str | None, gazetteer: Gazetteer) -> list[Figure]:
@@ -154,8 +172,9 @@ def unique_figures(figures: Iterable[Figure]) -> list[Figure]:
     return list(unique.values())
 
 
-def sentence_figures(sentence: str) -> list[Figure]:
-    """The figures in one sentence, in order (see extract_figures)."""
+def sentence_figures(sentence: str, carried: str | None = None) -> list[Figure]:
+    """The figures in one sentence, in order (see extract_figures); `carried` is the period of
+    the sentence it continues, for the figures before which the sentence names none."""
     figures: list[Figure] = []
     if not _DIGIT.search(sentence):
         return figures
@@ -163,18 +182,18 @@ def sentence_figures(sentence: str) -> list[Figure]:
     for match in _FIGURE.finditer(sentence):
         if match.start() > 0 and sentence[match.start() - 1] in _NOT_A_FIGURE_AFTER:
             continue
-        figure = _figure(sentence, match, previous_end)
+        figure = _figure(sentence, match, previous_end, carried)
         if figure is not None:
             figures.append(figure)
             previous_end = match.end()
     return figures
 
 
-def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | None:
+def _figure(sentence: str, match: re.Match[str], previous_end: int, carried: str | None = None) -> Figure | None:
     value = _SPACE.sub("", match.group())
     if match["date"]:
         return Figure(value, None, "", None, sentence, DATE) if _valid_date(match) else None
-    period = period_before(sentence, match.start())
+    period = period_before(sentence, match.start()) or carried
     if match["power"]:
         unit = f"{match['power_unit']}/{match['energy_unit']}"
         return Figure(value, None, unit, _described(_MEASURE, sentence, match, previous_end), sentence, CAPACITY, period)
@@ -185,6 +204,8 @@ def _figure(sentence: str, match: re.Match[str], previous_end: int) -> Figure | 
         counted = _counted(sentence, match, previous_end)
         return Figure(value, number, unit, counted, sentence, COUNT, period) if counted else None
     measure = "年产能" if match["per_year"] else _described(_MEASURE, sentence, match, previous_end)
+    if measure in _PER_YEAR:  # rule "a yearly rate has no period": 年产56GW is every year's
+        period = None
     return Figure(value, number, unit, measure, sentence, kind, period)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarize.figures import DATE, Figure, sentence_figures, unique_figures
+from summarize.figures import DATE, Figure, text_figures, unique_figures
 from summarize.segment import DATELINE  # the page parser's: "科学导报讯", "科学导报 记者王波"
 from summarize.sentences import has_end_mark, shorten_sentence, split_sentences
 from summarize.tokens import Tokenizer
@@ -159,7 +159,7 @@ def summarize(
     if title is None:
         title = _heading(sentences)
     *words, title_words = tokenizer.sentence_words([sentence[:MAX_RANKED_CHARS] for sentence in sentences] + [title or ""])
-    figures = [sentence_figures(sentence) for sentence in sentences]
+    figures = text_figures(sentences)
     if backend == OURS:
         scores = _news_scores(sentences, candidates, words, figures, title_words, weights)
         redundancy = weights.redundancy

@@ -133,3 +133,13 @@ def test_rule_zones_own_figures():
     assert {"9个"} == about
     primary = {figure.value for figure in figures_about(figures, "山西转型综合改革示范区", "山西转型综合改革示范区", gazetteer)}
     assert {"56GW", "2000亿元"} == primary
+
+
+def test_rule_period_carries_on_into_a_clause_that_continues_the_sentence():
+    figures = extract_figures("上半年,全区在建项目5个，总投资10.4亿元；已签约项目3个，总投资19.5亿元。项目总投资8亿元。")
+    assert ["上半年", "上半年", "上半年", "上半年", None] == [figure.period for figure in figures]
+
+
+def test_rule_a_yearly_rate_has_no_period():
+    assert None is find(extract_figures("今年,园区改造两条年产400万平方米的生产线。"), "400万平方米").period
+
