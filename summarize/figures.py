@@ -21,6 +21,7 @@ AREA = "area"
 PERCENT = "percent"
 COUNT = "count"
 DATE = "date"
+DURATION = "duration"  # 3个工作日: a span of time, says how much but counts nothing
 
 # Units as printed after a number and its magnitude (万, 亿): 56.94亿元 is 56.94, 亿, 元.
 _UNITS: dict[str, tuple[str, ...]] = {
@@ -107,7 +108,8 @@ class Figure:
     `number` is the numeral as printed (56.94 for 56.94亿元; the unit carries 亿/万), None when the
     figure is not one number (200MW/400MWh, dates). `measure` is what it measures as the sentence
     words it (总投资, 规模, 同比增长; for a count, what is counted: 企业, 项目), None when the sentence
-    does not say. `kind` is one of money, capacity, area, percent, count, date.
+    does not say. `kind` is one of money, capacity, area, percent, count, date, duration (3个工作日: never a
+    count of things, and it has no measure).
     """
 
     value: str
@@ -200,6 +202,10 @@ def _figure(sentence: str, match: re.Match[str], previous_end: int, carried: str
     unit = (match["magnitude"] or "") + match["unit"] + (match["per_year"] or "")
     kind = _KIND_OF_UNIT[match["unit"]]
     number = float(match["number"].replace(",", ""))
+    span = next((noun for noun in _TIME_NOUNS if sentence.startswith(noun, match.end())), None)
+    if kind == COUNT and span:  # rule "time is no count"; 2个月来 is "lately", no figure at all
+        since = sentence.startswith(("来", "以来"), match.end() + len(span))
+        return None if since else Figure(value + span, number, unit + span, None, sentence, DURATION, period)
     if kind == COUNT:
         counted = _counted(sentence, match, previous_end)
         return Figure(value, number, unit, counted, sentence, COUNT, period) if counted else None
@@ -216,13 +222,10 @@ def period_before(sentence: str, position: int) -> str | None:
 
 
 def _counted(sentence: str, match: re.Match[str], previous_end: int) -> str | None:
-    """What a count counts, from its own clause: nothing when the unit is followed by a span of time
-    (rule "time is no count"); the noun right after the unit when it is one of _OWN_NOUNS (rule
-    "own noun"); else the head of the noun phrase that follows (after its last 的:
+    """What a count counts, from its own clause: the noun right after the unit when it is one of
+    _OWN_NOUNS (rule "own noun"); else the head of the noun phrase that follows (after its last 的:
     10家有技术需求的高新技术企业 -> 企业); else the nearest counted word before it (项目193个)."""
     after = sentence[match.end(): _clause_end(sentence, match.end(), _COUNT_WINDOW)]
-    if after.startswith(_TIME_NOUNS):
-        return None
     own = next((noun for noun in _OWN_NOUNS if after.startswith(noun)), None)
     if own:
         return own

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.figures import AREA, CAPACITY, COUNT, DATE, MONEY, PERCENT, Figure, extract_figures
+from summarize.figures import AREA, CAPACITY, COUNT, DATE, DURATION, MONEY, PERCENT, Figure, extract_figures
 from summarize.sentences import split_sentences
 
 SEED_SENTENCES = [
@@ -96,6 +96,8 @@ def test_no_figures_in_empty_or_plain_text():
 def test_rule_time_is_no_count():
     sentence = seed_sentence("企业开办时间从3个工作日")
     assert [] == [figure for figure in extract_figures(sentence) if figure.kind == COUNT]
+    span = find(extract_figures(sentence), "3个工作日")
+    assert (DURATION, None) == (span.kind, span.measure)
 
 
 def test_rule_own_noun_counts_banks_and_students_not_the_firms_nearby():
