@@ -270,15 +270,19 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
         shutil.copy(store, copy)
         db = open_db(copy)
         service = ZoneService(db, gazetteer, tokenizer)
-        db.execute("UPDATE issues SET pushes_planned_at = coalesce(pushes_planned_at, '2000-01-01')")
+        # `zonebrief ingest` stored the pages as archive: here they count as arrivals, week by week.
+        db.execute("UPDATE issues SET pushes_planned_at = coalesce(pushes_planned_at, '2000-01-01'), archived = 0")
         service.subscribe(FIRST_CHAT, service.target("全部"))
         newest = datetime.date.fromisoformat(db.execute("SELECT max(issue_date) FROM issues").fetchone()[0])
         samples, articles = [], []
         for week in range(repeat):
             as_of = newest - datetime.timedelta(days=7 * week)
+            since, top = week_of_arrivals(db, as_of)
+            db.execute("UPDATE chats SET digest_through = ? WHERE chat_id = ?", [since, FIRST_CHAT])
+            db.execute("UPDATE subscriptions SET since_article = 0")
             start = time.perf_counter()
-            digest = planning.build_digests(service, as_of)[FIRST_CHAT]
-            render.digest_text(digest)
+            digest = planning.build_digests(service, [FIRST_CHAT], top)[FIRST_CHAT]
+            render.digest_parts(digest)
             samples.append(time.perf_counter() - start)
             articles.append(digest.count)
         p50, p95 = percentiles(samples)
@@ -287,6 +291,15 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
         rows += measure_fanout_planning(service, newest)
         db.close()
     return rows
+
+
+def week_of_arrivals(db, as_of: datetime.date) -> tuple[int, int]:
+    """The article ids (after, up to) of the issues dated in the seven days ending on `as_of`, as
+    if they had arrived since the previous digest (the bench store is ingested in date order)."""
+    def last_id(day: datetime.date) -> int:
+        return db.execute("SELECT coalesce(max(a.id), 0) FROM articles a JOIN issues i ON i.id = a.issue_id"
+                          " WHERE i.issue_date <= ?", [day.isoformat()]).fetchone()[0]
+    return last_id(as_of - datetime.timedelta(days=7)), last_id(as_of)
 
 
 def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
@@ -312,8 +325,11 @@ def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
     start = time.perf_counter()
     pushes = planning.plan_pushes(service, now)
     push_seconds = time.perf_counter() - start
+    since, _ = week_of_arrivals(db, newest)
+    db.execute("UPDATE chats SET digest_through = ?", [since])
+    db.execute("UPDATE subscriptions SET since_article = 0")
     start = time.perf_counter()
-    run = planning.plan_digest(service, "digest:bench", newest, now, send_empty=False)
+    run = planning.plan_digests(service, planning.every_subscriber(service, now), now, send_empty=False)
     digest_seconds = time.perf_counter() - start
     start = time.perf_counter()
     due = sender.due_deliveries(db, now)
@@ -322,7 +338,7 @@ def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
         Row(f"plan the newest issue's pushes for {FANOUT_CHATS:,} subscribers", f"{push_seconds * 1000:.0f} ms",
             f"{pushes:,} messages"),
         Row(f"plan a digest for {FANOUT_CHATS:,} subscribers", f"{digest_seconds:.1f} s",
-            f"{run.messages:,} messages to {run.chats:,} chats"),
+            f"{run.messages:,} messages to {run.chats:,} chats, in batches of {planning.DIGEST_BATCH}"),
         Row("sender: read the due rows once", f"{due_seconds * 1000:.0f} ms",
             f"{sum(map(len, due)):,} rows"),
     ]

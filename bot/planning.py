@@ -172,10 +172,10 @@ class _Issue:
 
 
 def arrival(db: Database) -> list[_Issue]:
-    """The issues that may be pushed now: stored, not planned yet, not held for an admin."""
+    """The issues that may be pushed now: stored, not planned yet, not archived, not held for an admin."""
     rows = db.execute(
         "SELECT id, label, issue_date, date_source IN (SELECT value FROM json_each(?)), planned_through"
-        " FROM issues WHERE pushes_planned_at IS NULL AND hold_id IS NULL ORDER BY id",
+        " FROM issues WHERE pushes_planned_at IS NULL AND NOT archived AND hold_id IS NULL ORDER BY id",
         [json.dumps(PRINTED_DATES)],
     ).fetchall()
     return [_Issue(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows]
