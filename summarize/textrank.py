@@ -83,6 +83,12 @@ ADDITIVE_OPENER = re.compile(r"^(?:与此同时|同时|此外|另外|另一方�
 CLAUSE_END = "；;"
 OPEN_END = "，,、：:"
 
+# Keywords that are noise, each a named rule (see clean_keywords).
+KEYWORD_TIMES = ("今年以来", "去年以来", "近年来", "多年来", "一年来", "目前", "当前", "近日", "日前", "近期", "今年", "去年",
+                 "上半年", "下半年")
+KEYWORD_OFFICIALESE = ("紧紧围绕", "贯彻落实", "充分运用", "切实加强", "及时处理", "找准", "压紧", "扎实推进", "狠抓落实",
+                       "积极推进", "大力推进", "全力推动", "持续推进", "深入推进", "不断提升")
+
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
 # The leading text ranked: a news article fits, and 1 MB of text stays fast (the graph is quadratic).
 MAX_RANKED_CHARS = 20_000
@@ -182,7 +188,7 @@ def summarize(
     return Summary(
         sentences=chosen,
         text=join_sentences(chosen),
-        keywords=tuple(keywords(words, rarity=tokenizer.rarity)),
+        keywords=tuple(clean_keywords(keywords(words, count=2 * KEYWORD_COUNT, rarity=tokenizer.rarity))[:KEYWORD_COUNT]),
         figures=tuple(unique_figures(figure for found in figures for figure in found)),
     )
 
@@ -253,6 +259,23 @@ def keywords(
         scores = scores * np.array([rarity(word) for word in nodes]) ** 2
     order = np.argsort(-scores, kind="stable")[:count]
     return [nodes[index] for index in order]
+
+
+def clean_keywords(words: Sequence[str]) -> list[str]:
+    """`words` (keywords, best first) without noise, each a rule: people addressed (rule "people":
+    同学们, 我们), a time (rule "time": 今年以来, 近年来) and officialese (rule "officialese": 紧紧围绕,
+    贯彻落实).
+
+    Example usage::
+
+        clean_keywords(["同学们", "今年以来", "光机电", "紧紧围绕"])  # ['光机电']
+    """
+    cleaned: list[str] = []
+    for word in words:
+        if word.endswith("们") or word in KEYWORD_TIMES or word in KEYWORD_OFFICIALESE:
+            continue
+        cleaned.append(word)
+    return cleaned
 
 
 def pagerank(

@@ -289,3 +289,19 @@ def test_search_terms_are_jieba_s_cut_for_search(extra_words):
         # unknown names (runs of single characters for jieba's HMM), Latin, digits, symbols
         text = path.read_text("utf-8") + " 郗暻瑄与蒯鹍韡签约 Mixed English text, 3.5km², emoji 🎉 and ＡＢＣ！"
         assert [token for token in jieba_tokenizer.lcut_for_search(text) if token.strip()] == tokenizer.search_terms(text)
+
+
+@pytest.mark.parametrize("noise", ["同学们", "我们", "今年以来", "近年来", "紧紧围绕", "贯彻落实"])
+def test_rules_people_time_and_officialese_are_no_keywords(noise):
+    from summarize.textrank import clean_keywords
+
+    assert ["光机电", "人才"] == clean_keywords(["光机电", noise, "人才"])
+
+
+def test_seed_keywords_hold_no_people_time_or_officialese(tokenizer):
+    from summarize.textrank import KEYWORD_OFFICIALESE, KEYWORD_TIMES
+
+    for title, body in SEED_ARTICLES:
+        words = summarize(body, title=title, tokenizer=tokenizer).keywords
+        assert not [word for word in words if word.endswith("们") or word in KEYWORD_TIMES + KEYWORD_OFFICIALESE]
+        assert len(words) == len(set(words)) <= 8
