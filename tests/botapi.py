@@ -50,6 +50,8 @@ DEFAULT_TOKEN = "7000000001:AAFstandInTokenForZoneBriefTests-0001"
 DEFAULT_CHAT = 1001
 BOT_FIRST_NAME = "ZoneBrief 测试机器人"
 BOT_USERNAME = "zonebrief_test_bot"
+# The sender Telegram shows for an administrator who writes anonymously, as the group.
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 MAX_TEXT_LENGTH = 4096  # UTF-16 code units, after entity parsing
 MAX_CAPTION_LENGTH = 1024
@@ -702,11 +704,13 @@ class BotApiStandIn:
             return self._sender(user_id, None, first_name)
 
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
-                  first_name: str = "测试用户") -> dict[str, Any]:
+                  first_name: str = "测试用户", anonymous_admin: bool = False) -> dict[str, Any]:
         """A user types `text`; returns the message update the bot will receive.
 
         A positive chat_id is the private chat with that user; a negative one is a group, where
-        user_id says who is typing. Commands get bot_command entities as Telegram sets them.
+        user_id says who is typing — or, with anonymous_admin, an administrator who writes as the
+        group itself (from GroupAnonymousBot, sender_chat the group), as Telegram shows them.
+        Commands get bot_command entities as Telegram sets them.
         """
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
@@ -719,7 +723,13 @@ class BotApiStandIn:
         if entities:
             fields["entities"] = entities
         with self._cond:
-            sender = self._sender(chat_id, user_id, first_name)
+            if anonymous_admin:
+                if chat_id >= 0 or chat_id not in self._chats:
+                    raise ValueError("an anonymous administrator writes in a group added with add_chat")
+                sender = dict(ANONYMOUS_ADMIN)
+                fields["sender_chat"] = dict(self._chats[chat_id].info)
+            else:
+                sender = self._sender(chat_id, user_id, first_name)
             return self._enqueue("message", self._new_message(chat_id, sender, fields))
 
     def send_document(self, chat_id: int, filename: str, content: bytes,

@@ -178,6 +178,20 @@ def test_only_a_groups_administrators_change_its_subscriptions(botapi, service, 
     assert ["吕梁"] == [target.name for target in service.subscriptions(group)]
 
 
+def test_an_anonymous_administrator_writes_as_the_group_and_may_subscribe_it(botapi, service, store_path):
+    group = -1009003
+
+    async def scenario(application):
+        botapi.add_chat(group)
+        botapi.send_text(group, "/subscribe 晋城", anonymous_admin=True)
+        [done] = await botapi.async_wait_for_messages(group, 1)
+        assert "订阅成功：晋城" in done["plain_text"]
+
+    run_bot(botapi, service, store_path, scenario)
+    assert ["晋城"] == [target.name for target in service.subscriptions(group)]
+    assert not botapi.calls("getChatMember")  # the group itself wrote: nobody to ask about
+
+
 def test_a_channel_is_subscribed_by_its_administrator_from_a_private_chat(botapi, service, store_path):
     channel, group, stranger = -1001234509100, -1001234509101, 7301
 
