@@ -38,6 +38,7 @@ PHOTO_TITLE = "📷 图片新闻"  # only on buttons: lists show a photo as 📷
 ID_HINT = "方括号里是文章编号，/summary 编号 看摘要"
 CUT_OFF = "（原文在此处中断：版面上这篇文章没有印完。）"
 ISSUE_WORD = "期"  # in an issue label from a masthead or --issue: 2024年第34期
+DATED_LABEL = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")  # an issue named by its date (bot/ingest.py)
 
 # The commands people see in /help and in Telegram's menu (setMyCommands), in this order.
 MENU: tuple[tuple[str, str], ...] = (
@@ -338,9 +339,14 @@ def not_found(result: NotFound, action: str = "查看") -> str:
 
 
 def issue_name(label: str) -> str:
-    """An issue as readers know it (《科学导报》2024年第34期); a label that is only the page file's name
-    (no masthead was found) is shown as such."""
-    return f"《科学导报》{esc(label)}" if ISSUE_WORD in label else f"版面 {esc(label)}"
+    """An issue as readers know it, with its section: 《科学导报》2024年第34期「开发区建设」版; one
+    without a printed number by its section and date (「开发区建设」版 2025年11月30日收到); a label that is only a
+    page file's name (stores written by older versions) as such."""
+    if ISSUE_WORD in label:
+        return f"《科学导报》{esc(label)}「{PAGE_NAME}」版"
+    if DATED_LABEL.match(label):
+        return f"「{PAGE_NAME}」版 {esc(label)}"
+    return f"版面 {esc(label)}"
 
 
 def _meta(zone: str | None, date: str | None, author: str | None, issue_label: str) -> str:

@@ -323,7 +323,9 @@ def test_every_press_prefix_is_reachable_from_a_reply(service):
     assert set(PRESSES) - {"zp", "cp", "hold"} <= offered
 
 
-@pytest.mark.parametrize("label, expected", [("2024年第34期", "《科学导报》2024年第34期"),
+@pytest.mark.parametrize("label, expected", [("2024年第34期", "《科学导报》2024年第34期「开发区建设」版"),
+                                             ("2025年4月18日", "「开发区建设」版 2025年4月18日"),
+                                             ("2025年11月30日收到", "「开发区建设」版 2025年11月30日收到"),
                                              ("000_11e3c7ea5b7828c5", "版面 000_11e3c7ea5b7828c5")])
 def test_issue_names(label, expected):
     assert expected == render.issue_name(label)
