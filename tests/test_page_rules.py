@@ -12,8 +12,14 @@ import pytest
 from test_segment import assert_every_character_placed_once
 
 from summarize.page.headers import Draft, split_column_label
-from summarize.page.lines import colon_headline, staff_byline_after_body, unlisted_zone_at_start
-from summarize.page.lines import Para
+from summarize.page.lines import (
+    HeadLine,
+    Para,
+    colon_headline,
+    comma_title_under_kicker,
+    staff_byline_after_body,
+    unlisted_zone_at_start,
+)
 from summarize.page.masthead import is_anchor, issue_label
 from summarize.page.text import MIN_BODY_CHARS
 from summarize.segment import Page, split_page
@@ -78,6 +84,17 @@ def test_a_headline_may_open_with_a_short_place_and_a_colon(gazetteer):
     text = f"山西长治：新能源产业加快集聚\n\n科学导报讯 今年以来，长治高新技术产业开发区{BODY} 郭晓东\n"
     (article,) = parse(text, gazetteer).articles
     assert ("长治高新技术产业开发区", "山西长治：新能源产业加快集聚", "长治") == (article.zone, article.title, article.city)
+
+
+def test_a_title_with_a_comma_under_a_zone_kicker(gazetteer):
+    text = f"临汾经济开发区\n\n抢抓机遇，奋力打造百亿级产业园\n\n科学导报讯 {BODY} 张炜\n"
+    (article,) = parse(text, gazetteer).articles
+    assert ("临汾经济开发区", "抢抓机遇，奋力打造百亿级产业园", "张炜") == (article.zone, article.title, article.author)
+    kicker = HeadLine(0, "临汾经济开发区", 7, "临汾经济开发区")
+    assert comma_title_under_kicker("抢抓机遇，奋力打造百亿级产业园", kicker)
+    assert not comma_title_under_kicker("抢抓机遇，奋力打造百亿级产业园", Para(0, BODY))
+    assert not comma_title_under_kicker("近日，开发区召开会议。", kicker)
+    assert not comma_title_under_kicker("今年以来，开发区坚持项目为王，持续优化营商环境", kicker)
 
 
 def test_a_zone_the_gazetteer_lacks_is_named_as_printed(gazetteer):

@@ -17,6 +17,7 @@ from summarize.page.text import (
     CREDIT,
     DATELINE,
     MAX_COLON_LEAD_CHARS,
+    MAX_COMMA_TITLE_CHARS,
     MAX_TITLE_CHARS,
     NAMES_ONLY,
     PAGE_NAME,
@@ -27,6 +28,7 @@ from summarize.page.text import (
     ROLE,
     ROLE_WORDS,
     SECTION_LABEL,
+    SENTENCE_FINAL,
     SPACES,
     STAFF_BYLINE,
     SUBTITLE_DASHES,
@@ -190,6 +192,20 @@ def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:
     return not has_clause_marks(text)
 
 
+def comma_title_under_kicker(text: str, before: Item | None) -> bool:
+    """Rule: right under a zone or city kicker, a short line with one comma and no sentence end
+    is the title (抢抓机遇，奋力打造百亿级产业园), not the body."""
+    after_kicker = isinstance(before, HeadLine) and before.bare_place
+    commas = text.count("，") + text.count(",")
+    return (
+        after_kicker
+        and commas == 1
+        and visible_length(text) <= MAX_COMMA_TITLE_CHARS
+        and not has_clause_marks(text.replace("，", "").replace(",", ""))
+        and text.rstrip()[-1] not in SENTENCE_FINAL
+    )
+
+
 def colon_headline(place: str, rest: str, gazetteer: Gazetteer) -> bool:
     """Rule: before a headline's colon stands a zone or city, or a short place or unit of at most
     MAX_COLON_LEAD_CHARS characters (山西大同：…, 唐槐产业园区：…); after it, the headline."""
@@ -263,7 +279,7 @@ class Classifier:
             if byline and not self.pending:
                 self.emit(replace(byline, line=number))
                 return
-            if headline_shaped(text, self.gazetteer):
+            if headline_shaped(text, self.gazetteer) or comma_title_under_kicker(text, self.last):
                 place_end, zone, city = place_at_start(text, self.gazetteer)
                 self.emit(HeadLine(number, text, place_end, zone, city))
                 return

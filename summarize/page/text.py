@@ -112,6 +112,8 @@ ZONE_NAME = re.compile(
 )
 # A headline may open with a short place or unit and a colon: "山西大同：招商引资促发展".
 MAX_COLON_LEAD_CHARS = 10
+# A title under a zone kicker may hold one comma: "抢抓机遇，奋力打造百亿级产业园" (a body line is longer).
+MAX_COMMA_TITLE_CHARS = 24
 SUBTITLE_DASHES = ("——", "—", "--", "－－")
 # PDF extraction sometimes turns a subtitle's "——" into "一".
 SUBTITLE_DASH_LOOKALIKE = "一"
