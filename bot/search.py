@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from summarize.sentences import split_sentences
+from summarize.sentences import shorten_sentence, split_sentences
 from summarize.textrank import finish_sentence, stands_alone
 from summarize.tokens import Tokenizer
 from summarize.zones import fold_char
@@ -35,7 +35,7 @@ from summarize.zones import fold_char
 MAX_QUERY_TOKENS = 24
 MAX_WORD_CHARS = 64  # of one word: longer words are searched by their first MAX_WORD_CHARS characters
 SNIPPET_CHARS = 120
-SNIPPET_AFTER = 10  # characters of a snippet at least, from the match on
+SNIPPET_AFTER = 10  # characters of a snippet at least, after the match
 SNIPPET_BEFORE = 20  # characters before the match, when its clause starts too far back
 OTHER = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token (category Co)
 
@@ -188,12 +188,12 @@ def snippet(body: str, words: Sequence[str], max_chars: int = SNIPPET_CHARS) -> 
     sentence = finish_sentence(sentences[index])
     position = max(position - (len(sentences[index]) - len(sentence)), 0)  # less an opener dropped
     if index > 0 and not stands_alone(sentences[index]) and len(sentences[index - 1]) + position < max_chars:
-        return _cut(finish_sentence(sentences[index - 1]) + sentence, max_chars)
-    if position + SNIPPET_AFTER > max_chars:  # the match is deep in a long sentence: from its clause
+        return shorten_sentence(finish_sentence(sentences[index - 1]) + sentence, max_chars)
+    if position + max(map(len, words)) + SNIPPET_AFTER > max_chars:  # the match is deep: from its clause
         start = max(sentence.rfind(mark, 0, position) for mark in "，、：, ") + 1
         start = start if position - start + SNIPPET_AFTER <= max_chars else position - SNIPPET_BEFORE
-        return _cut("…" + sentence[start:], max_chars)
-    return _cut(sentence, max_chars)
+        return shorten_sentence("…" + sentence[start:], max_chars)
+    return shorten_sentence(sentence, max_chars)
 
 
 def _sentence_at(text: str, sentences: list[str], offset: int) -> tuple[int, int]:
@@ -205,7 +205,3 @@ def _sentence_at(text: str, sentences: list[str], offset: int) -> tuple[int, int
         if offset < cursor:
             return number, max(offset - start, 0)
     return len(sentences) - 1, 0
-
-
-def _cut(text: str, max_chars: int) -> str:
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"

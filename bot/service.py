@@ -24,13 +24,13 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from bot.db import LISTING_ORDER, write_transaction
-from bot.search import DAY, query_terms, query_words, search
+from bot.search import DAY, query_terms, query_words, search, snippet
 from summarize.figures import Figure, figures_about
 from summarize.segment import ARTICLE, PHOTO
-from summarize.sentences import ends_mid_sentence, shorten_sentence
-from summarize.textrank import Summary, summarize
+from summarize.sentences import ends_mid_sentence, shorten_sentence, split_sentences
+from summarize.textrank import Summary, stands_alone, summarize
 from summarize.tokens import Tokenizer
-from summarize.zones import Gazetteer, Zone
+from summarize.zones import Gazetteer, Zone, fold_char
 
 PAGE_SIZE = 5  # articles on a zone card or city view, per page (ZoneService's default)
 SEARCH_LIMIT = 10  # articles on a page of search results
@@ -302,7 +302,7 @@ class ZoneService:
             zone=zone,
             code=zone_code(zone.name),
             article_count=count,
-            articles=tuple(self._line(row) for row in rows),
+            articles=tuple(self._line(row, zone.name) for row in rows),
             offset=offset,
             figures=_key_figures(figures_about(summary.figures, zone.name, row["zone"], self.gazetteer)
                                  for summary, row in zip(summaries, rows)),
@@ -668,11 +668,28 @@ class ZoneService:
                              [json.dumps(list(article_ids))])
         return {row["id"]: self._line(row) for row in rows}
 
-    def _line(self, row: dict) -> ArticleLine:
-        """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS."""
-        first = self.article_summary_of(row, 1).text or row["body"].split("\n\n")[0]
-        gist = shorten_sentence(first, GIST_CHARS)
+    def _line(self, row: dict, zone: str | None = None) -> ArticleLine:
+        """An article in a list: its one-sentence summary (a photo: its caption), cut to GIST_CHARS;
+        on another zone's card (`zone`), the first sentence about that zone that stands on its own,
+        so a roundup listed on 原平's card shows what it says of 原平, not its 56GW elsewhere."""
+        named = self._mention_of(row["body"], zone) if zone and row["zone"] != zone else None
+        if named:
+            gist = snippet(row["body"], [named], GIST_CHARS)
+        else:
+            first = self.article_summary_of(row, 1).text or row["body"].split("\n\n")[0]
+            gist = shorten_sentence(first, GIST_CHARS)
         return ArticleLine(row["id"], row["day"], row["title"], row["kind"], row["zone"] or row["city"], gist)
+
+
+    def _mention_of(self, body: str, zone: str) -> str | None:
+        """How `body` first names `zone` in a sentence that stands on its own (folded, as search
+        compares words), else None."""
+        for sentence in split_sentences(body):
+            if stands_alone(sentence):
+                for mention in self.gazetteer.mentions(sentence):
+                    if mention.zone == zone:
+                        return "".join(map(fold_char, " ".join(mention.surface.split())))
+        return None
 
 
 @dataclass(frozen=True)

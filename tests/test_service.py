@@ -244,3 +244,12 @@ def test_a_zone_card_shows_only_figures_about_that_zone(service, zone):
 def test_pingyao_days_are_not_a_count_of_firms(service):
     card = service.zone_card(service.gazetteer.get("平遥经济技术开发区"))
     assert card.article_count and not [figure for figure in card.figures if figure.value == "3个"]
+
+
+def test_a_roundup_on_another_zones_card_shows_what_it_says_of_that_zone(service):
+    from bot.render import to_plain, zone_card
+
+    card = service.zone_card(service.gazetteer.get("原平经济技术开发区"))
+    text = to_plain(zone_card(card))
+    assert card.articles and "56GW" not in text
+    assert all("原平" in line.gist for line in card.articles if line.zone != "原平经济技术开发区")
