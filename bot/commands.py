@@ -663,9 +663,9 @@ def handle_inline(service: ZoneService, ctx: Context, query: str) -> list[Inline
         return _inline_articles(service, ctx, [article.id for article in issue.articles] if issue else [])
     found = service.find(query)
     if isinstance(found, ZoneCard):
-        return [_inline_zone(found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
+        return [_inline_zone(service, found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
     if isinstance(found, CityView):
-        return [_inline_city(found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
+        return [_inline_city(service, found, ctx)] + _inline_articles(service, ctx, [line.id for line in found.articles])
     return _inline_articles(service, ctx, [hit.id for hit in service.search(query).hits])
 
 
@@ -675,9 +675,9 @@ def inline_result(service: ZoneService, ctx: Context, result_id: str) -> InlineR
     if kind == "a" and (number := _number(key)) is not None:
         return _inline_article(service, ctx, number)
     if kind == "z" and (zone := service.zone_by_code(key)) is not None:
-        return _inline_zone(service.zone_card(zone), ctx)
+        return _inline_zone(service, service.zone_card(zone), ctx)
     if kind == "c" and service.is_city(key):
-        return _inline_city(service.city_view(key), ctx)
+        return _inline_city(service, service.city_view(key), ctx)
     return None
 
 
@@ -702,14 +702,20 @@ def _inline_article(service: ZoneService, ctx: Context, article_id: int) -> Inli
                         _fit(text, render.inline_footer(ctx.bot_username, article_id)))
 
 
-def _inline_zone(card: ZoneCard, ctx: Context) -> InlineResult:
+def _inline_zone(service: ZoneService, card: ZoneCard, ctx: Context) -> InlineResult:
     return InlineResult(f"z:{card.code}", card.zone.name, render.zone_description(card),
-                        _fit(render.zone_card(card), render.inline_footer(ctx.bot_username)))
+                        _fit(render.zone_card(card), _card_footer(service, card.articles, ctx)))
 
 
-def _inline_city(view: CityView, ctx: Context) -> InlineResult:
+def _inline_city(service: ZoneService, view: CityView, ctx: Context) -> InlineResult:
     return InlineResult(f"c:{view.city}", f"{view.city}（城市）", render.city_description(view),
-                        _fit(render.city_view(view), render.inline_footer(ctx.bot_username)))
+                        _fit(render.city_view(view), _card_footer(service, view.articles, ctx)))
+
+
+def _card_footer(service: ZoneService, lines: tuple[ArticleLine, ...], ctx: Context) -> str:
+    """The sources of a card's articles, and who sent it."""
+    sources = render.card_sources(service.issue_labels([line.id for line in lines]))
+    return sources + render.inline_footer(ctx.bot_username)
 
 
 def _fit(text: str, footer: str) -> str:

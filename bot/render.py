@@ -393,9 +393,20 @@ def article_text(article: ArticleText) -> str:
 
 def source_line(issue_label: str) -> str:
     """Where an article was printed: the newspaper, its issue and the page."""
+    return f"来源：{_source(issue_label)}"
+
+
+def _source(issue_label: str) -> str:
     if ISSUE_WORD in issue_label:
-        return f"来源：《科学导报》{esc(issue_label)}「{PAGE_NAME}」版"
-    return f"来源：《科学导报》「{PAGE_NAME}」版（{esc(issue_label)}）"  # 2025年4月18日, 2025年11月30日收到
+        return f"《科学导报》{esc(issue_label)}「{PAGE_NAME}」版"
+    return f"《科学导报》「{PAGE_NAME}」版（{esc(issue_label)}）"  # 2025年4月18日, 2025年11月30日收到
+
+
+def card_sources(sources: Sequence[tuple[int, str]]) -> str:
+    """Where each article of a card was printed, by id (a card posted inline is read away from the bot)."""
+    if not sources:
+        return ""
+    return "\n\n<b>来源</b>\n" + "\n".join(f"[{article_id}] {_source(label)}" for article_id, label in sources)
 
 
 def briefing(article: ArticleSummary) -> str:

@@ -354,6 +354,14 @@ class ZoneService:
         row = self._article(article_id)
         return self._line(row) if row else None
 
+    def issue_labels(self, article_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(article id, its issue's label) for each of `article_ids` that exists, in their order."""
+        labels = dict(self.db.execute(
+            "SELECT a.id, i.label FROM articles a JOIN issues i ON i.id = a.issue_id"
+            " WHERE a.id IN (SELECT value FROM json_each(?))", [json.dumps(list(article_ids))],
+        ).fetchall())
+        return [(article_id, labels[article_id]) for article_id in article_ids if article_id in labels]
+
     def article_text(self, article_id: int) -> ArticleText | None:
         """One article in full, or None when there is no such article."""
         row = self._article(article_id)

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 import hashlib
 import logging
+import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 CHAT_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")  # what Telegram allows a bot's username to be
 GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 INLINE_CACHE_SECONDS = 300  # Telegram may reuse an inline answer this long (the same for everyone)
 
@@ -56,6 +58,12 @@ def api_urls(base_url: str) -> tuple[str, str]:
 
 def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     return inline_keyboard(tuple(tuple((button.label, button.data) for button in row) for row in buttons))
+
+
+def own_username(username: str | None) -> str | None:
+    """The bot's username as commands address it, when getMe gave one Telegram could give; else
+    None, and /cmd@anything is taken as this bot's (a test server may call its bot "Test Name")."""
+    return username if username and USERNAME.fullmatch(username) else None
 
 
 def _context(update: Update, settings: Settings, bot_username: str | None = None) -> Context:
@@ -145,7 +153,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a message or a command."""
-        message, ctx = update.effective_message, _context(update, settings, context.bot.username)
+        message, ctx = update.effective_message, _context(update, settings, own_username(context.bot.username))
         if message is not None and message.text is not None:
             text = message.text
             ctx = await _checked(update, context.bot, ctx, text)
@@ -153,7 +161,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press."""
-        query, ctx = update.callback_query, _context(update, settings, context.bot.username)
+        query, ctx = update.callback_query, _context(update, settings, own_username(context.bot.username))
         await query.answer()
         data = query.data or ""
         if press_manages_subscriptions(data):
@@ -162,7 +170,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
 
     async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer `@bot 晋城` typed in any chat: zone cards and articles to choose from."""
-        query, ctx = update.inline_query, _context(update, settings, context.bot.username)
+        query, ctx = update.inline_query, _context(update, settings, own_username(context.bot.username))
         text = query.query
         results = await answers.run(lambda service: handle_inline(service, ctx, text))
         await query.answer([_inline_article(result) for result in results], cache_time=INLINE_CACHE_SECONDS)

@@ -546,6 +546,15 @@ def test_inline_names_a_zone_or_city_first_then_its_articles(service, query, fir
     assert f"@zonebrief_bot：私聊发送 /read {wanted}" in text
 
 
+@pytest.mark.parametrize("query", ["晋城", "晋城经开区"])
+def test_an_inline_card_names_the_source_of_each_article_it_lists(service, query):
+    card = inline(service, query)[0]
+    wanted = article_id(service, "title = '构筑校地合作新生态'")
+    text = to_plain(card.text)
+    assert "构筑校地合作新生态" in text and f"[{wanted}] 《科学导报》" in text and "「开发区建设」版" in text
+    assert text.index("来源") < text.index("@zonebrief_bot")
+
+
 def test_inline_search_word_lists_the_articles_found(service):
     results = inline(service, "产业园")
     assert results and all(result.id.startswith("a:") for result in results)

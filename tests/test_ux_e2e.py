@@ -9,7 +9,7 @@ import pytest
 from botapi import BOT_USERNAME, BotApiStandIn, polling
 from test_telegram_e2e import Conversation, assert_all_accepted, buttons, settings_for
 
-from bot.telegram import build_application
+from bot.telegram import build_application, own_username
 
 ALICE = 4343
 FRIEND_CHAT = 5151  # a chat of Alice's with someone else: the bot is not in it
@@ -220,3 +220,9 @@ def test_a_channel_is_subscribed_by_its_administrator_from_a_private_chat(botapi
     run_bot(botapi, service, store_path, scenario, refused=[{"chat_id": "@no_such_channel"}])
     assert {"晋城", "吕梁"} == {target.name for target in service.subscriptions(channel)}
     assert not service.subscriptions(ALICE) and not service.subscriptions(stranger)
+
+
+@pytest.mark.parametrize("username, expected", [("zonebrief_test_bot", "zonebrief_test_bot"), ("Test Name", None),
+                                                ("", None), (None, None), ("ab", None), ("9bot", None)])
+def test_only_a_username_telegram_could_give_decides_which_commands_are_for_another_bot(username, expected):
+    assert expected == own_username(username)
