@@ -131,6 +131,8 @@ def install_delivery(application: Application, settings: Settings, service: Zone
     """
     courier = Courier(service, settings, bot_sender(application.bot), clock=clock)
     jobs = application.job_queue
+    if jobs is None:
+        raise TypeError("delivery needs PTB's JobQueue: install python-telegram-bot[job-queue]")
     # However late the scheduler starts (the bot's own start-up may take a while), run this once.
     jobs.run_once(courier.start_up, 0, name="delivery: start-up", job_kwargs={"misfire_grace_time": None})
     jobs.run_repeating(courier.poll_inbox, settings.inbox_poll_seconds, first=settings.inbox_poll_seconds,

@@ -7,7 +7,8 @@ Pushes (`plan_pushes`). The arrival is every issue stored but not planned yet an
   and in zone cards, never pushed, never new in a digest; the admins are told. Pages ingested
   from the CLI are archived at ingest unless `--push` (bot/ingest.py).
 - rule FLOOD: an arrival that would push more than `hold_over` articles to one chat is held
-  (push_holds) and the admins get a summary with 推送 / 存为存档 buttons (`release_hold`).
+  (push_holds) and the admins get a summary with 推送 / 存为存档 buttons (`release_hold`); with
+  no admins configured nobody could decide, so nothing is held.
 - otherwise each subscribed chat (not paused, not muted) gets one message per issue listing its
   articles of the issue (zone, title, id, one sentence, 摘要 / 全文 buttons), split only past
   Telegram's limit, naming the source; the issue is marked planned (pushes_planned_at and
@@ -228,6 +229,11 @@ class PushPolicy:
     admins: tuple[int, ...] = ()
     source_url: str | None = None
 
+    @property
+    def holds(self) -> bool:
+        """Whether rule FLOOD applies: a limit, and admins to decide (else nobody could release it)."""
+        return bool(self.hold_over and self.admins)
+
     @classmethod
     def of(cls, settings: Settings) -> PushPolicy:
         return cls(settings.push_hold_articles, settings.admins, settings.source_url)
@@ -246,7 +252,7 @@ def plan_pushes(service: ZoneService, now: datetime, policy: PushPolicy = PushPo
         if not issues:
             return 0
         pushes = _pushes(service, issues)
-        if policy.hold_over and _most(pushes) > policy.hold_over:
+        if policy.holds and _most(pushes) > policy.hold_over:
             _hold(db, issues, pushes, policy.admins, now)
             return 0
         planned = _plan_issue_pushes(service, issues, pushes, now, policy.source_url)
@@ -290,7 +296,7 @@ def _hold(db: Database, issues: Sequence[_Issue], pushes: Pushes, admins: Iterab
     """Rule FLOOD: hold the arrival for an admin, with a summary of what would go out."""
     chats = {chat_id for per_issue in pushes.values() for chat_id in per_issue}
     articles = {article_id for per_issue in pushes.values() for ids in per_issue.values() for article_id in ids}
-    hold_id = db["push_holds"].insert({
+    hold_id = db.table("push_holds").insert({
         "created_at": timestamp(now), "issues": json.dumps([issue.id for issue in issues]),
         "articles": len(articles), "chats": len(chats), "most": _most(pushes),
     }).last_pk

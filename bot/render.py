@@ -625,7 +625,7 @@ def pack(blocks: Sequence[tuple[str, tuple[tuple[str, str], ...] | None]]) -> li
     """Blocks of text (each with an optional row of buttons) joined by blank lines into as few
     messages as fit Telegram's limits: a new message only past MESSAGE_LIMIT or MAX_ARTICLE_ROWS."""
     parts: list[Part] = []
-    text, rows = "", []
+    text, rows = "", list[tuple[tuple[str, str], ...]]()
     for block, row in blocks:
         joined = f"{text}\n\n{block}" if text else block
         if text and (utf16_length(joined) > MESSAGE_LIMIT or (row and len(rows) >= MAX_ARTICLE_ROWS)):
@@ -728,6 +728,7 @@ def ingest_report(outcome: InboxOutcome, pushes: int) -> str:
     if not outcome.ok:
         return f"导入 {name} 失败：{esc(outcome.outcome.error)}\n文件已移到 failed/ 文件夹。"
     result = outcome.outcome.result
+    assert result is not None  # an outcome that is ok has a result
     issue = f"{esc(result.label)}（{result.issue_date}）"
     if result.status == UNCHANGED:
         return f"{name} 与已导入的 {esc(result.source)} 内容相同，没有新内容，不会重复推送。"

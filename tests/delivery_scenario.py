@@ -24,7 +24,7 @@ from botapi import BotApiStandIn
 from bot import outbox, planning
 from bot.db import open_db
 from bot.ingest import ingest_paths
-from bot.service import ZoneService
+from bot.service import Target, ZoneService
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
 
@@ -61,7 +61,9 @@ def build_store(path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer) -> Path:
 
 def subscribe(service: ZoneService, chat_id: int, *queries: str) -> None:
     for query in queries:
-        service.subscribe(chat_id, service.target(query))
+        target = service.target(query)
+        assert isinstance(target, Target), query
+        service.subscribe(chat_id, target)
 
 
 def add_users(botapi: BotApiStandIn) -> None:

@@ -36,6 +36,7 @@ def service(week_service):
 def ingest(service: ZoneService, page: Path = NEW_PAGE, day: str | None = None) -> int:
     [outcome] = ingest_paths(service.db, [page], gazetteer=service.gazetteer, tokenizer=service.tokenizer,
                              issue_date=day)
+    assert outcome.result is not None, outcome.error
     return outcome.result.issue_id
 
 
@@ -195,6 +196,7 @@ def test_a_large_arrival_is_held_until_an_admin_decides(service):
     assert 0 == planning.plan_pushes(service, T0, policy)
     assert 0 == planning.plan_pushes(service, T0, policy)  # held: not planned again
     [(key, _, notice, buttons)] = rows(service, ADMIN)
+    assert "admin:hold:1" == key
     assert "2 个聊天" in notice and "最多会收到 6 篇" in notice
     assert [[["全部推送", "hold:1:push"], ["存为存档，不推送", "hold:1:archive"]]] == buttons
     assert [] == rows(service, 1) == rows(service, 2)
@@ -208,6 +210,13 @@ def test_a_large_arrival_is_held_until_an_admin_decides(service):
     [again] = handle_press(service, admin, "hold:1:archive")
     assert "已经处理过" in again.text
     assert 0 == planning.plan_pushes(service, T0, policy)
+
+
+def test_without_admins_a_large_arrival_is_pushed_since_nobody_could_release_it(service):
+    subscribe(service, 1, "全部")
+    ingest(service)
+    assert 1 == planning.plan_pushes(service, T0, planning.PushPolicy(hold_over=5))
+    assert 0 == service.db["push_holds"].count
 
 
 def test_a_held_arrival_stored_as_archive_is_never_pushed(service):
