@@ -392,14 +392,27 @@ def _change(service: ZoneService, ctx: Context, args: list[str], prefix: str) ->
     lines: list[str] = []
     buttons: list[Button] = []
     for each in dict.fromkeys(found):
-        if isinstance(each, NotFound):
-            lines.append(render.not_found(each, "订阅" if prefix == "sub" else "取消订阅"))
-            buttons += [Button(entry.zone.name, f"{prefix}:z:{entry.code}") for entry in each.suggestions]
+        if isinstance(each, NotFound) and prefix == "uns":
+            reply = _not_subscribed(service, ctx, each)
+        elif isinstance(each, NotFound):
+            reply = Reply(render.not_found(each, "订阅"),
+                          ((*(Button(entry.zone.name, f"sub:z:{entry.code}") for entry in each.suggestions),),))
         else:
             reply = _change_one(service, ctx, each, prefix)
-            lines.append(reply.text)
-            buttons += [button for row in reply.buttons for button in row]
+        lines.append(reply.text)
+        buttons += [button for row in reply.buttons for button in row if button not in buttons]
     return [Reply("\n".join(lines), _rows(buttons, 1))] + _skipped(skipped, "subscribe" if prefix == "sub" else "unsubscribe")
+
+
+def _not_subscribed(service: ZoneService, ctx: Context, found: NotFound) -> Reply:
+    """An /unsubscribe name that names nothing: the chat's own subscriptions are what it can cancel."""
+    targets = service.subscriptions(ctx.chat_id)
+    buttons = () if ctx.channel else ((*(_cancel_button(target) for target in targets),),)
+    return Reply(render.nothing_to_cancel(found.query, targets), buttons)
+
+
+def _cancel_button(target: Target) -> Button:
+    return Button(f"取消：{render.to_plain(render.target_name(target))}", _target_data("uns", target))
 
 
 def _change_one(service: ZoneService, ctx: Context, target: Target, prefix: str) -> Reply:
@@ -415,7 +428,7 @@ def _change_one(service: ZoneService, ctx: Context, target: Target, prefix: str)
 def subscriptions(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """List this chat's subscriptions, each with a button to cancel it."""
     targets = service.subscriptions(ctx.chat_id)
-    buttons = [Button(f"取消：{render.to_plain(render.target_name(t))}", _target_data("uns", t)) for t in targets]
+    buttons = [_cancel_button(target) for target in targets]
     if len(targets) > 1:
         buttons.append(Button(CANCEL_EVERYTHING, "uns:*"))
     if ctx.channel is not None:

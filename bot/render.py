@@ -577,6 +577,14 @@ def subscribed(target: Target, new: bool) -> str:
     return f"订阅成功：{target_name(target)}。有新报道时会推送给你；发送 /subscriptions 查看或取消订阅。"
 
 
+def nothing_to_cancel(query: str, targets: Sequence[Target]) -> str:
+    """/unsubscribe with a name that is no zone or city: what the chat could cancel instead."""
+    if not targets:
+        return f"没有找到“{echo(query)}”，而且你还没有任何订阅。"
+    names = "、".join(target_name(target) for target in targets)
+    return f"没有找到“{echo(query)}”。你订阅的是：{names}。"
+
+
 def unsubscribed(target: Target, removed: bool) -> str:
     """The answer to /unsubscribe."""
     if not removed:

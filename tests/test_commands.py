@@ -712,3 +712,13 @@ def test_an_admin_mutes_a_channel_from_a_private_chat(service):
     assert service.chat_settings(-100301).muted and not service.chat_settings(77).muted
     handle_text(service, ctx, "/unmute @zone_news")
     assert not service.chat_settings(-100301).muted
+
+
+def test_unsubscribe_a_name_that_names_nothing_offers_the_chats_own_subscriptions(service):
+    assert "你还没有任何订阅" in plain(send(service, "/unsubscribe 火星", chat_id=27))
+    assert not data_of(send(service, "/unsubscribe 火星", chat_id=27), "uns:")
+    send(service, "/subscribe 晋城 全部", chat_id=27)
+    replies = send(service, "/unsubscribe 火星 吕梁", chat_id=27)
+    out = plain(replies)
+    assert "没有找到“火星”。你订阅的是：晋城（城市，含其所有开发区）、全部开发区" in out and "你没有订阅吕梁" in out
+    assert ["uns:c:晋城", "uns:a"] == data_of(replies, "uns:")
