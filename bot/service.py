@@ -325,6 +325,16 @@ class ZoneService:
         counts = self._article_counts()
         return tuple((city, self._counted(zones, counts)) for city, zones in self.gazetteer.cities().items())
 
+    def warm_up(self) -> None:
+        """Make the latest issue and the first page of every city view and zone card once, so that
+        their counts are cached and their summaries stored before anyone asks (the bot does this
+        in the background after it starts)."""
+        self.latest_issue()
+        for city in self.gazetteer.cities():
+            self.city_view(city)
+        for zone in self.gazetteer.zones:
+            self.zone_card(zone)
+
     # --- articles ---------------------------------------------------------------------------------
 
     def article_summary(self, article_id: int) -> ArticleSummary | None:

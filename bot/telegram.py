@@ -175,6 +175,10 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         results = await answers.run(lambda service: handle_inline(service, ctx, text))
         await query.answer([_inline_article(result) for result in results], cache_time=INLINE_CACHE_SECONDS)
 
+    async def warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """After start, in a worker thread: what the first answers will need (ZoneService.warm_up)."""
+        await answers.run(lambda service: service.warm_up())
+
     async def stop_answering(application: Application) -> None:
         answers.close()
 
@@ -197,6 +201,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_error_handler(on_error)
     install_delivery(application, settings, service)
+    application.job_queue.run_once(warm_up, 0, name="answers: warm-up")
     return application
 
 

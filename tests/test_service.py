@@ -253,3 +253,13 @@ def test_a_roundup_on_another_zones_card_shows_what_it_says_of_that_zone(service
     text = to_plain(zone_card(card))
     assert card.articles and "56GW" not in text
     assert all("原平" in line.gist for line in card.articles if line.zone != "原平经济技术开发区")
+
+
+def test_after_warming_up_the_first_pages_and_the_latest_issue_need_no_summarising(service, monkeypatch):
+    service.warm_up()
+    cold = ZoneService(service.db, service.gazetteer, service.tokenizer)  # another process: no cache of its own
+    monkeypatch.setattr(service_module, "summarize", lambda *args, **kwargs: pytest.fail("summarised again"))
+    assert cold.latest_issue().articles
+    for city in cold.gazetteer.cities():
+        cold.city_view(city)
+    assert any(cold.zone_card(zone).articles for zone in cold.gazetteer.zones)
