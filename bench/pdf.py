@@ -49,13 +49,19 @@ def _fields(record: tuple) -> dict[str, object]:
 
 
 def _score(score: Score, got: list[tuple], want: list[tuple]) -> None:
+    """Records found whole, extra records, and each field of each expected record compared with
+    the record read that agrees with it most (each read record paired once)."""
     score.expected += len(want)
     score.found += sum(1 for record in want if record in got)
     score.extra += max(0, len(got) - len(want))
-    for index, record in enumerate(want):
-        other = got[index] if index < len(got) else None
+    free = list(got)
+    for record in want:
+        other = max(free, key=lambda candidate: sum(a == b for a, b in zip(candidate, record)), default=None)
+        if other is None:
+            continue
+        free.remove(other)
         for name, value in _fields(record).items():
-            score.right[name] += other is not None and _fields(other)[name] == value
+            score.right[name] += _fields(other)[name] == value
 
 
 def _fastest(runs: int, call):

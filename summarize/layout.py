@@ -367,17 +367,17 @@ def _merge_decks(groups: list[list[Line]]) -> list[list[Line]]:
     is centred away from it (a kicker over a module's left edge, rule 5): the decks that overlap a
     headline first, then each other one to the nearest headline with no deck on that side yet. A
     deck is set DECK_STEP times smaller than its headline at least."""
-    decks = [group for group in groups if any(_may_head(head, group) for head in groups)]
+    decks = [group for group in groups if any(_may_head(head, group, groups) for head in groups)]
     deck_ids = {id(deck) for deck in decks}
     heads = [group for group in groups if id(group) not in deck_ids]
     sides: set[tuple[int, bool]] = set()  # (head, deck above it) already joined
     alone = []
     for deck in sorted(decks, key=lambda group: -max(_bounds(group).overlap(_bounds(h)) for h in groups
-                                                      if _may_head(h, group))):
+                                                      if _may_head(h, group, groups))):
         area = _bounds(deck)
-        free = [head for head in heads if _may_head(head, deck)
+        free = [head for head in heads if _may_head(head, deck, groups)
                 and not _decked(head, area.top < _bounds(head).top, sides)]
-        near = max(free, key=lambda head: area.overlap(_bounds(head)), default=None)
+        near = max(free, key=lambda head: _closeness(area, _bounds(head)), default=None)
         if near is None:
             alone.append(deck)
             continue
@@ -390,25 +390,41 @@ def _merge_decks(groups: list[list[Line]]) -> list[list[Line]]:
     return sorted([*heads, *alone], key=lambda group: (group[0].top, group[0].x0))
 
 
+def _closeness(deck: Area, head: Area) -> tuple[bool, bool, float]:
+    """How well a deck line sits with a headline: over or under it; else left of it (a kicker
+    starts at its module's left edge, never right of its headline); then by horizontal overlap."""
+    overlap = deck.overlap(head)
+    return overlap > 0, head.x0 >= deck.x0 - 1, overlap
+
+
 def _biggest(group: Sequence[Line]) -> float:
     return max(line.size for line in group)
 
 
-def _may_head(head: list[Line], deck: list[Line]) -> bool:
-    """Whether `deck` may be the kicker or subtitle of `head`: smaller, and right above or below it."""
-    return head is not deck and _biggest(head) >= DECK_STEP * _biggest(deck) and \
-        _deck_of(_bounds(deck), _bounds(head), head[0].size)
+def _may_head(head: list[Line], deck: list[Line], groups: Sequence[list[Line]]) -> bool:
+    """Whether `deck` may be the kicker or subtitle of `head`: smaller, right above or below it,
+    however far to the side (a kicker at a wide module's left edge, its headline centred), with
+    no other header between them."""
+    if head is deck or _biggest(head) < DECK_STEP * _biggest(deck):
+        return False
+    area, other = _bounds(deck), _bounds(head)
+    gap = other.top - area.bottom if area.top < other.top else area.top - other.bottom
+    if not -0.5 * head[0].size <= gap <= HEADER_GAP * head[0].size:
+        return False
+    left, right = (area, other) if area.x0 < other.x0 else (other, area)
+    return not any(_between(_bounds(group), left, right) for group in groups if group is not head and group is not deck)
+
+
+def _between(middle: Area, left: Area, right: Area) -> bool:
+    """Whether `middle` stands between two areas side by side, at their height."""
+    top, bottom = min(left.top, right.top), max(left.bottom, right.bottom)
+    return middle.x0 >= left.x1 - 1 and middle.x1 <= right.x0 + 1 and middle.top < bottom and middle.bottom > top
 
 
 def _decked(head: list[Line], above: bool, sides: set[tuple[int, bool]]) -> bool:
     """Whether a headline already has a deck line on that side (joined with it, or merged)."""
     edge = head[0] if above else head[-1]
     return (id(head), above) in sides or _biggest(head) >= DECK_STEP * edge.size
-
-
-def _deck_of(deck: Area, head: Area, size: float) -> bool:
-    gap = head.top - deck.bottom if deck.top < head.top else deck.top - head.bottom
-    return -0.5 * size <= gap <= HEADER_GAP * size and deck.overlap(head) > -head.width
 
 
 def _joins(group: Sequence[Line], line: Line) -> bool:
@@ -522,15 +538,16 @@ def _owner(layout: Layout, area: Area, block: Block | None = None) -> Story | No
     if block is not None and id(block) in layout.owners:
         return layout.owners[id(block)]
     above = _nearest_above(layout, area)
-    if isinstance(above, Header):
+    centred = _centred_over(layout, area)
+    if centred is not None and (above is None or centred.area.top >= above.area.bottom - 1):
+        story = layout.story_of(centred)
+    elif isinstance(above, Header):
         story = layout.story_of(above)
     elif isinstance(above, Block) and not _separated(layout, above.area, area):
         story = _owner(layout, above.area, above)
     else:
-        centred = _centred_over(layout, area)
-        left = None if centred else _left_neighbour(layout, area)
-        story = (layout.story_of(centred) if centred else _owner(layout, left.area, left) if left
-                 else _nearest_header(layout, area))
+        left = _left_neighbour(layout, area)
+        story = _owner(layout, left.area, left) if left else _nearest_header(layout, area)
     if block is not None:
         layout.owners[id(block)] = story
     return story

@@ -238,3 +238,18 @@ def test_rule8_a_character_carried_down_with_a_closing_mark_does_not_end_a_parag
     lines = column([("本报讯（记者 王波 通讯员", 0), ("赵敏）三月六日园区召开", 0), ("大会部署全年的工作。", 0)], 0, 0)
     lines[1] = line("赵敏）三月六日园区召开大", 0, 14)
     assert ["本报讯（记者 王波 通讯员赵敏）三月六日园区召开大大会部署全年的工作。"] == L.paragraphs([Block(lines)])
+
+
+def test_rule5_a_kicker_far_left_of_a_centred_headline_joins_it_not_the_one_before(gazetteer):
+    lines = [line("左边文章的标题", 0, 19, 17), line("阳泉高新区", 160, 0, 11), line("数字经济产业园入驻", 300, 19, 17)]
+    headers = L.find_headers(lines, BODY, gazetteer)
+    assert {"左边文章的标题": None, "数字经济产业园入驻": "阳泉高新区"} == {h.title: h.kicker for h in headers}
+
+
+def test_rule7_a_centred_headline_under_a_block_starts_a_new_article_in_that_column(gazetteer):
+    headers = L.find_headers([line("上面的标题", 0, 0, 24), line("居中的标题", 200, 100, 24)], BODY, gazetteer)
+    upper = Block(column([("上文第一栏写满", 0)], 0, 40))
+    lower = [Block(column([("下文第一栏写满", 0)], 0, 140)), Block(column([("下文第二栏", 0)], 230, 140)),
+             Block(column([("下文第三栏写", 0)], 460, 140))]  # the headline (200-320) is centred over 0-520
+    owners = dict(_story_titles(Layout(headers, [upper, *lower], [], BODY)))
+    assert ("上面的标题", "居中的标题") == (owners["上文第一栏写满"], owners["下文第一栏写满"])
