@@ -30,7 +30,7 @@ from bot.search import index_article, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
 from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
-from summarize.segment import PAGE_NAME, Article, Page, split_page
+from summarize.segment import PAGE_NAME, Article, Page, short_articles_as_fragments, split_page
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, GazetteerError, place_part
 
@@ -328,6 +328,7 @@ def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokeniz
              issue_date: str | None, issue_label: str | None, file_time: datetime | None,
              encoding: str | None) -> _PreparedPage:
     """Tokenise a parsed page: everything ingest_text does that needs no store."""
+    page = short_articles_as_fragments(page)
     if not page.articles:
         raise IngestError("没有找到任何文章：请确认这是《科学导报·开发区建设》版面的文本")
     day, date_source = _issue_date(page, issue_date, file_time)

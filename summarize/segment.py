@@ -5,7 +5,7 @@ note prefixes) are what the store (bot/ingest.py), the PDF reader and the tests 
 reader itself is the pipeline in `summarize.page` (see its docstring for what a page looks like).
 """
 
-from summarize.page import split_page
+from summarize.page import short_articles_as_fragments, split_page
 from summarize.page.model import (
     ARTICLE,
     NOTE_BYLINE_LABEL,
@@ -29,5 +29,6 @@ __all__ = [
     "PHOTO",
     "Article",
     "Page",
+    "short_articles_as_fragments",
     "split_page",
 ]

@@ -22,7 +22,7 @@ from summarize.page.lines import (
 )
 from summarize.page.masthead import is_anchor, issue_label
 from summarize.page.text import MIN_BODY_CHARS
-from summarize.segment import Page, split_page
+from summarize.segment import ARTICLE, PHOTO, Article, Page, short_articles_as_fragments, split_page
 from summarize.zones import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +165,16 @@ def test_a_short_body_is_a_fragment_never_an_article(gazetteer):
     assert all(len("".join(article.body)) >= MIN_BODY_CHARS for article in page.articles)
     lenient = split_page(text, gazetteer, min_body_chars=0)
     assert ("兴县经济技术开发区", "园区新貌", "刘晓晶") == records(lenient)[1]
+
+
+def test_a_short_article_from_any_reader_is_kept_as_a_fragment():
+    """What ingest does to every Page, the PDF reader's too: no short body is stored as an article."""
+    whole = Article(ARTICLE, "标题", (BODY,), zone="高平经济技术开发区", author="常乐")
+    scrap = Article(ARTICLE, "园区新貌", ("道路全线贯通。",), author="王波")
+    photo = Article(PHOTO, None, ("园区一角。",))
+    page = short_articles_as_fragments(Page(articles=(whole, scrap, photo), fragments=("（下转D2版）",)))
+    assert ((whole, photo), ("（下转D2版）", "园区新貌 道路全线贯通。 王波")) == (page.articles, page.fragments)
+    assert Page(articles=(whole,)) == short_articles_as_fragments(Page(articles=(whole,)))
 
 
 def test_several_articles_on_one_zone_each_keep_their_title(gazetteer):

@@ -29,8 +29,10 @@ How a 科学导报「开发区建设」 page reads once its PDF is text, and wha
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from summarize.zones import Gazetteer
-from summarize.page.model import Page
+from summarize.page.model import ARTICLE, Page
 from summarize.page.text import MIN_BODY_CHARS, INVISIBLE, PAGE_BREAK, text_dates
 from summarize.page.masthead import find_masthead
 from summarize.page.lines import classify
@@ -99,3 +101,15 @@ def split_sheet(text: str, gazetteer: Gazetteer, min_body_chars: int) -> Page:
         masthead_date=masthead.date,
         notes=tuple(done.notes),
     )
+
+
+def short_articles_as_fragments(page: Page, min_body_chars: int = MIN_BODY_CHARS) -> Page:
+    """Rule: whichever reader made `page` (text or PDF layout), an article whose body is shorter
+    than `min_body_chars` is kept as a fragment, never stored as an article."""
+    short = [a for a in page.articles if a.kind == ARTICLE and len("".join(a.body)) < min_body_chars]
+    if not short:
+        return page
+    texts = [" ".join(filter(None, (a.kicker, a.title, *a.body, a.author))) for a in short]
+    return replace(page, articles=tuple(a for a in page.articles if a not in short),
+                   fragments=page.fragments + tuple(texts),
+                   notes=page.notes + tuple(f"record too short for an article kept as a fragment: {t[:12]}" for t in texts))
