@@ -109,6 +109,16 @@ def test_a_zone_the_gazetteer_lacks_is_named_as_printed(gazetteer):
     assert ("榆社经济技术开发区", "化工园区扩区获批", "张炜") == (article.zone, article.title, article.author)
 
 
+def test_a_zone_named_after_a_county_is_found_in_a_body_listed_or_not(gazetteer):
+    text = (
+        "简讯\n\n科学导报讯 3月1日，记者从平定经济技术开发区获悉，园区新材料产业园一期项目竣工投产，年产值可达12亿元。 王波\n\n"
+        "科学导报讯 3月2日，祁县经济技术开发区玻璃器皿产业园扩建项目开工，总投资3亿元，建成后年产玻璃器皿1亿件。 李泽宇\n"
+    )
+    pingding, qixian = parse(text, gazetteer).articles
+    assert ("平定经济技术开发区", "阳泉", "王波") == (pingding.zone, pingding.city, pingding.author)
+    assert ("祁县经济开发区", "晋中") == (qixian.zone, qixian.city)  # listed under another zone word
+
+
 def test_a_staff_byline_after_the_body_signs_it(gazetteer):
     assert staff_byline_after_body("本报记者 王波 通讯员 赵敏", Para(0, BODY))
     assert not staff_byline_after_body("本报记者 王波 通讯员 赵敏", None)

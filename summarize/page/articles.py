@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from summarize.zones import Gazetteer
+from summarize.divisions import city_of_county
+from summarize.zones import Gazetteer, place_part
 from summarize.page.model import ARTICLE, Article
 from summarize.page.text import LATIN, is_unfinished, lead_date, single_spaced, squeeze
 from summarize.page.lines import Para
@@ -78,10 +79,13 @@ def zones_named(unit: Unit, zone: str | None, body: Sequence[str], zones: Zones)
 
 
 def article_city(header: Header | None, zone: str | None, gazetteer: Gazetteer) -> str | None:
-    """Rule: the city of the zone, else the city its header names (临汾市, 山西大同)."""
+    """Rule: the city of the zone (of the county an unlisted zone is named after: 平定 -> 阳泉),
+    else the city its header names (临汾市, 山西大同)."""
     found = gazetteer.get(zone) if zone else None
     if found is not None and found.city:
         return found.city
+    if zone and found is None and city_of_county(place_part(zone)):
+        return city_of_county(place_part(zone))
     if header is None:
         return None
     return header.city or gazetteer.city_in(header.kicker or "") or gazetteer.city_in(header.title or "")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from summarize.zones import Gazetteer
 from summarize.page.model import Article, NOTE_BYLINE_LABEL, PHOTO
-from summarize.page.text import STRICT_SENTENCE_FINAL, is_unfinished, lead_date, squeeze
-from summarize.page.lines import Byline, HeadLine, Item, Para, Photo, Skip
+from summarize.page.text import STRICT_SENTENCE_FINAL, county_zone_names, is_unfinished, lead_date, squeeze
+from summarize.page.lines import Byline, HeadLine, Item, Para, Photo, Skip, listed_or_printed
 from summarize.page.headers import Header, is_subtitle, parse_headers
 
 
@@ -37,8 +37,18 @@ class Zones:
         if not text:
             return ()
         if text not in self._seen:
-            self._seen[text] = tuple(mention.zone for mention in self.gazetteer.mentions(text))
+            self._seen[text] = self._find(text)
         return self._seen[text]
+
+    def _find(self, text: str) -> tuple[str, ...]:
+        """Rule: the listed zones a text names, and the zones named after a Shanxi county that the
+        gazetteer lacks (平定经济技术开发区), in the order printed."""
+        mentions = self.gazetteer.mentions(text)
+        found = [(mention.start, mention.zone) for mention in mentions]
+        for match in county_zone_names().finditer(text):
+            if not any(mention.start < match.end() and match.start() < mention.end for mention in mentions):
+                found.append((match.start(), listed_or_printed(match.group(0), self.gazetteer)))
+        return tuple(zone for _, zone in sorted(found))
 
     def in_header(self, header: Header | None) -> tuple[str, ...]:
         if header is None:

@@ -175,10 +175,15 @@ def unlisted_zone_at_start(text: str, mentions: Sequence[Mention], gazetteer: Ga
     inside = next((mention for mention in mentions if mention.start < match.end()), None)
     if inside is not None:
         return match.end(), inside.zone, None
-    name = squeeze(match.group(0))
+    return match.end(), listed_or_printed(squeeze(match.group(0)), gazetteer), None
+
+
+def listed_or_printed(name: str, gazetteer: Gazetteer) -> str:
+    """The listed zone a zone name means by its place (祁县经济技术开发区 -> 祁县经济开发区), else the
+    name as printed (a zone the gazetteer lacks)."""
     found = gazetteer.lookup(name)
     listed = found.zone is not None and found.how in PLACE_LOOKUPS | {"suffix"}
-    return match.end(), found.zone.name if listed and found.zone else name, None
+    return found.zone.name if listed and found.zone else name
 
 
 def headline_shaped(text: str, gazetteer: Gazetteer) -> bool:

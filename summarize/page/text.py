@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date
+
+from summarize.divisions import county_cities
 
 
 CJK = "\u4e00-\u9fff"
@@ -110,6 +113,18 @@ COLUMN_ONLY = re.compile(r"^【[^】\s]{1,10}】$")
 ZONE_NAME = re.compile(
     rf"^(?![全各本该省市县])[{CJK}]{{2,6}}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|经开区|高新区)"
 )
+# The words an official zone name ends in (the bare 开发区 is no name: 召开开发区…).
+ZONE_WORDS = r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|经开区|高新区)"
+
+
+@functools.cache
+def county_zone_names() -> re.Pattern[str]:
+    """A zone named after a Shanxi county or county-level city, anywhere in a text (平定经济技术开发区,
+    介休经开区): the counties from summarize.divisions, longest first."""
+    counties = sorted(county_cities(), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, counties))}){ZONE_WORDS}")
+
+
 # A headline may open with a short place or unit and a colon: "山西大同：招商引资促发展".
 MAX_COLON_LEAD_CHARS = 10
 # A title under a zone kicker may hold one comma: "抢抓机遇，奋力打造百亿级产业园" (a body line is longer).
