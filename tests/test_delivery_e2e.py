@@ -77,13 +77,14 @@ def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store,
     bots: list[BotProcess] = []
     received = Counter()
 
-    def kill_on_the_sixth_push(entry: dict) -> None:
+    def kill_on_the_second_push(entry: dict) -> None:
         if entry["plain_text"].startswith("🆕"):
             received["pushes"] += 1
-            if received["pushes"] == 6:
+            # The second of eleven: the rate limiter (30/s) still holds most of the others.
+            if received["pushes"] == 2:
                 os.kill(bots[0].process.pid, signal.SIGKILL)  # before the stand-in answers this request
 
-    with BotApiStandIn(on_delivery=kill_on_the_sixth_push) as botapi:
+    with BotApiStandIn(on_delivery=kill_on_the_second_push) as botapi:
         botapi.latency = 0.04  # network delay on each send, before the stand-in delivers it
         add_users(botapi)
         bots.append(BotProcess(botapi, store, inbox, log))
@@ -93,7 +94,7 @@ def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store,
         bots[0].log.close()
         clock.sleep(10 * botapi.latency)  # what was on its way in when the bot died arrives now
         expected = expected_pushes(store)
-        assert 6 <= sum(push_messages(botapi).values()) < PUSH_MESSAGES
+        assert 2 <= sum(push_messages(botapi).values()) < PUSH_MESSAGES
         assert pending(store) > 0
 
         bots.append(BotProcess(botapi, store, inbox, log))
