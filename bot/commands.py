@@ -242,7 +242,7 @@ def _for_channel(command: Command, service: ZoneService, ctx: Context, args: lis
 
 def show_help(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
     """Say what the bot does, with examples, and when this chat's digest comes."""
-    text = render.help_text(ctx.is_admin) + "\n\n" + _digest_status(service, ctx)
+    text = render.help_text(ctx.is_admin, ctx.bot_username) + "\n\n" + _digest_status(service, ctx)
     return _ignoring(Reply(text), "help", args)
 
 

@@ -202,8 +202,9 @@ def _command_lines(menu: Sequence[tuple[str, str]]) -> str:
     return "\n".join(f"/{name} — {esc(description)}" for name, description in menu)
 
 
-def help_text(is_admin: bool = False) -> str:
+def help_text(is_admin: bool = False, bot_username: str | None = None) -> str:
     """What the bot does, with examples; for an admin, the admin commands too."""
+    bot = f"@{esc(bot_username)}" if bot_username else "@机器人用户名"
     commands = _command_lines(MENU)
     if is_admin:
         commands += "\n\n<b>管理员命令</b>\n" + _command_lines(ADMIN_MENU)
@@ -213,6 +214,7 @@ def help_text(is_admin: bool = False) -> str:
         f"{commands}\n\n"
         "也可以直接发送开发区或城市的名字（如“晋城经开区”“吕梁”，繁体、拼音 jincheng 或错别字也行），"
         "其他文字会当作搜索词。\n"
+        f"在任何聊天里输入 {bot} 晋城（开发区、城市、拼音或关键词），可以挑一篇报道的简报发给别人。\n"
         "在群里：只有群管理员能更改本群的订阅。为频道订阅：私聊我发送 /subscribe @频道用户名 名称（你和我都须是频道管理员）。"
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import logging
 import re
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import (
-    Bot, BotCommand, ChatMemberAdministrator, InlineKeyboardMarkup, InlineQueryResultArticle,
+    Bot, BotCommand, BotCommandScopeChat, ChatMemberAdministrator, InlineKeyboardMarkup, InlineQueryResultArticle,
     InputTextMessageContent, LinkPreviewOptions, Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -37,7 +38,7 @@ from bot.commands import (
 from bot.concurrency import ADDRESSED, AnswerPool, FairUpdateProcessor, flood_gate
 from bot.config import Settings
 from bot.courier import install_delivery
-from bot.render import MENU
+from bot.render import ADMIN_MENU, MENU
 from bot.sender import OutboxRequest, inline_keyboard, rate_limiter
 from bot.service import ZoneService
 
@@ -188,7 +189,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .rate_limiter(rate_limiter())
         .request(OutboxRequest())
-        .post_init(set_commands)
+        .post_init(functools.partial(set_commands, admins=settings.admins))
         .post_shutdown(stop_answering)
         .concurrent_updates(FairUpdateProcessor(flood_gate(settings)))
     )
@@ -205,13 +206,20 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     return application
 
 
-async def set_commands(application: Application) -> None:
-    """Set the command menu Telegram shows, with Chinese descriptions; a server that refuses it
-    costs the menu, not the bot."""
+async def set_commands(application: Application, admins: tuple[int, ...] = ()) -> None:
+    """Set the command menu Telegram shows, with Chinese descriptions, and for each admin's chat the
+    admin commands too; a server that refuses it costs the menu, not the bot."""
     try:
         await application.bot.set_my_commands([BotCommand(name, description) for name, description in MENU])
     except TelegramError as error:
         logger.warning("could not set the command menu (%s): the bot runs without it", error)
+    for admin in admins:
+        try:
+            await application.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in (*MENU, *ADMIN_MENU)],
+                scope=BotCommandScopeChat(admin))
+        except TelegramError as error:  # e.g. an admin who has not started the bot yet
+            logger.warning("could not set the admin menu for chat %s (%s)", admin, error)
     if not application.bot.supports_inline_queries:
         logger.warning("inline mode is off, so @%s 晋城 does nothing in chats: turn it on with BotFather's "
                        "/setinline (see README)", application.bot.username)

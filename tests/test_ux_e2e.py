@@ -4,6 +4,8 @@ somewhere, and inline mode (`@bot 晋城` in any chat, answerInlineQuery, the me
 posts)."""
 
 import asyncio
+import dataclasses
+import json
 
 import pytest
 from botapi import BOT_USERNAME, BotApiStandIn, polling
@@ -226,3 +228,23 @@ def test_a_channel_is_subscribed_by_its_administrator_from_a_private_chat(botapi
                                                 ("", None), (None, None), ("ab", None), ("9bot", None)])
 def test_only_a_username_telegram_could_give_decides_which_commands_are_for_another_bot(username, expected):
     assert expected == own_username(username)
+
+
+def test_each_admin_gets_the_admin_commands_in_the_menu_and_help_tells_of_inline_mode(botapi, service, store_path):
+    admin = 9001
+    settings = dataclasses.replace(settings_for(botapi, store_path), admins=(admin,))
+
+    async def main():
+        application = build_application(settings, service, base_url=botapi.url)
+        async with polling(application, timeout=1):
+            await application.post_init(application)
+            [welcome] = await Conversation(botapi, ALICE).say("/help")
+            assert f"输入 @{BOT_USERNAME} 晋城" in welcome["plain_text"]
+
+    asyncio.run(main())
+    menus = {json.dumps(call.params.get("scope") or {"type": "default"}, sort_keys=True): call.params["commands"]
+             for call in botapi.calls("setMyCommands")}
+    admin_menu = [command["command"] for command in menus[json.dumps({"chat_id": admin, "type": "chat"})]]
+    default_menu = [command["command"] for command in menus[json.dumps({"type": "default"})]]
+    assert {"ingest", "stats", "digest_now"} <= set(admin_menu) and admin_menu[:len(default_menu)] == default_menu
+    assert not {"ingest", "stats", "digest_now"} & set(default_menu)
