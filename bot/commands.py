@@ -499,11 +499,14 @@ def admin_only(command: Command) -> Command:
 
 
 @admin_only
-def ingest(service: ZoneService, ctx: Context, args: list[str]) -> Reply:
-    """Ingest a page file waiting in the inbox now, and push its articles."""
+def ingest(service: ZoneService, ctx: Context, args: list[str]) -> Reply | list[Reply]:
+    """Ingest the page files named (waiting in the inbox) now, and push their articles: one answer
+    for each name (a name with spaces, when a waiting file has it, is one name)."""
     if not args:
         return Reply(render.ingest_usage(admin.waiting(ctx.settings)))
-    return Reply(admin.ingest_inbox_file(service, ctx.settings, " ".join(args), outbox.utc_now()))
+    joined = " ".join(args)
+    names = [joined] if joined in admin.waiting(ctx.settings) else list(dict.fromkeys(args))
+    return [Reply(admin.ingest_inbox_file(service, ctx.settings, name, outbox.utc_now())) for name in names]
 
 
 @admin_only

@@ -1,6 +1,7 @@
 """The transport-free handlers (bot/commands.py) and the HTML they send (bot/render.py), on a real store."""
 
 import re
+from pathlib import Path
 
 import pytest
 from botapi import parse_html
@@ -10,6 +11,7 @@ from bot.commands import (
     COMMANDS, INVALID_BUTTON, PRESSES, SORRY, Channel, Context, Reply, channel_reference, handle_inline, handle_press,
     handle_text, inline_result, manages_subscriptions, press_manages_subscriptions,
 )
+from bot.config import Settings
 from bot.ingest import ingest_text
 from bot.render import MENU, split_message, to_plain, utf16_length
 from bot.service import zone_code
@@ -722,3 +724,15 @@ def test_unsubscribe_a_name_that_names_nothing_offers_the_chats_own_subscription
     out = plain(replies)
     assert "没有找到“火星”。你订阅的是：晋城（城市，含其所有开发区）、全部开发区" in out and "你没有订阅吕梁" in out
     assert ["uns:c:晋城", "uns:a"] == data_of(replies, "uns:")
+
+
+def test_ingest_answers_each_file_named_and_a_waiting_name_with_spaces_is_one(service, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    page = Path(__file__).resolve().parent / "data" / "pages" / "p1_masthead_briefs.txt"
+    (inbox / "第 34 期.txt").write_text(page.read_text("utf-8"), "utf-8")
+    ctx = Context(3, is_admin=True, settings=Settings(inbox=str(inbox)))
+    replies = handle_text(service, ctx, "/ingest 甲.txt 乙.txt 甲.txt")
+    assert 2 == len(replies) and "没有“甲.txt”" in plain(replies[:1]) and "没有“乙.txt”" in plain(replies[1:])
+    [done] = handle_text(service, ctx, "/ingest 第 34 期.txt")
+    assert "没有“" not in plain([done])
