@@ -271,7 +271,7 @@ def _plan_issue_pushes(service: ZoneService, issues: Sequence[_Issue], pushes: P
             continue
         key = f"issue:{issue.id}:{max(lines)}"
         for chat_id, ids in chats.items():
-            parts = render.issue_push(issue.label, issue.date, [lines[i] for i in ids if i in lines], source_url)
+            parts = render.issue_push(issue.label, [lines[i] for i in ids if i in lines], source_url)
             planned += plan_messages(service.db, chat_id, key, parts, now)
     return planned
 

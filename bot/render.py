@@ -660,9 +660,9 @@ def linked_source(issue_label: str, source_url: str | None) -> str:
     return f'{line} · <a href="{html.escape(source_url, quote=True)}">查看原版</a>' if source_url else line
 
 
-def issue_push(label: str, date: str, lines: Sequence[ArticleLine], source_url: str | None = None) -> list[Part]:
+def issue_push(label: str, lines: Sequence[ArticleLine], source_url: str | None = None) -> list[Part]:
     """One chat's push of a new issue: its articles of the issue, each with 摘要 / 全文 buttons."""
-    head = f"🆕 <b>开发区新报道</b> · {issue_name(label)}（{esc(date)}）：你订阅的开发区有 {len(lines)} 篇新报道。"
+    head = f"🆕 <b>开发区新报道</b> · {issue_name(label)}：你订阅的开发区有 {len(lines)} 篇新报道。"
     blocks: list[tuple[str, tuple[tuple[str, str], ...] | None]] = [(head, None)]
     blocks += [(article_line(line.id, line.title, line.kind, zone=line.zone, text=line.gist), _article_buttons(line))
                for line in lines]

@@ -107,14 +107,14 @@ def test_a_push_links_the_source_when_configured(service):
 def test_a_push_longer_than_one_message_is_split_only_past_the_limit():
     lines = [ArticleLine(i, "2026-11-22", f"第{i}篇报道的标题" * 3, "article", "吕梁经济技术开发区", "一句话摘要。" * 8)
              for i in range(1, 121)]
-    parts = render.issue_push("2026年第47期", "2026-11-22", lines)
+    parts = render.issue_push("2026年第47期", lines)
     assert 1 < len(parts)
     ids = [i for part in parts for i in listed(part.text)]
     assert list(range(1, 121)) == ids
     for part in parts:
         assert render.utf16_length(part.text) <= render.MESSAGE_LIMIT
         assert [f"sum:{i}" for i in listed(part.text)] == [row[0][1] for row in part.buttons]
-    few = render.issue_push("2026年第47期", "2026-11-22", lines[:6])
+    few = render.issue_push("2026年第47期", lines[:6])
     assert 1 == len(few)
 
 
