@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 CONSOLE_CHAT_ID = 0  # the chat of `zonebrief chat`/`ask` unless --chat-id says otherwise: never a Telegram chat
 QUIT_WORDS = frozenset({"/quit", "/exit", "退出"})
 GREETING = ("ZoneBrief 开发区简报机器人（离线对话）。输入 /help 查看用法；"
-            "输入按钮箭头后的内容（例如 sum:1）即可按下按钮；输入 /quit 或按 Ctrl-D 退出。")
+            "输入按钮箭头后的内容（例如 sum:1）即可按下按钮；输入 @bot 晋城 试内联查询；输入 /quit 或按 Ctrl-D 退出。")
 PROMPT = "> "
 INLINE_PREFIX = "inline:"  # inline:<result id> shows the message a chosen inline result posts
 NO_INLINE_RESULT = "没有这个内联结果：请先输入 @机器人 关键词（例如 @bot 晋城），再输入结果后面的 inline:…。"
