@@ -26,10 +26,11 @@ STATS_DAYS = 7  # /stats counts the deliveries of the last seven days
 
 
 def take_in(service: ZoneService, settings: Settings, outcomes: Iterable[InboxOutcome], now: datetime) -> int:
-    """After inbox files were processed: tell the admins of each failure (once per file content),
-    then plan the pushes of what was stored. Returns the pushes planned."""
+    """After inbox files were processed: tell the admins of each failure that moved its file to
+    failed/ (once per file content), then plan the pushes of what was stored. Returns the pushes
+    planned."""
     for outcome in outcomes:
-        if not outcome.ok:
+        if not outcome.ok and not outcome.kept:
             key = f"{ADMIN_PREFIX}failed:{outcome.name}:{outcome.fingerprint}"
             notify_admins(service.db, settings.admins, key, outcome.notice, now)
     return plan_pushes(service, now, PushPolicy.of(settings))
@@ -76,7 +77,8 @@ class Stats:
     paused: int  # of those, paused (they blocked the bot)
     subscriptions: int
     sent: int  # deliveries sent in the last seven days
-    unconfirmed: int  # deliveries on the wire when their process died, planned in the last seven days
+    unconfirmed: int  # written whole when their process died (kept as delivered), planned in the last seven days
+    resent: int  # sent again after their process died while writing them (maybe twice), planned in the last seven days
     pending: int  # deliveries waiting (now)
     failed: int  # deliveries failed in the last seven days
     last_digest: str | None  # key of the latest digest planned
@@ -100,6 +102,7 @@ def delivery_stats(db: Database, now: datetime) -> Stats:
         subscriptions=one("SELECT count(*) FROM subscriptions"),
         sent=one("SELECT count(*) FROM deliveries WHERE status = ? AND sent_at >= ?", [SENT, since]),
         unconfirmed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [UNCONFIRMED, since]),
+        resent=one("SELECT count(*) FROM deliveries WHERE crash_resends > 0 AND planned_at >= ?", [since]),
         pending=one("SELECT count(*) FROM deliveries WHERE status = ?", [PENDING]),
         failed=one("SELECT count(*) FROM deliveries WHERE status = ? AND planned_at >= ?", [FAILED, since]),
         last_digest=last[0] if last else None,

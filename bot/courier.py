@@ -20,7 +20,7 @@ from bot import render
 from bot.admin import ingest_upload, take_in
 from bot.concurrency import AnswerPool
 from bot.config import Settings
-from bot.inbox import process_inbox
+from bot.inbox import Inbox
 from bot.ingest import size_refusal
 from bot.outbox import Clock, resume_chat, utc_now
 from bot.planning import due_digests, load_schedule, plan_digests
@@ -48,6 +48,7 @@ class Courier:
         # Planning off the event loop: one thread with its own connection to the store, so ingesting
         # pages and planning pushes and digests (in batches) never delay an answer.
         self.planner = AnswerPool(service, threads=1)
+        self.inbox = Inbox(Path(settings.inbox))  # used in the planner's thread only
         self._clock = clock
 
     async def send_due(self) -> DrainReport | None:
@@ -74,8 +75,7 @@ class Courier:
         now = self._clock()
 
         def work(service: ZoneService) -> bool:
-            outcomes = process_inbox(service.db, Path(self.settings.inbox), gazetteer=service.gazetteer,
-                                     tokenizer=service.tokenizer, now=now)
+            outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, tokenizer=service.tokenizer, now=now)
             return bool(take_in(service, self.settings, outcomes, now) or outcomes)
 
         if await self.planner.run(work):

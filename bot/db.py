@@ -313,6 +313,13 @@ def m010_summaries_remade(db: Database) -> None:
     db.execute("DELETE FROM summaries")
 
 
+@MIGRATIONS()
+def m011_delivery_resends(db: Database) -> None:
+    """How often each outbox row was sent again because its process died while writing its
+    request (bot.sender.settle_in_flight): each such resend may have been a duplicate (/stats)."""
+    db["deliveries"].add_column("crash_resends", int, not_null_default=0)
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -86,6 +86,9 @@ class FileOutcome:
     path: Path
     result: IngestResult | None = None
     error: str | None = None
+    # The failure may go away by itself (the store busy or out of space, the file unreadable for
+    # now): the inbox tries such a file again later instead of moving it to failed/.
+    transient: bool = False
 
 
 def parse_issue_date(value: str) -> date:
@@ -559,10 +562,11 @@ def _guarded(path: Path, work: Callable[[], IngestResult | _PreparedPage]) -> Fi
     except IngestError as error:
         return FileOutcome(path, error=str(error))
     except OSError as error:
-        return FileOutcome(path, error=f"读取失败（{error.strerror or error}）：请检查文件权限后重试")
+        return FileOutcome(path, error=f"读取失败（{error.strerror or error}）：请检查文件权限后重试", transient=True)
     except sqlite3.Error as error:
         logger.debug("writing %s failed", path, exc_info=True)
-        return FileOutcome(path, error=f"写入数据库失败（{error}），数据库未改动：请检查磁盘空间或是否有其他程序占用后重试")
+        return FileOutcome(path, error=f"写入数据库失败（{error}），数据库未改动：请检查磁盘空间或是否有其他程序占用后重试",
+                           transient=isinstance(error, sqlite3.OperationalError))
     except Exception as error:  # a parser bug must not stop the other files of the run
         logger.debug("ingesting %s failed", path, exc_info=True)
         return FileOutcome(path, error=(

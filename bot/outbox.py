@@ -22,9 +22,10 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 PENDING = "pending"
-SENDING = "sending"  # on the wire: committed right before the HTTP request is written
+SENDING = "sending"  # claimed: committed right before its request's first byte is written
+WRITTEN = "written"  # its whole request was handed to the kernel; no answer yet
 SENT = "sent"
-UNCONFIRMED = "unconfirmed"  # was on the wire when its process died: treated as delivered, never resent
+UNCONFIRMED = "unconfirmed"  # written whole when its process died: treated as delivered, never resent
 FAILED = "failed"
 ADMIN_PREFIX = "admin:"  # keys of notices to the admins
 

@@ -725,7 +725,8 @@ def stats_text(stats: Stats) -> str:
         "<b>运行统计</b>\n"
         f"版面：{stats.issues} 期 · 文章：{stats.articles} 篇 · 有报道的开发区：{stats.zones} 个\n"
         f"订阅者：{stats.subscribers} 个聊天（{stats.subscriptions} 项订阅，其中 {stats.paused} 个聊天已暂停推送）\n"
-        f"近 7 天投递：已发送 {stats.sent} 条，未确认 {stats.unconfirmed} 条，失败 {stats.failed} 条；"
+        f"近 7 天投递：已发送 {stats.sent} 条，未确认 {stats.unconfirmed} 条，"
+        f"进程中断后重发（可能重复）{stats.resent} 条，失败 {stats.failed} 条；"
         f"当前待发送 {stats.pending} 条\n"
         f"最近一次周报：{esc(stats.last_digest or '尚无')}"
         + (f"\n名录外新发现的开发区（请核实后补入 zones.csv）：{esc('、'.join(stats.discovered))}" if stats.discovered else "")
@@ -735,6 +736,9 @@ def stats_text(stats: Stats) -> str:
 def ingest_report(outcome: InboxOutcome, pushes: int) -> str:
     """What became of one page an admin handed in."""
     name = esc(outcome.name)
+    if outcome.kept:
+        later = "机器人稍后会自动重试。" if outcome.outcome.transient else ""
+        return f"暂未导入 {name}：{esc(outcome.outcome.error)}\n文件仍留在收件箱。{later}"
     if not outcome.ok:
         return f"导入 {name} 失败：{esc(outcome.outcome.error)}\n文件已移到 failed/ 文件夹。"
     result = outcome.outcome.result

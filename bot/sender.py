@@ -1,31 +1,44 @@
-"""Sending the outbox (bot/outbox.py) exactly once, through faults and restarts.
+"""Sending the outbox (bot/outbox.py) exactly once, through faults, a locked store and restarts.
 
-Sending (`Sender.drain`) takes the pending rows in id order, per chat in order, a few chats at a
-time; the bot's rate limiter (`rate_limiter()`, ~30 messages a second) sets the pace. Right before
-a row's request is written to its open connection (`OutboxRequest`), the row is committed as
-`sending`; once Telegram answers, as `sent`, with Telegram's message id.
-RetryAfter, timeouts and network errors leave the row pending with a later `next_attempt_at`
-(exponential back-off); Forbidden (the user blocked the bot) pauses the chat and leaves its rows
-pending until /start resumes it; BadRequest (or a group that became a supergroup) marks the row
-failed and tells the admins. Nothing is deleted. One process sends at a time (`SenderLock`, an OS
-file lock the kernel drops when its process dies, so a bot restarted after kill -9 sends at once).
+Sending (`Sender.drain`) takes the due rows a page of chats at a time (due_deliveries: never the
+whole outbox), per chat in order, a few chats at a time; the bot's rate limiter (`rate_limiter()`,
+~30 messages a second) sets the pace. One process sends at a time (`SenderLock`, an OS file lock
+the kernel drops when its process dies, so a bot restarted after kill -9 sends at once).
 
-Exactly once across a kill -9: Telegram has no idempotency key, so a message whose request was on
-the wire when the process died cannot be checked. Such a row is still `sending` when the next
-process starts; its first drain marks it `unconfirmed` and does not send it again: its request
-was being written, or had been, to an open connection, the kernel still delivers what a dying
-process wrote, and Telegram acts on a request it received even when the client is gone. Rows
-whose request had not reached that point (waiting in the queue or the rate limiter) are still
-`pending` and are sent. What is left: a kill during the few microseconds of the write itself may
-lose that one message (it is counted as unconfirmed in /stats); and a request that times out
-after Telegram received it is retried, so a network fault — not a crash — can repeat a message.
+A row's way out, as its status records it (every change committed before the next step):
+  pending  -> sending   claimed, right before its request's first byte is written (OutboxRequest);
+  sending  -> written   the whole request has been handed to the kernel: the server gets it even
+                        if this process dies now (the kernel sends what a dead process wrote);
+  written  -> sent      Telegram answered, with its message id.
+A refused request (HTTP 4xx/5xx) goes back to `pending`. RetryAfter, timeouts and network errors
+leave the row pending with a later `next_attempt_at` (exponential back-off); Forbidden (the user
+blocked the bot) pauses the chat and leaves its rows pending until /start resumes it; BadRequest
+(or a group that became a supergroup) marks the row failed and tells the admins. Nothing is deleted.
+
+After kill -9 the next drain settles what the dead process left (settle_in_flight): `written`
+rows become `unconfirmed` — delivered, never sent again; `sending` rows go back to `pending` and
+are sent again, since their request may not have been written whole. A `sending` row whose whole
+request had in fact been written (the process died in the instant between the last byte and the
+`written` commit) is then a duplicate: the one case where the sender cannot tell, it prefers a
+rare duplicate to a silent loss, and counts these rows (`crash_resends`, /stats). A timeout after
+Telegram received a request is retried too, so a network fault, not only a crash, can repeat a
+message.
+
+Bookkeeping is separate from sending: the sender writes through its own connection (short busy
+timeout, no fsync per commit: a killed process loses nothing the kernel has), and a write that
+meets a locked store (another process ingesting, say) is tried again with back-off, without
+sending anything again; the row stays claimed until its outcome is written. A worker that fails
+for any other reason leaves its chat's rows where they are (never `pending` after a send) and
+the drain goes on with the other chats.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import logging
+import sqlite3
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -44,10 +57,10 @@ from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
 from bot import render
-from bot.db import store_path
+from bot.db import connect, store_path, write_transaction
 from bot.outbox import (
-    ADMIN_PREFIX, FAILED, PENDING, SENDING, SENT, UNCONFIRMED, Buttons, Clock, buttons_of, notify_admins, pause_chat,
-    timestamp, utc_now,
+    ADMIN_PREFIX, FAILED, PENDING, SENDING, SENT, UNCONFIRMED, WRITTEN, Buttons, Clock, buttons_of, notify_admins,
+    pause_chat, timestamp, utc_now,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,11 +74,20 @@ MAX_BACKOFF_SECONDS = 300
 MIN_RETRY_SECONDS = 1.0
 # Times the rate limiter itself retries after a RetryAfter (pausing every request meanwhile).
 RATE_LIMIT_RETRIES = 3
+# A drain reads the due rows this many chats at a time, at most this many rows per chat.
+CHATS_PER_PAGE = 200
+ROWS_PER_CHAT = 20
+# The sender's own connection waits this long for a locked store (blocking the event loop), then
+# gives way and tries again after BOOKKEEPING_FIRST_WAIT seconds, doubling up to BOOKKEEPING_MAX_WAIT.
+SENDER_BUSY_TIMEOUT_MS = 50
+BOOKKEEPING_FIRST_WAIT = 0.05
+BOOKKEEPING_MAX_WAIT = 2.0
 
 SendFunction = Callable[[int, str, Buttons], Awaitable[int]]  # (chat_id, HTML text, buttons) -> message id
-# Set by the Sender around each send; OutboxRequest calls it with SENDING right before the request is
-# written to the socket, and with PENDING when Telegram refuses it (a 429 the rate limiter will retry).
-ON_WIRE: ContextVar[Callable[[str], None] | None] = ContextVar("zonebrief_on_wire", default=None)
+# Set by the Sender around each send; OutboxRequest awaits it with SENDING right before the request's
+# first byte is written, with WRITTEN once its last byte is, and with PENDING when Telegram refuses
+# it (a 429 the rate limiter will retry).
+ON_WIRE: ContextVar[Callable[[str], Awaitable[None]] | None] = ContextVar("zonebrief_on_wire", default=None)
 
 
 @dataclass(frozen=True)
@@ -89,40 +111,62 @@ class DrainReport:
     retried: int = 0  # left pending for a later attempt (RetryAfter, timeout, network error)
     failed: int = 0  # marked failed (BadRequest)
     paused: list[int] = field(default_factory=list)  # chats paused because they blocked the bot
+    bookkeeping_retries: int = 0  # writes tried again because the store was locked
+    errors: int = 0  # chats left for a later drain after an unexpected error
 
 
-def due_deliveries(db: Database, now: datetime) -> list[list[Delivery]]:
-    """The rows to send now, one list per chat in send order, chats by their oldest row.
+def due_deliveries(db: Database, now: datetime, *, skip: Iterable[int] = (), chats: int = CHATS_PER_PAGE,
+                   rows: int = ROWS_PER_CHAT) -> list[list[Delivery]]:
+    """The next rows to send: for at most `chats` chats, chats by their oldest pending row, up to
+    `rows` rows each, in send order. Never the whole outbox: a drain reads it page by page.
 
-    Rows of paused chats are left out. A chat's list stops at its first row that waits for a
-    retry, so a chat's messages never overtake one another.
+    Rows of paused chats and chats in `skip` are left out. A chat whose oldest pending row waits for
+    a retry is left out, and a chat's list stops at its first row that waits, so a chat's messages
+    never overtake one another.
     """
-    rows = db.execute(
-        "SELECT d.id, d.chat_id, d.key, d.part, d.text, d.attempts, d.next_attempt_at, d.reply_markup"
-        " FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
-        " WHERE d.status = ? AND NOT coalesce(c.paused, 0)"
-        " ORDER BY d.chat_id, d.id",
-        [PENDING],
-    ).fetchall()
     due_at = timestamp(now)
-    by_chat: dict[int, list[Delivery]] = {}
+    heads = db.execute(
+        "SELECT h.chat_id FROM ("
+        "  SELECT d.chat_id, min(d.id) AS head FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
+        "  WHERE d.status = ? AND NOT coalesce(c.paused, 0)"
+        "  AND d.chat_id NOT IN (SELECT value FROM json_each(?)) GROUP BY d.chat_id"
+        ") h JOIN deliveries first ON first.id = h.head"
+        " WHERE first.next_attempt_at IS NULL OR first.next_attempt_at <= ?"
+        " ORDER BY h.head LIMIT ?",
+        [PENDING, json.dumps(list(skip)), due_at, chats],
+    ).fetchall()
+    by_chat: dict[int, list[Delivery]] = {chat_id: [] for chat_id, in heads}
     blocked: set[int] = set()
-    for row_id, chat_id, key, part, text, attempts, next_attempt_at, reply_markup in rows:
-        if chat_id in blocked:
-            continue
-        if next_attempt_at is not None and next_attempt_at > due_at:
+    for row_id, chat_id, key, part, text, attempts, next_attempt_at, reply_markup in db.execute(
+        "SELECT id, chat_id, key, part, text, attempts, next_attempt_at, reply_markup FROM ("
+        "  SELECT *, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n FROM deliveries"
+        "  WHERE status = ? AND chat_id IN (SELECT value FROM json_each(?))"
+        ") WHERE n <= ? ORDER BY chat_id, id",
+        [PENDING, json.dumps(list(by_chat)), rows],
+    ):
+        if chat_id in blocked or (next_attempt_at is not None and next_attempt_at > due_at):
             blocked.add(chat_id)
             continue
-        by_chat.setdefault(chat_id, []).append(
-            Delivery(row_id, chat_id, key, part, text, attempts, buttons_of(reply_markup)))
-    return sorted(by_chat.values(), key=lambda queue: queue[0].id)
+        by_chat[chat_id].append(Delivery(row_id, chat_id, key, part, text, attempts, buttons_of(reply_markup)))
+    return [queue for queue in by_chat.values() if queue]
+
+
+def open_writer(db: Database) -> Database:
+    """The sender's own connection to the store of `db`: a short busy timeout (the Sender waits for
+    a locked store itself, without blocking the event loop) and commits without fsync (a killed
+    process loses nothing the kernel holds; only a power cut could, and it would lose a mark, so
+    at worst send a message again)."""
+    writer = connect(store_path(db), busy_timeout_ms=SENDER_BUSY_TIMEOUT_MS)
+    writer.execute("PRAGMA synchronous = NORMAL")
+    return writer
 
 
 class Sender:
     """Sends the outbox: one drain at a time per process, a few chats in parallel.
 
     `send` does the Telegram call (in the bot: Bot.send_message through PTB's rate limiter) and
-    returns the message id. A chat that blocked the bot is paused (see pause_chat).
+    returns the message id. A chat that blocked the bot is paused (see pause_chat). `db` is read;
+    the sender's own writes go through `writer` (by default open_writer(db)).
     """
 
     def __init__(
@@ -133,8 +177,10 @@ class Sender:
         admins: Iterable[int] = (),
         concurrency: int = CONCURRENCY,
         clock: Clock = utc_now,
+        writer: Database | None = None,
     ) -> None:
         self.db = db
+        self._writer = writer if writer is not None else open_writer(db)
         self._send = send
         self._admins = tuple(admins)
         self._concurrency = concurrency
@@ -156,90 +202,140 @@ class Sender:
         report = DrainReport()
         async with self._lock:
             if not self._settled:
-                settle_in_flight(self.db)
+                await self._write(report, settle_in_flight)
                 self._settled = True
-            while queues := due_deliveries(self.db, self._clock()):
+            troubled: set[int] = set()  # chats whose worker failed: left for the next drain
+            while queues := due_deliveries(self.db, self._clock(), skip=troubled, chats=CHATS_PER_PAGE,
+                                           rows=ROWS_PER_CHAT):
                 pending = deque(queues)
-                workers = [self._work(pending, report) for _ in range(min(self._concurrency, len(pending)))]
+                workers = [self._work(pending, report, troubled) for _ in range(min(self._concurrency, len(pending)))]
                 await asyncio.gather(*workers)
         return report
 
-    async def _work(self, queues: deque[list[Delivery]], report: DrainReport) -> None:
+    async def _work(self, queues: deque[list[Delivery]], report: DrainReport, troubled: set[int]) -> None:
         while queues:
-            for delivery in queues.popleft():
-                if not await self._deliver(delivery, report):
-                    break
+            queue = queues.popleft()
+            try:
+                for delivery in queue:
+                    if not await self._deliver(delivery, report):
+                        break
+            except Exception:  # one chat's trouble must not end the drain of the others
+                logger.exception("sending to chat %s failed: its rows wait for the next drain", queue[0].chat_id)
+                troubled.add(queue[0].chat_id)
+                report.errors += 1
 
     async def _deliver(self, delivery: Delivery, report: DrainReport) -> bool:
         """Send one row and record the outcome; True if the chat's next row may follow."""
-        on_wire = ON_WIRE.set(lambda status: self._mark(delivery, status))
+        async def on_wire(status: str) -> None:
+            await self._write(report, _set_status, delivery.id, status)
+
+        token = ON_WIRE.set(on_wire)
         try:
             message_id = await self._send(delivery.chat_id, delivery.text, delivery.buttons)
-        except RetryAfter as error:
-            self._retry_later(delivery, error, max(_retry_after_seconds(error), MIN_RETRY_SECONDS))
-            report.retried += 1
-            return False
-        except Forbidden as error:
-            logger.warning("chat %s blocked the bot (%s): pausing it", delivery.chat_id, error)
-            self._mark(delivery, PENDING)
-            pause_chat(self.db, delivery.chat_id, str(error), self._clock())
-            report.paused.append(delivery.chat_id)
-            return False
-        except (BadRequest, ChatMigrated) as error:  # retrying would fail the same way
-            self._fail(delivery, error)
-            report.failed += 1
-            return True
-        except TelegramError as error:  # NetworkError, TimedOut, 5xx, …: try again later
-            self._retry_later(delivery, error, min(2.0 ** delivery.attempts, MAX_BACKOFF_SECONDS))
-            report.retried += 1
-            return False
+        except TelegramError as error:
+            return await self._refused(delivery, error, report)
         finally:
-            ON_WIRE.reset(on_wire)
-        # No await between Telegram's answer and this commit: see the module docstring.
-        self.db.execute(
-            "UPDATE deliveries SET status = ?, message_id = ?, sent_at = ?, attempts = attempts + 1,"
-            " error = NULL WHERE id = ?",
-            [SENT, message_id, timestamp(self._clock()), delivery.id],
-        )
+            ON_WIRE.reset(token)
+        await self._write(report, _record_sent, delivery.id, message_id, timestamp(self._clock()))
         report.sent += 1
         return True
 
-    def _mark(self, delivery: Delivery, status: str) -> None:
-        self.db.execute("UPDATE deliveries SET status = ? WHERE id = ?", [status, delivery.id])
-
-    def _retry_later(self, delivery: Delivery, error: TelegramError, seconds: float) -> None:
-        logger.info("delivery %s to chat %s: %s; retrying in %.0f s", delivery.id, delivery.chat_id, error, seconds)
-        self.db.execute(
-            "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE id = ?",
-            [PENDING, timestamp(self._clock() + timedelta(seconds=seconds)), f"{type(error).__name__}: {error}",
-             delivery.id],
-        )
-
-    def _fail(self, delivery: Delivery, error: TelegramError) -> None:
-        logger.error("delivery %s to chat %s failed for good: %s", delivery.id, delivery.chat_id, error)
+    async def _refused(self, delivery: Delivery, error: TelegramError, report: DrainReport) -> bool:
+        """Record a send Telegram refused (or that did not get through); True if the chat's next
+        row may follow."""
         now = self._clock()
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE deliveries SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
-                [FAILED, f"{type(error).__name__}: {error}", delivery.id],
-            )
-            if not delivery.key.startswith(ADMIN_PREFIX):
-                notify_admins(
-                    self.db, self._admins, f"{ADMIN_PREFIX}delivery-failed:{delivery.id}",
-                    render.delivery_failed(delivery.chat_id, delivery.key, delivery.part, str(error)), now,
-                )
+        if isinstance(error, Forbidden):
+            logger.warning("chat %s blocked the bot (%s): pausing it", delivery.chat_id, error)
+            await self._write(report, _pause, delivery.id, delivery.chat_id, str(error), now)
+            report.paused.append(delivery.chat_id)
+            return False
+        if isinstance(error, (BadRequest, ChatMigrated)):  # retrying would fail the same way
+            logger.error("delivery %s to chat %s failed for good: %s", delivery.id, delivery.chat_id, error)
+            notice = None if delivery.key.startswith(ADMIN_PREFIX) else render.delivery_failed(
+                delivery.chat_id, delivery.key, delivery.part, str(error))
+            await self._write(report, _record_failed, delivery, _describe(error), self._admins, notice, now)
+            report.failed += 1
+            return True
+        if isinstance(error, RetryAfter):
+            seconds = max(_retry_after_seconds(error), MIN_RETRY_SECONDS)
+        else:  # NetworkError, TimedOut, 5xx, …: try again later
+            seconds = min(2.0 ** delivery.attempts, MAX_BACKOFF_SECONDS)
+        logger.info("delivery %s to chat %s: %s; retrying in %.0f s", delivery.id, delivery.chat_id, error, seconds)
+        await self._write(report, _retry_later, delivery.id, timestamp(now + timedelta(seconds=seconds)), _describe(error))
+        report.retried += 1
+        return False
+
+    async def _write(self, report: DrainReport, change: Callable[..., object], *args: Any) -> None:
+        """Commit `change(writer, *args)` in one write transaction; while the store is locked (or
+        busy), wait and try again — the bookkeeping is retried, never the send."""
+        wait = BOOKKEEPING_FIRST_WAIT
+        while True:
+            try:
+                with write_transaction(self._writer):
+                    change(self._writer, *args)
+                return
+            except sqlite3.OperationalError as error:
+                report.bookkeeping_retries += 1
+                logger.warning("the outbox could not record %s (%s): trying again in %.2f s",
+                               change.__name__.strip("_"), error, wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, BOOKKEEPING_MAX_WAIT)
+
+
+def _set_status(db: Database, row_id: int, status: str) -> None:
+    db.execute("UPDATE deliveries SET status = ? WHERE id = ?", [status, row_id])
+
+
+def _record_sent(db: Database, row_id: int, message_id: int, sent_at: str) -> None:
+    db.execute(
+        "UPDATE deliveries SET status = ?, message_id = ?, sent_at = ?, attempts = attempts + 1, error = NULL"
+        " WHERE id = ?",
+        [SENT, message_id, sent_at, row_id],
+    )
+
+
+def _retry_later(db: Database, row_id: int, next_attempt_at: str, error: str) -> None:
+    db.execute(
+        "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE id = ?",
+        [PENDING, next_attempt_at, error, row_id],
+    )
+
+
+def _pause(db: Database, row_id: int, chat_id: int, reason: str, now: datetime) -> None:
+    _set_status(db, row_id, PENDING)
+    pause_chat(db, chat_id, reason, now)
+
+
+def _record_failed(db: Database, delivery: Delivery, error: str, admins: tuple[int, ...], notice: str | None,
+                   now: datetime) -> None:
+    db.execute("UPDATE deliveries SET status = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+               [FAILED, error, delivery.id])
+    if notice is not None:
+        notify_admins(db, admins, f"{ADMIN_PREFIX}delivery-failed:{delivery.id}", notice, now)
+
+
+def _describe(error: TelegramError) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def settle_in_flight(db: Database) -> int:
-    """Mark `unconfirmed` the rows a dead process left on the wire (status `sending`), so they are
-    not sent twice; returns how many. Only the process holding the SenderLock may call this."""
-    settled = db.execute(
+    """After a process died while sending: its `written` rows become `unconfirmed` (delivered,
+    never sent again); its `sending` rows go back to `pending`, counted in `crash_resends` (their
+    request may or may not have been written whole: sent again, a rare duplicate rather than a
+    loss). Returns how many rows were settled. Only the process holding the SenderLock may call
+    this."""
+    delivered = db.execute(
         "UPDATE deliveries SET status = ?, error = ? WHERE status = ?",
-        [UNCONFIRMED, "在发送途中进程退出：请求已发出，按已送达处理，不再重发", SENDING],
+        [UNCONFIRMED, "请求已完整发出时进程退出：按已送达处理，不再重发", WRITTEN],
     ).rowcount
-    if settled:
-        logger.warning("%d message(s) were on the wire when the last process died: not sent again", settled)
-    return settled
+    resent = db.execute(
+        "UPDATE deliveries SET status = ?, crash_resends = crash_resends + 1, error = ? WHERE status = ?",
+        [PENDING, "请求写出途中进程退出：可能未送达，重新发送（可能重复一条）", SENDING],
+    ).rowcount
+    if delivered or resent:
+        logger.warning("the last process died while sending: %d message(s) had been written whole (not sent again),"
+                       " %d were being written (sent again)", delivered, resent)
+    return delivered + resent
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -305,12 +401,13 @@ class SenderLock:
 
 
 class OutboxRequest(HTTPXRequest):
-    """The HTTP client of a bot that sends the outbox: when a request is about to be written to its
-    (already open) connection, it calls the ON_WIRE hook the Sender set for that request with
-    SENDING, and the row is committed as such before the first byte goes out; when Telegram answers
-    with an error status, with PENDING (nothing was delivered, and the rate limiter may retry a 429
-    inside the same send). httpcore reports both moments through its `trace` extension, which an
-    httpx request hook attaches to the Sender's requests."""
+    """The HTTP client of a bot that sends the outbox: it tells the Sender where each request is.
+    Right before a request's first byte is written to its (open) connection, it awaits the ON_WIRE
+    hook the Sender set for that request with SENDING (the row is claimed, committed); once the
+    last byte was handed to the kernel, with WRITTEN; when Telegram answers with an error status,
+    with PENDING (nothing was delivered, and the rate limiter may retry a 429 inside the same
+    send). httpcore reports these moments of the request on its connection through its `trace`
+    extension, which an httpx request hook attaches to the Sender's requests."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("connection_pool_size", CONCURRENCY + 4)
@@ -327,9 +424,11 @@ async def _on_trace(event: str, info: dict[str, Any]) -> None:
     if hook is None:
         return
     if event == "http11.send_request_headers.started":
-        hook(SENDING)
+        await hook(SENDING)
+    elif event == "http11.send_request_body.complete":
+        await hook(WRITTEN)
     elif event == "http11.receive_response_headers.complete" and info["return_value"][1] >= 400:
-        hook(PENDING)
+        await hook(PENDING)
 
 
 def rate_limiter() -> AIORateLimiter:

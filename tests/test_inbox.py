@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths
 from bot.service import ZoneService
+from store_lock import WriteLockHolder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -38,12 +39,17 @@ def drop(folder: Path, source: Path, name: str | None = None, age: float = 10.0)
     return target
 
 
-def process(service: ZoneService, folder: Path) -> list[inbox.InboxOutcome]:
+def poll(service: ZoneService, box: inbox.Inbox, now: datetime = NOW) -> list[inbox.InboxOutcome]:
     """One poll, as the bot does it: ingest and move, then tell the admins and plan the pushes."""
-    outcomes = inbox.process_inbox(service.db, folder, gazetteer=service.gazetteer, tokenizer=service.tokenizer,
-                                   now=NOW)
-    admin.take_in(service, Settings(admins=ADMINS, inbox=str(folder)), outcomes, NOW)
+    outcomes = box.poll(service.db, gazetteer=service.gazetteer, tokenizer=service.tokenizer, now=now)
+    admin.take_in(service, Settings(admins=ADMINS, inbox=str(box.folder)), outcomes, now)
     return outcomes
+
+
+def process(service: ZoneService, folder: Path) -> list[inbox.InboxOutcome]:
+    """Two polls a second apart: the first sees the files, the second takes those unchanged since."""
+    box = inbox.Inbox(folder)
+    return poll(service, box) + poll(service, box, NOW + timedelta(seconds=1))
 
 
 def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
@@ -110,13 +116,79 @@ def test_files_being_copied_hidden_or_not_pages_are_left_alone(service, tmp_path
     assert 0 == service.db["issues"].count
 
 
-def test_an_upload_is_saved_whole_under_a_free_name(tmp_path):
+def test_uploads_named_alike_get_names_of_their_own(tmp_path):
     folder = tmp_path / "inbox"
     first = inbox.save_upload(folder, "../../page.txt", b"one")
     second = inbox.save_upload(folder, "page.txt", b"two")
-    assert (folder / "page.txt", folder / "page-1.txt") == (first, second)
-    assert b"two" == second.read_bytes()
-    assert {"page.txt", "page-1.txt"} == {p.name for p in folder.iterdir() if p.is_file()}
+    again = inbox.save_upload(folder, "page.txt", b"two")
+    assert first.parent == second.parent == again.parent == folder
+    assert first.name.startswith("page-") and first.name.endswith(".txt") and len({first, second, again}) == 3
+    assert (b"one", b"two", b"two") == (first.read_bytes(), second.read_bytes(), again.read_bytes())
+    assert {first.name, second.name, again.name} == {p.name for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_symlink_in_the_inbox_is_never_ingested(service, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "secret.txt").symlink_to(SEEDS[0])
+    assert [] == process(service, folder)
+    assert 0 == service.db["issues"].count and (folder / "secret.txt").is_symlink()
+    answer = admin.ingest_inbox_file(service, Settings(admins=ADMINS, inbox=str(folder)), "secret.txt", NOW)
+    assert "符号链接" in answer and 0 == service.db["issues"].count
+
+
+def test_a_file_still_growing_waits_until_it_stops(service, tmp_path):
+    """A copy that stalls (its mtime older than SETTLE_SECONDS) is not read half-written."""
+    folder = tmp_path / "inbox"
+    text = SEEDS[4].read_bytes()
+    half = tmp_path / "half.txt"
+    half.write_bytes(text[: len(text) // 2])
+    drop(folder, half, name="page.txt")
+    box = inbox.Inbox(folder)
+    assert [] == poll(service, box)  # first seen
+    with (folder / "page.txt").open("ab") as copy:
+        copy.write(text[len(text) // 2:])
+    os.utime(folder / "page.txt", ((NOW - timedelta(seconds=5)).timestamp(),) * 2)
+    assert [] == poll(service, box, NOW + timedelta(seconds=1))  # it changed since
+    [outcome] = poll(service, box, NOW + timedelta(seconds=2))
+    assert outcome.ok and 7 == outcome.outcome.result.article_count
+
+
+def test_a_store_locked_by_another_writer_is_tried_again_never_failed(tmp_path, text_tools):
+    folder = tmp_path / "inbox"
+    store = tmp_path / "zonebrief.db"
+    open_db(store).close()
+    drop(folder, SEEDS[4])
+    with open_db(store, busy_timeout_ms=100) as db:
+        service = ZoneService(db, *text_tools)
+        box = inbox.Inbox(folder)
+        with WriteLockHolder(store, seconds=3):
+            assert [] == poll(service, box)
+            assert [] == poll(service, box, NOW + timedelta(seconds=1))  # locked: left in the inbox
+            assert (folder / SEEDS[4].name).is_file() and not any((folder / "failed").iterdir())
+        assert [] == poll(service, box, NOW + timedelta(seconds=2))  # waiting for its retry
+        [outcome] = poll(service, box, NOW + timedelta(seconds=1 + inbox.RETRY_FIRST_SECONDS))
+        assert outcome.ok and (folder / "done" / SEEDS[4].name).is_file()
+        assert 0 == db.execute("SELECT count(*) FROM deliveries WHERE key LIKE 'admin:%'").fetchone()[0]
+
+
+def test_a_failing_file_with_a_247_byte_name_does_not_stop_the_others(service, tmp_path):
+    folder = tmp_path / "inbox"
+    long_name = "版" * 80 + "abc.txt"
+    assert 247 == len(long_name.encode())
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\x00\x01 not a page" * 100)
+    drop(folder, broken, name=long_name)
+    drop(folder, SEEDS[4], name="z.txt")
+    outcomes = process(service, folder)
+    assert {long_name: False, "z.txt": True} == {outcome.name: outcome.ok for outcome in outcomes}
+    [failed] = [outcome.moved_to for outcome in outcomes if not outcome.ok]
+    assert failed.parent == folder / "failed" and failed.is_file()
+    assert "二进制" in failed.with_name(failed.name + inbox.REASON_SUFFIX).read_text(encoding="utf-8")
+    assert all(len(path.name.encode()) <= inbox.NAME_MAX for path in (folder / "failed").iterdir())
+    drop(folder, broken, name=long_name)  # the same name again: a free name that still fits
+    [again] = process(service, folder)
+    assert again.moved_to != failed and len((again.moved_to.name + inbox.REASON_SUFFIX).encode()) <= inbox.NAME_MAX
 
 
 def test_missing_folders_are_created(service, tmp_path):
