@@ -23,7 +23,7 @@ from botapi import BotApiStandIn
 
 from bot import outbox, planning
 from bot.db import open_db
-from bot.ingest import ingest_paths
+from bot.ingest import content_hash, ingest_paths
 from bot.service import Target, ZoneService
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
@@ -31,6 +31,7 @@ from summarize.zones import Gazetteer
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 NEW_PAGE = SEEDS[4]  # 吕梁 ×3 (one city), 综改区, 临汾经济开发区, 祁县: six articles and a photo
+NEW_PAGE_HASH = content_hash(NEW_PAGE.read_text("utf-8"))  # identifies its issue, whatever the file's name
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_NINE = planning.Schedule(0, clock_time(9, 0), SHANGHAI)  # the default digest schedule
 ADMIN = 900
@@ -88,7 +89,7 @@ def expected_pushes(store: Path) -> dict[int, set[int]]:
             "SELECT a.id, a.city, group_concat(az.zone, '|'), group_concat(z.city, '|')"
             " FROM articles a JOIN issues i ON i.id = a.issue_id"
             " LEFT JOIN article_zones az ON az.article_id = a.id LEFT JOIN zones z ON z.name = az.zone"
-            " WHERE i.source = ? AND a.kind = 'article' GROUP BY a.id", [NEW_PAGE.name],
+            " WHERE i.content_hash = ? AND a.kind = 'article' GROUP BY a.id", [NEW_PAGE_HASH],
         ).fetchall()
         subscriptions = connection.execute("SELECT chat_id, kind, target FROM subscriptions").fetchall()
     expected: dict[int, set[int]] = {}

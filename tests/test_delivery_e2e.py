@@ -27,6 +27,7 @@ from delivery_scenario import (
     ADMIN,
     BYSTANDER,
     NEW_PAGE,
+    NEW_PAGE_HASH,
     PUSH_MESSAGES,
     PUSHES,
     SUBSCRIBERS,
@@ -182,8 +183,8 @@ async def new_page_pushes(botapi: BotApiStandIn, store: Path) -> dict[int, set[i
 
 def _planned(store: Path) -> bool:
     with sqlite3.connect(store) as connection:
-        return bool(connection.execute("SELECT 1 FROM issues WHERE source = ? AND pushes_planned_at IS NOT NULL",
-                                       [NEW_PAGE.name]).fetchone())
+        return bool(connection.execute("SELECT 1 FROM issues WHERE content_hash = ? AND pushes_planned_at IS NOT NULL",
+                                       [NEW_PAGE_HASH]).fetchone())
 
 
 async def wait_for_pushes(botapi: BotApiStandIn, expected: dict[int, set[int]], timeout: float = 20) -> None:
@@ -340,7 +341,7 @@ def test_an_admin_sends_a_page_as_a_document(botapi, store, text_tools):
             before = len(botapi.sent(ADMIN))
             botapi.send_document(ADMIN, NEW_PAGE.name, NEW_PAGE.read_bytes(), caption="/ingest")
             [answer] = (await botapi.async_wait_for_messages(ADMIN, before + 1))[before:]
-            assert answer["plain_text"].startswith(f"已导入 {NEW_PAGE.name}")
+            assert answer["plain_text"].startswith(f"已导入 {NEW_PAGE.stem}-")  # an upload gets a name of its own
             await wait_for_pushes(botapi, await new_page_pushes(botapi, store))
             botapi.send_document(ADMIN, "scan.tif", b"II*\x00 not a page")
             [refused] = (await botapi.async_wait_for_messages(ADMIN, before + 2))[before + 1:]
@@ -348,7 +349,7 @@ def test_an_admin_sends_a_page_as_a_document(botapi, store, text_tools):
 
     asyncio.run(scenario())
     assert_exactly_once(botapi, expected_pushes(store))
-    assert (store.parent / "inbox" / "done" / NEW_PAGE.name).is_file()
+    assert 1 == len(list((store.parent / "inbox" / "done").glob(f"{NEW_PAGE.stem}-*.txt")))
 
 
 async def _say(botapi: BotApiStandIn, chat_id: int, text: str) -> list[dict]:
@@ -421,7 +422,7 @@ def test_zonebrief_digest_send_delivers_every_digest_once(botapi, store, text_to
     assert botapi.token not in result.output
     stats = cli("stats", "--db", str(store))
     assert 0 == stats.exit_code
-    assert f"近 7 天投递：已发送 {len(digests)} 条，未确认 0 条，失败 0 条；当前待发送 0 条" in stats.output
+    assert f"近 7 天投递：已发送 {len(digests)} 条，未确认 0 条，进程中断后重发（可能重复）0 条，失败 0 条；当前待发送 0 条" in stats.output
 
 
 @pytest.mark.parametrize(("args", "env", "message"), [
