@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -49,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the stand-in lives with the tests
 
 from botapi import BotApiStandIn  # noqa: E402
+from delivery_scenario import BotProcess  # noqa: E402
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 TTAPI_VERSION = "4.2.1"
@@ -119,30 +119,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Bot:
-    """`zonebrief run` in a subprocess."""
-
-    started: list[Bot] = []  # every bot of this run, so none outlives it
-
-    def __init__(self, server: Server, store: Path, inbox: Path, log: Path) -> None:
-        Bot.started.append(self)
-        env = {**os.environ, "ZONEBRIEF_TOKEN": server.token, "ZONEBRIEF_INBOX": str(inbox),
-               "ZONEBRIEF_INBOX_POLL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
-        self.log = log.open("a")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "-v", "run", "--db", str(store),
-                                         "--base-url", server.url], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.log.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
-        self.log.close()
-
-
 def build_store(path: Path, chats: list[int], text_tools: tuple) -> None:
     """The seed pages (pushed long ago: marked planned) and `chats` subscribed to 全部."""
     gazetteer, tokenizer = text_tools
@@ -202,9 +178,9 @@ class Kill:
     resent: int  # rows the restart found being written: sent again
 
 
-def cycle(number: int, server: Server, store: Path, inbox: Path, log: Path, bot: Bot, seen: Counter,
-          rng: random.Random) -> tuple[Kill, Bot]:
-    """One page, one kill, one restart; returns the kill and the running bot."""
+def cycle(number: int, server: Server, store: Path, inbox: Path, log: Path, bots: list[BotProcess], seen: Counter,
+          rng: random.Random) -> Kill:
+    """One page, one kill of the running bot (the last of `bots`), one restart (added to `bots`)."""
     rows_before = sum(outbox(store)[0].values())
     drop_page(inbox, number)
     wait_for(lambda: sum(outbox(store)[0].values()) > rows_before, 120, "the page's pushes to be planned")
@@ -214,12 +190,12 @@ def cycle(number: int, server: Server, store: Path, inbox: Path, log: Path, bot:
     base = sum(server.received().values())
     wait_for(lambda: sum(server.received().values()) - base >= kill_after, 300, f"{kill_after} pushes to arrive")
     time.sleep(rng.uniform(0, 0.03))
-    bot.kill()
+    bots[-1].kill()
     time.sleep(0.2)  # what the dead process wrote reaches the server
     before = sum(server.received().values()) - base
     resent_before = resends(store)
     unconfirmed_before = outbox(store)[1]["unconfirmed"]
-    bot = Bot(server, store, inbox, log)
+    bots.append(BotProcess(server, store, inbox, log))
     wait_for(lambda: not {"pending", "sending", "written"} & set(+outbox(store)[1]), 300, "the outbox to settle")
     time.sleep(SETTLE_SECONDS)
     expected, statuses = outbox(store)
@@ -229,7 +205,7 @@ def cycle(number: int, server: Server, store: Path, inbox: Path, log: Path, bot:
     kill = Kill(planned, before, lost - seen["lost"], duplicated - seen["duplicated"],
                 statuses["unconfirmed"] - unconfirmed_before, resends(store) - resent_before)
     seen.update({"lost": kill.lost, "duplicated": kill.duplicated})
-    return kill, bot
+    return kill
 
 
 def run(server_name: str, kills: int, chats: int, seed: int, text_tools: tuple) -> list[Kill]:
@@ -240,18 +216,19 @@ def run(server_name: str, kills: int, chats: int, seed: int, text_tools: tuple) 
     store, inbox, log = folder / "zonebrief.db", folder / "inbox", folder / "bot.log"
     results: list[Kill] = []
     finished = False
+    bots: list[BotProcess] = []
     try:
         build_store(store, chat_ids, text_tools)
-        bot = Bot(server, store, inbox, log)
+        bots.append(BotProcess(server, store, inbox, log))
         seen: Counter = Counter()
         for number in range(1, kills + 1):
-            kill, bot = cycle(number, server, store, inbox, log, bot, seen, rng)
+            kill = cycle(number, server, store, inbox, log, bots, seen, rng)
             results.append(kill)
             print(f"| {server_name} | {number} | {kill.planned} | {kill.before} | {kill.lost} | {kill.duplicated} | "
                   f"{kill.unconfirmed} | {kill.resent} |", flush=True)
         finished = True
     finally:
-        for bot in Bot.started:
+        for bot in bots:
             if bot.process.poll() is None:
                 bot.stop()
         server.close()

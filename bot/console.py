@@ -13,12 +13,15 @@ import logging
 from typing import TextIO
 
 from bot.commands import PRESSES, SORRY, Context, InlineResult, Reply, handle_inline, handle_press, handle_text, inline_result
+from bot.outbox import CONSOLE_CHATS_FROM
 from bot.render import to_plain
 from bot.service import ZoneService
 
 logger = logging.getLogger(__name__)
 
-CONSOLE_CHAT_ID = 0  # the chat of `zonebrief chat`/`ask` unless --chat-id says otherwise: never a Telegram chat
+# The chat of `zonebrief chat`/`ask` unless --chat-id says otherwise: never a Telegram chat, so
+# nothing is planned for it (see bot.outbox.CONSOLE_CHATS_FROM).
+CONSOLE_CHAT_ID = CONSOLE_CHATS_FROM
 QUIT_WORDS = frozenset({"/quit", "/exit", "退出"})
 GREETING = ("ZoneBrief 开发区简报机器人（离线对话）。输入 /help 查看用法；"
             "输入按钮箭头后的内容（例如 sum:1）即可按下按钮；输入 @bot 晋城 试内联查询；输入 /quit 或按 Ctrl-D 退出。")

@@ -28,6 +28,10 @@ SENT = "sent"
 UNCONFIRMED = "unconfirmed"  # written whole when its process died: treated as delivered, never resent
 FAILED = "failed"
 ADMIN_PREFIX = "admin:"  # keys of notices to the admins
+# Chats of the console (`zonebrief chat`/`ask`): ids Telegram never gives (its ids fit in 52 bits),
+# and 0, the console's chat before. Nothing is ever planned for them: a console subscription on the
+# store a bot delivers from costs no failed push and no notice to the admins.
+CONSOLE_CHATS_FROM = 2**53
 
 Clock = Callable[[], datetime]
 
@@ -54,7 +58,10 @@ class Part:
 
 
 def plan_messages(db: Database, chat_id: int, key: str, parts: Iterable[str | Part], now: datetime) -> int:
-    """Plan the parts of one message for one chat; returns how many rows were new."""
+    """Plan the parts of one message for one chat; returns how many rows were new. A console chat
+    (see CONSOLE_CHATS_FROM) gets none: nothing could deliver them."""
+    if is_console_chat(chat_id):
+        return 0
     before = db.execute("SELECT total_changes()").fetchone()[0]
     for number, part in enumerate(parts, start=1):
         part = part if isinstance(part, Part) else Part(part)
@@ -65,6 +72,11 @@ def plan_messages(db: Database, chat_id: int, key: str, parts: Iterable[str | Pa
              PENDING, timestamp(now)],
         )
     return db.execute("SELECT total_changes()").fetchone()[0] - before
+
+
+def is_console_chat(chat_id: int) -> bool:
+    """Whether a chat is the console's (`zonebrief chat`/`ask`), never a Telegram chat."""
+    return chat_id == 0 or chat_id >= CONSOLE_CHATS_FROM
 
 
 def buttons_of(reply_markup: str | None) -> Buttons:

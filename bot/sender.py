@@ -39,6 +39,7 @@ import fcntl
 import json
 import logging
 import sqlite3
+import ssl
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -48,6 +49,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import httpcore
 import httpx
 from sqlite_utils import Database
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -401,34 +403,114 @@ class SenderLock:
 
 
 class OutboxRequest(HTTPXRequest):
-    """The HTTP client of a bot that sends the outbox: it tells the Sender where each request is.
-    Right before a request's first byte is written to its (open) connection, it awaits the ON_WIRE
-    hook the Sender set for that request with SENDING (the row is claimed, committed); once the
-    last byte was handed to the kernel, with WRITTEN; when Telegram answers with an error status,
-    with PENDING (nothing was delivered, and the rate limiter may retry a 429 inside the same
-    send). httpcore reports these moments of the request on its connection through its `trace`
-    extension, which an httpx request hook attaches to the Sender's requests."""
+    """The HTTP client of a bot that sends the outbox: it tells the Sender where each request is on
+    its connection. Right before a request's first byte is written, it awaits the ON_WIRE hook the
+    Sender set for that request with SENDING (the row is claimed, committed); right after the
+    write that hands its last byte to the kernel, with WRITTEN — before anything else runs on the
+    event loop, so the instant in which a kill leaves the row `sending` although the server got the
+    whole request is as short as one commit; when Telegram answers with an error status, with
+    PENDING (nothing was delivered, and the rate limiter may retry a 429 inside the same send).
+
+    httpcore reports the request's phases through its `trace` extension (an httpx request hook
+    attaches it to the Sender's requests); the bytes written come from the connections themselves:
+    the transport's network backend wraps each connection's stream (_WatchedStream)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("connection_pool_size", CONCURRENCY + 4)
-        super().__init__(httpx_kwargs={"event_hooks": {"request": [_trace_outbox_request]}}, **kwargs)
+        size = kwargs.setdefault("connection_pool_size", CONCURRENCY + 4)
+        transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=size, max_keepalive_connections=size))
+        pool = transport._pool  # httpx and httpcore are pinned (requirements.lock); a test checks this wiring
+        pool._network_backend = _WatchingBackend(pool._network_backend)
+        super().__init__(httpx_kwargs={"event_hooks": {"request": [_trace_outbox_request]}, "transport": transport},
+                         **kwargs)
+
+
+class _Wire:
+    """One request of the Sender on its connection: calls the row's hook at its moments."""
+
+    def __init__(self, hook: Callable[[str], Awaitable[None]], body_length: int) -> None:
+        self._hook = hook
+        self._body_length = body_length
+        self._body_written: int | None = None  # bytes of the body written; None before the body
+        self._written = False
+
+    async def on_trace(self, event: str, info: dict[str, Any]) -> None:
+        if event == "http11.send_request_headers.started":
+            self._body_written, self._written = None, False
+            await self._hook(SENDING)
+        elif event == "http11.send_request_body.started":
+            self._body_written = 0
+            await self.wrote(0)
+        elif event == "http11.send_request_body.complete":
+            await self.wrote(0)  # a body of unknown length: its end
+            if not self._written:
+                self._written = True
+                await self._hook(WRITTEN)
+        elif event == "http11.receive_response_headers.complete" and info["return_value"][1] >= 400:
+            await self._hook(PENDING)
+
+    async def wrote(self, count: int) -> None:
+        """`count` more bytes of this request were handed to the kernel."""
+        if self._body_written is None or self._written:
+            return
+        self._body_written += count
+        if self._body_written >= self._body_length > 0:
+            self._written = True
+            await self._hook(WRITTEN)
+
+
+_WIRE: ContextVar[_Wire | None] = ContextVar("zonebrief_wire", default=None)
 
 
 async def _trace_outbox_request(request: httpx.Request) -> None:
-    if ON_WIRE.get() is not None:
-        request.extensions["trace"] = _on_trace
-
-
-async def _on_trace(event: str, info: dict[str, Any]) -> None:
     hook = ON_WIRE.get()
-    if hook is None:
-        return
-    if event == "http11.send_request_headers.started":
-        await hook(SENDING)
-    elif event == "http11.send_request_body.complete":
-        await hook(WRITTEN)
-    elif event == "http11.receive_response_headers.complete" and info["return_value"][1] >= 400:
-        await hook(PENDING)
+    wire = None if hook is None else _Wire(hook, int(request.headers.get("content-length", 0)))
+    _WIRE.set(wire)  # the request runs in this task: its connection's writes see it
+    if wire is not None:
+        request.extensions["trace"] = wire.on_trace
+
+
+class _WatchedStream(httpcore.AsyncNetworkStream):
+    """A connection's stream that tells the request being written how many bytes each write handed on."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+        wire = _WIRE.get()
+        if wire is not None and buffer:
+            await wire.wrote(len(buffer))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        return _WatchedStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _WatchingBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, with every connection's stream watched (_WatchedStream)."""
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        return _WatchedStream(await self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        return _WatchedStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
 
 
 def rate_limiter() -> AIORateLimiter:

@@ -185,6 +185,17 @@ def plan_week(service: ZoneService, chats: range) -> Counter:
     return Counter((chat, text) for chat, text in service.db.execute("SELECT chat_id, text FROM deliveries"))
 
 
+def test_console_chats_are_never_planned_for(service):
+    """`zonebrief chat` on the store a bot delivers from: its subscriptions cost no failed push."""
+    for chat_id in (console.CONSOLE_CHAT_ID, 0, 7):  # 0: the console's chat before it had a range
+        subscribe(service, chat_id, "全部")
+    ingest_new_page(service)
+    assert planning.plan_pushes(service, T0) > 0
+    planning.plan_digests(service, planning.every_subscriber(service, T0), T0, send_empty=True)
+    assert {7} == {chat for (chat,) in service.db.execute("SELECT DISTINCT chat_id FROM deliveries")}
+    assert console.CONSOLE_CHAT_ID >= outbox.CONSOLE_CHATS_FROM > 2**52
+
+
 def test_sender_sends_every_row_once_in_order_per_chat(service):
     expected = plan_week(service, range(1, 21))
     telegram = FakeTelegram(delay=0.001)

@@ -271,6 +271,38 @@ def test_a_row_is_written_while_telegram_holds_it_and_pending_while_a_429_waits(
     assert [outbox.WRITTEN, outbox.SENT, outbox.PENDING, outbox.SENT] == seen
 
 
+def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi, monkeypatch):
+    """The `written` commit follows the write that hands the last byte to the kernel, before
+    httpcore even reports the body complete: the instant in which a kill would leave a row
+    `sending` although the server got it all (and so send it twice) is one commit long."""
+    add_users(botapi)
+    moments: list[str] = []
+    on_trace = sender._Wire.on_trace
+
+    async def traced(self, event: str, info: dict) -> None:
+        if event.startswith("http11.send_request"):
+            moments.append(event.removeprefix("http11."))
+        await on_trace(self, event, info)
+
+    monkeypatch.setattr(sender._Wire, "on_trace", traced)
+
+    async def record(status: str) -> None:
+        moments.append(status)
+
+    async def scenario():
+        async with ExtBot(botapi.token, base_url=botapi.url, request=sender.OutboxRequest()) as bot:
+            token = sender.ON_WIRE.set(record)
+            try:
+                await sender.bot_sender(bot)(101, "探针")
+            finally:
+                sender.ON_WIRE.reset(token)
+
+    asyncio.run(scenario())
+    assert ["send_request_headers.started", outbox.SENDING, "send_request_headers.complete",
+            "send_request_body.started", outbox.WRITTEN, "send_request_body.complete"] == moments
+    assert ["探针"] == [entry["plain_text"] for entry in botapi.sent(101)]
+
+
 def test_a_timeout_is_retried_and_delivers_once(botapi, store, text_tools):
     add_users(botapi)
     botapi.inject("sendMessage", chat_id=110, error="timeout")
