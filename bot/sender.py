@@ -15,14 +15,18 @@ leave the row pending with a later `next_attempt_at` (exponential back-off); For
 blocked the bot) pauses the chat and leaves its rows pending until /start resumes it; BadRequest
 (or a group that became a supergroup) marks the row failed and tells the admins. Nothing is deleted.
 
+The moment of `written` is caught on the connection itself (OutboxRequest watches its stream):
+right after the write(2) that hands the last byte to the kernel, the row id is appended to the
+wire log (`<store>.wire`, one more write(2)), then the `written` status is committed.
+
 After kill -9 the next drain settles what the dead process left (settle_in_flight): `written`
-rows become `unconfirmed` — delivered, never sent again; `sending` rows go back to `pending` and
-are sent again, since their request may not have been written whole. A `sending` row whose whole
-request had in fact been written (the process died in the instant between the last byte and the
-`written` commit) is then a duplicate: the one case where the sender cannot tell, it prefers a
-rare duplicate to a silent loss, and counts these rows (`crash_resends`, /stats). A timeout after
-Telegram received a request is retried too, so a network fault, not only a crash, can repeat a
-message.
+rows, and `sending` rows the wire log names, become `unconfirmed` — delivered, never sent again;
+the other `sending` rows go back to `pending` and are sent again, since their request may not have
+been written whole. One such row whose whole request had in fact been written (the process died
+in the microseconds between the last byte's write and the log's) is then a duplicate: the one case
+where the sender cannot tell, it prefers a rare duplicate to a silent loss, and counts these rows
+(`crash_resends`, /stats). A timeout after Telegram received a request is retried too, so a
+network fault, not only a crash, can repeat a message.
 
 Bookkeeping is separate from sending: the sender writes through its own connection (short busy
 timeout, no fsync per commit: a killed process loses nothing the kernel has), and a write that
@@ -38,6 +42,7 @@ import asyncio
 import fcntl
 import json
 import logging
+import os
 import sqlite3
 import ssl
 import warnings
@@ -183,6 +188,7 @@ class Sender:
     ) -> None:
         self.db = db
         self._writer = writer if writer is not None else open_writer(db)
+        self._wire_log = WireLog.beside(db)
         self._send = send
         self._admins = tuple(admins)
         self._concurrency = concurrency
@@ -204,7 +210,7 @@ class Sender:
         report = DrainReport()
         async with self._lock:
             if not self._settled:
-                await self._write(report, settle_in_flight)
+                await self._write(report, settle_in_flight, self._wire_log.read())
                 self._settled = True
             troubled: set[int] = set()  # chats whose worker failed: left for the next drain
             while queues := due_deliveries(self.db, self._clock(), skip=troubled, chats=CHATS_PER_PAGE,
@@ -212,6 +218,8 @@ class Sender:
                 pending = deque(queues)
                 workers = [self._work(pending, report, troubled) for _ in range(min(self._concurrency, len(pending)))]
                 await asyncio.gather(*workers)
+            if not troubled:  # nothing left on the wire: what the log says is in the store now
+                self._wire_log.clear()
         return report
 
     async def _work(self, queues: deque[list[Delivery]], report: DrainReport, troubled: set[int]) -> None:
@@ -229,6 +237,10 @@ class Sender:
     async def _deliver(self, delivery: Delivery, report: DrainReport) -> bool:
         """Send one row and record the outcome; True if the chat's next row may follow."""
         async def on_wire(status: str) -> None:
+            if status == WRITTEN:
+                self._wire_log.written(delivery.id)  # one append, a few microseconds after the last byte
+            elif status == PENDING:
+                self._wire_log.withdrawn(delivery.id)  # refused: it may be claimed and written again
             await self._write(report, _set_status, delivery.id, status)
 
         token = ON_WIRE.set(on_wire)
@@ -246,6 +258,8 @@ class Sender:
         """Record a send Telegram refused (or that did not get through); True if the chat's next
         row may follow."""
         now = self._clock()
+        if not isinstance(error, (BadRequest, ChatMigrated)):
+            self._wire_log.withdrawn(delivery.id)  # back to pending: a later attempt is what counts
         if isinstance(error, Forbidden):
             logger.warning("chat %s blocked the bot (%s): pausing it", delivery.chat_id, error)
             await self._write(report, _pause, delivery.id, delivery.chat_id, str(error), now)
@@ -320,15 +334,16 @@ def _describe(error: TelegramError) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def settle_in_flight(db: Database) -> int:
-    """After a process died while sending: its `written` rows become `unconfirmed` (delivered,
-    never sent again); its `sending` rows go back to `pending`, counted in `crash_resends` (their
-    request may or may not have been written whole: sent again, a rare duplicate rather than a
-    loss). Returns how many rows were settled. Only the process holding the SenderLock may call
-    this."""
+def settle_in_flight(db: Database, written: Iterable[int] = ()) -> int:
+    """After a process died while sending: its `written` rows, and its `sending` rows that the wire
+    log (`written`, see WireLog) names, become `unconfirmed` (delivered, never sent again); its
+    other `sending` rows go back to `pending`, counted in `crash_resends` (their request may or may
+    not have been written whole: sent again, a rare duplicate rather than a loss). Returns how many
+    rows were settled. Only the process holding the SenderLock may call this."""
     delivered = db.execute(
-        "UPDATE deliveries SET status = ?, error = ? WHERE status = ?",
-        [UNCONFIRMED, "请求已完整发出时进程退出：按已送达处理，不再重发", WRITTEN],
+        "UPDATE deliveries SET status = ?, error = ? WHERE status = ?"
+        " OR (status = ? AND id IN (SELECT value FROM json_each(?)))",
+        [UNCONFIRMED, "请求已完整发出时进程退出：按已送达处理，不再重发", WRITTEN, SENDING, json.dumps(list(written))],
     ).rowcount
     resent = db.execute(
         "UPDATE deliveries SET status = ?, crash_resends = crash_resends + 1, error = ? WHERE status = ?",
@@ -338,6 +353,57 @@ def settle_in_flight(db: Database) -> int:
         logger.warning("the last process died while sending: %d message(s) had been written whole (not sent again),"
                        " %d were being written (sent again)", delivered, resent)
     return delivered + resent
+
+
+class WireLog:
+    """`<store>.wire`: the ids of the rows whose request was written whole, one per line, appended
+    the moment the last byte is handed to the kernel — a single write(2), a few microseconds, where
+    the `written` commit that follows takes a transaction. A process killed between the two leaves
+    the row `sending` in the store but named here, so the next process keeps it as delivered instead
+    of sending it again. Written by the process holding the SenderLock only; emptied when a drain
+    ends with nothing on the wire."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    @classmethod
+    def beside(cls, db: Database) -> WireLog:
+        path = store_path(db)
+        return cls(path.with_name(path.name + ".wire"))
+
+    def written(self, row_id: int) -> None:
+        """The row's request was handed to the kernel whole."""
+        self._append(f"{row_id}\n")
+
+    def withdrawn(self, row_id: int) -> None:
+        """The row is pending again (refused, or to be retried): an earlier `written` no longer counts."""
+        self._append(f"-{row_id}\n")
+
+    def _append(self, line: str) -> None:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.write(self._fd, line.encode())
+
+    def read(self) -> set[int]:
+        """The rows written and not withdrawn since (a line cut short by a kill counts for nothing)."""
+        try:
+            lines = self._path.read_text(encoding="ascii", errors="ignore").split("\n")[:-1]
+        except FileNotFoundError:
+            return set()
+        rows: set[int] = set()
+        for line in lines:
+            if line.isdigit():
+                rows.add(int(line))
+            elif line.startswith("-") and line[1:].isdigit():
+                rows.discard(int(line[1:]))
+        return rows
+
+    def clear(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+        elif self._path.exists():
+            self._path.write_bytes(b"")
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:

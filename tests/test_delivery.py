@@ -166,8 +166,8 @@ class FakeTelegram:
             await on_wire(outbox.SENDING)  # its first byte is about to be written, as OutboxRequest reports
             if self.faults.get(chat_id):
                 raise self.faults[chat_id].pop(0)
-            await on_wire(outbox.WRITTEN)  # its last byte was handed to the kernel: Telegram gets it
-            self.accepted.append((chat_id, text))
+            self.accepted.append((chat_id, text))  # its last byte was handed to the kernel: Telegram gets it
+            await on_wire(outbox.WRITTEN)
             return len(self.accepted)
         finally:
             self.in_flight -= 1
@@ -274,7 +274,7 @@ def test_a_message_being_written_when_the_process_dies_is_sent_again_and_counted
     expected = plan_week(service, range(1, 3))
     telegram = FakeTelegram()
 
-    async def killed_while_writing(chat_id: int, text: str) -> int:
+    async def killed_while_writing(chat_id: int, text: str, buttons: outbox.Buttons = ()) -> int:
         await sender.ON_WIRE.get()(outbox.SENDING)
         raise Killed  # between the first byte and the last
 
@@ -288,6 +288,61 @@ def test_a_message_being_written_when_the_process_dies_is_sent_again_and_counted
     stats = admin.delivery_stats(service.db, T0 + timedelta(hours=1))
     assert (1, 0) == (stats.resent, stats.unconfirmed)
     assert "重发（可能重复）1 条" in render.stats_text(stats)
+
+
+def test_a_message_written_whole_but_not_yet_marked_when_the_process_dies_is_not_sent_again(service, monkeypatch):
+    """Killed between the wire log's append (right after the last byte) and the `written` commit:
+    the log tells the restarted sender it was delivered."""
+    expected = plan_week(service, range(1, 3))
+    telegram = FakeTelegram()
+    set_status = sender._set_status
+
+    def killed_before_the_commit(db, row_id, status):
+        if status == outbox.WRITTEN:
+            raise Killed
+        set_status(db, row_id, status)
+
+    monkeypatch.setattr(sender, "_set_status", killed_before_the_commit)
+    with pytest.raises(Killed):
+        asyncio.run(sender.Sender(service.db, telegram.send, concurrency=1, clock=Clock()).drain())
+    [claimed] = planned(service.db, outbox.SENDING)
+    monkeypatch.setattr(sender, "_set_status", set_status)
+    asyncio.run(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
+    assert expected == Counter(telegram.accepted)  # the first send counted, nothing twice
+    assert [claimed] == list(planned(service.db, outbox.UNCONFIRMED))
+    assert 0 == service.db.execute("SELECT sum(crash_resends) FROM deliveries").fetchone()[0]
+
+
+def test_a_refused_request_written_again_and_cut_by_a_kill_is_sent_again(service):
+    """Written whole, refused (a 429 the rate limiter retries), then killed while the retry is
+    being written: the first `written` no longer counts, so nothing is lost."""
+    expected = plan_week(service, range(1, 3))
+    telegram = FakeTelegram()
+
+    async def refused_then_killed(chat_id: int, text: str, buttons: outbox.Buttons = ()) -> int:
+        on_wire = sender.ON_WIRE.get()
+        for status in (outbox.SENDING, outbox.WRITTEN, outbox.PENDING, outbox.SENDING):
+            await on_wire(status)
+        raise Killed
+
+    with pytest.raises(Killed):
+        asyncio.run(sender.Sender(service.db, refused_then_killed, concurrency=1, clock=Clock()).drain())
+    asyncio.run(sender.Sender(service.db, telegram.send, clock=Clock()).drain())
+    assert expected == Counter(telegram.accepted)
+    assert 1 == service.db.execute("SELECT sum(crash_resends) FROM deliveries").fetchone()[0]
+
+
+def test_the_wire_log_reads_what_was_written_and_not_withdrawn(tmp_path):
+    log = sender.WireLog(tmp_path / "zonebrief.db.wire")
+    assert set() == log.read()
+    for row_id in (3, 4, 5):
+        log.written(row_id)
+    log.withdrawn(4)
+    with (tmp_path / "zonebrief.db.wire").open("a") as file:
+        file.write("17")  # a line cut short by a kill
+    assert {3, 5} == log.read()
+    log.clear()
+    assert set() == log.read()
 
 
 class LockedStore(Database):
