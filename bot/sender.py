@@ -95,6 +95,9 @@ SendFunction = Callable[[int, str, Buttons], Awaitable[int]]  # (chat_id, HTML t
 # first byte is written, with WRITTEN once its last byte is, and with PENDING when Telegram refuses
 # it (a 429 the rate limiter will retry).
 ON_WIRE: ContextVar[Callable[[str], Awaitable[None]] | None] = ContextVar("zonebrief_on_wire", default=None)
+# Set by the Sender around each send too: called synchronously the instant the request's last
+# byte was handed to the kernel (before ON_WIRE hears WRITTEN): it appends to the wire log.
+HANDED_ON: ContextVar[Callable[[], None] | None] = ContextVar("zonebrief_handed_on", default=None)
 
 
 @dataclass(frozen=True)
@@ -236,20 +239,29 @@ class Sender:
 
     async def _deliver(self, delivery: Delivery, report: DrainReport) -> bool:
         """Send one row and record the outcome; True if the chat's next row may follow."""
+        logged = [False]
+
+        def handed_on() -> None:  # the last byte is with the kernel: one append, before anything else runs
+            if not logged[0]:
+                logged[0] = True
+                self._wire_log.written(delivery.id)
+
         async def on_wire(status: str) -> None:
             if status == WRITTEN:
-                self._wire_log.written(delivery.id)  # one append, a few microseconds after the last byte
+                handed_on()
             elif status == PENDING:
+                logged[0] = False
                 self._wire_log.withdrawn(delivery.id)  # refused: it may be claimed and written again
             await self._write(report, _set_status, delivery.id, status)
 
-        token = ON_WIRE.set(on_wire)
+        tokens = ON_WIRE.set(on_wire), HANDED_ON.set(handed_on)
         try:
             message_id = await self._send(delivery.chat_id, delivery.text, delivery.buttons)
         except TelegramError as error:
             return await self._refused(delivery, error, report)
         finally:
-            ON_WIRE.reset(token)
+            ON_WIRE.reset(tokens[0])
+            HANDED_ON.reset(tokens[1])
         await self._write(report, _record_sent, delivery.id, message_id, timestamp(self._clock()))
         report.sent += 1
         return True
@@ -491,35 +503,47 @@ class OutboxRequest(HTTPXRequest):
 
 
 class _Wire:
-    """One request of the Sender on its connection: calls the row's hook at its moments."""
+    """One request of the Sender on its connection: calls the row's hooks at its moments."""
 
-    def __init__(self, hook: Callable[[str], Awaitable[None]], body_length: int) -> None:
+    def __init__(self, hook: Callable[[str], Awaitable[None]], handed_on: Callable[[], None] | None,
+                 body_length: int) -> None:
         self._hook = hook
+        self._handed_on = handed_on
         self._body_length = body_length
-        self._body_written: int | None = None  # bytes of the body written; None before the body
-        self._written = False
+        self._body_written: int | None = None  # bytes of the body handed to the kernel; None before the body
+        self._whole = False  # the last byte was handed to the kernel (handed_on called)
+        self._written = False  # the hook was told WRITTEN
 
     async def on_trace(self, event: str, info: dict[str, Any]) -> None:
         if event == "http11.send_request_headers.started":
-            self._body_written, self._written = None, False
+            self._body_written, self._whole, self._written = None, False, False
             await self._hook(SENDING)
         elif event == "http11.send_request_body.started":
             self._body_written = 0
-            await self.wrote(0)
         elif event == "http11.send_request_body.complete":
-            await self.wrote(0)  # a body of unknown length: its end
-            if not self._written:
-                self._written = True
-                await self._hook(WRITTEN)
+            self._done()  # a body of unknown length: its end
+            await self.wrote()
         elif event == "http11.receive_response_headers.complete" and info["return_value"][1] >= 400:
             await self._hook(PENDING)
 
-    async def wrote(self, count: int) -> None:
-        """`count` more bytes of this request were handed to the kernel."""
-        if self._body_written is None or self._written:
+    def handed(self, count: int) -> None:
+        """`count` more bytes of this request were handed to the kernel (called synchronously, right
+        after the write, before anything else may run)."""
+        if self._body_written is None or self._whole:
             return
         self._body_written += count
         if self._body_written >= self._body_length > 0:
+            self._done()
+
+    def _done(self) -> None:
+        if not self._whole:
+            self._whole = True
+            if self._handed_on is not None:
+                self._handed_on()
+
+    async def wrote(self) -> None:
+        """After a write returned: tell the hook WRITTEN once the last byte was handed on."""
+        if self._whole and not self._written:
             self._written = True
             await self._hook(WRITTEN)
 
@@ -529,17 +553,21 @@ _WIRE: ContextVar[_Wire | None] = ContextVar("zonebrief_wire", default=None)
 
 async def _trace_outbox_request(request: httpx.Request) -> None:
     hook = ON_WIRE.get()
-    wire = None if hook is None else _Wire(hook, int(request.headers.get("content-length", 0)))
+    wire = None if hook is None else _Wire(hook, HANDED_ON.get(), int(request.headers.get("content-length", 0)))
     _WIRE.set(wire)  # the request runs in this task: its connection's writes see it
     if wire is not None:
         request.extensions["trace"] = wire.on_trace
 
 
 class _WatchedStream(httpcore.AsyncNetworkStream):
-    """A connection's stream that tells the request being written how many bytes each write handed on."""
+    """A connection's stream that tells the request being written how many bytes each write handed
+    to the kernel: from inside the asyncio transport's write when it can (anyio yields to the event
+    loop after the write, before returning; a kill in that pause must find the row logged), else
+    when the write returns."""
 
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
+        self._inside = _watch_transport(stream)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._stream.read(max_bytes, timeout)
@@ -547,8 +575,10 @@ class _WatchedStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._stream.write(buffer, timeout)
         wire = _WIRE.get()
-        if wire is not None and buffer:
-            await wire.wrote(len(buffer))
+        if wire is not None:
+            if not self._inside:
+                wire.handed(len(buffer))
+            await wire.wrote()
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -559,6 +589,24 @@ class _WatchedStream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
+
+
+def _watch_transport(stream: httpcore.AsyncNetworkStream) -> bool:
+    """Make the asyncio transport under an httpcore stream (httpcore's AnyIOStream over anyio's
+    SocketStream: both pinned) report each write at once; False when there is no such transport."""
+    transport = getattr(getattr(stream, "_stream", None), "_transport", None)
+    if not isinstance(transport, asyncio.WriteTransport):
+        return False
+    write = transport.write
+
+    def watched_write(data: Any) -> None:
+        write(data)
+        wire = _WIRE.get()
+        if wire is not None:
+            wire.handed(len(data))
+
+    transport.write = watched_write  # type: ignore[method-assign]
+    return True
 
 
 class _WatchingBackend(httpcore.AsyncNetworkBackend):

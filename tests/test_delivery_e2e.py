@@ -272,9 +272,10 @@ def test_a_row_is_written_while_telegram_holds_it_and_pending_while_a_429_waits(
 
 
 def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi, monkeypatch):
-    """The `written` commit follows the write that hands the last byte to the kernel, before
-    httpcore even reports the body complete: the instant in which a kill would leave a row
-    `sending` although the server got it all (and so send it twice) is one commit long."""
+    """The wire log hears of the last byte from inside the transport's write, before anything else
+    may run, and the `written` commit follows before httpcore even reports the body complete: the
+    instant in which a kill would leave a row unlogged although the server got it all (and so send
+    it twice) is one append long."""
     add_users(botapi)
     moments: list[str] = []
     on_trace = sender._Wire.on_trace
@@ -285,21 +286,26 @@ def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi, monkeypat
         await on_trace(self, event, info)
 
     monkeypatch.setattr(sender._Wire, "on_trace", traced)
+    watch_transport = sender._watch_transport
+    watched = []
+    monkeypatch.setattr(sender, "_watch_transport", lambda stream: watched.append(watch_transport(stream)) or watched[-1])
 
     async def record(status: str) -> None:
         moments.append(status)
 
     async def scenario():
         async with ExtBot(botapi.token, base_url=botapi.url, request=sender.OutboxRequest()) as bot:
-            token = sender.ON_WIRE.set(record)
+            tokens = sender.ON_WIRE.set(record), sender.HANDED_ON.set(lambda: moments.append("handed on"))
             try:
-                await sender.bot_sender(bot)(101, "探针")
+                await sender.bot_sender(bot)(101, "探针", ())
             finally:
-                sender.ON_WIRE.reset(token)
+                sender.ON_WIRE.reset(tokens[0])
+                sender.HANDED_ON.reset(tokens[1])
 
     asyncio.run(scenario())
     assert ["send_request_headers.started", outbox.SENDING, "send_request_headers.complete",
-            "send_request_body.started", outbox.WRITTEN, "send_request_body.complete"] == moments
+            "send_request_body.started", "handed on", outbox.WRITTEN, "send_request_body.complete"] == moments
+    assert [True] == watched  # reported from inside the transport's write, before anyio yields
     assert ["探针"] == [entry["plain_text"] for entry in botapi.sent(101)]
 
 
