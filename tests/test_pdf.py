@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -234,8 +234,9 @@ def test_inbox_takes_pdf_pages(tmp_path, text_tools):
     os.utime(page, (old, old))
 
     with open_db(tmp_path / "z.db") as db:
-        [outcome] = inbox.process_inbox(db, folder, gazetteer=gazetteer, tokenizer=tokenizer,
-                                        now=datetime.now(timezone.utc))
+        box, now = inbox.Inbox(folder), datetime.now(timezone.utc)
+        assert [] == box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now)  # first seen
+        [outcome] = box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now + timedelta(seconds=1))
         assert outcome.ok and outcome.moved_to == folder / "done" / page.name
         assert len(build_page(PAGES[0])[1]) == db["articles"].count
 
@@ -248,7 +249,7 @@ def test_an_admin_upload_of_a_pdf_is_ingested(tmp_path, text_tools):
         service = ZoneService(db, gazetteer, tokenizer)
         data, expected = build_page(PAGES[1])
         answer = admin.ingest_upload(service, settings, "page2.pdf", data, datetime.now(timezone.utc))
-        assert answer.startswith("已导入 page2.pdf") and f"{len(expected)} 篇文章" in answer
+        assert answer.startswith("已导入 page2-") and f"{len(expected)} 篇文章" in answer  # a name of its own
         refused = admin.ingest_upload(service, settings, "scan.pdf", _canvas_pdf(_scan), datetime.now(timezone.utc))
         assert "OCR" in refused and len(expected) == db["articles"].count
 
