@@ -182,12 +182,12 @@ def cycle(number: int, server: Server, store: Path, inbox: Path, log: Path, bots
           rng: random.Random) -> Kill:
     """One page, one kill of the running bot (the last of `bots`), one restart (added to `bots`)."""
     rows_before = sum(outbox(store)[0].values())
+    base = sum(server.received().values())  # before the page: its pushes may go out fast
     drop_page(inbox, number)
     wait_for(lambda: sum(outbox(store)[0].values()) > rows_before, 120, "the page's pushes to be planned")
     time.sleep(0.2)  # planning is one transaction: all rows are there now
     planned = sum(outbox(store)[0].values()) - rows_before
     kill_after = rng.randint(1, max(1, planned - 1))
-    base = sum(server.received().values())
     wait_for(lambda: sum(server.received().values()) - base >= kill_after, 300, f"{kill_after} pushes to arrive")
     time.sleep(rng.uniform(0, 0.03))
     bots[-1].kill()
