@@ -514,7 +514,7 @@ class Layout:
     blocks: list[Block]
     rules: list[Area]
     body: float
-    owners: dict[int, Story] = field(default_factory=dict)  # id(block) -> story
+    owners: dict[int, Story | None] = field(default_factory=dict)  # id(block) -> story
     stories: dict[int, Story] = field(default_factory=dict)  # id(header) -> story
 
     def story_of(self, header: Header) -> Story:
@@ -535,8 +535,10 @@ def assign_blocks(layout: Layout) -> list[Block]:
 
 def _owner(layout: Layout, area: Area, block: Block | None = None) -> Story | None:
     """The story a block (or a box or picture) at `area` is printed in (rule 7)."""
-    if block is not None and id(block) in layout.owners:
-        return layout.owners[id(block)]
+    if block is not None:
+        if id(block) in layout.owners:  # known, or being found: overlapping blocks may lead in a circle
+            return layout.owners[id(block)]
+        layout.owners[id(block)] = None
     above = _nearest_above(layout, area)
     centred = _centred_over(layout, area)
     if centred is not None and (above is None or centred.area.top >= above.area.bottom - 1):

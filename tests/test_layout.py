@@ -3,6 +3,7 @@ summarize/layout.py numbers the rules; whole pages are in tests/test_pdf.py)."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,19 @@ def test_rule7_a_centred_headline_under_a_block_starts_a_new_article_in_that_col
              Block(column([("下文第三栏写", 0)], 460, 140))]  # the headline (200-320) is centred over 0-520
     owners = dict(_story_titles(Layout(headers, [upper, *lower], [], BODY)))
     assert ("上面的标题", "居中的标题") == (owners["上文第一栏写满"], owners["下文第一栏写满"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_any_soup_of_glyphs_and_shapes_reads_without_error(seed, gazetteer):
+    """Overlapping text and shapes anywhere (a damaged or odd page): a Page, never an exception."""
+    rng = random.Random(seed)
+    placed = []
+    for _ in range(rng.randrange(20, 200)):
+        size, x, top = rng.choice((8, 10, 10, 10, 14, 24)), rng.uniform(0, 800), rng.uniform(0, 1100)
+        placed += glyphs("".join(rng.choice("晋城经开区开发区建设本报讯记者王波，。2025年3月14日第10期（）■摄 图为")
+                                 for _ in range(rng.randrange(1, 20))), x, top, size)
+    corners = [sorted(rng.uniform(0, 800) for _ in range(2)) + sorted(rng.uniform(0, 1100) for _ in range(2))
+               for _ in range(rng.randrange(0, 6))]
+    rects = tuple(Rect(x0, top, x1, bottom, rng.random() < 0.5) for x0, x1, top, bottom in corners)
+    page = L.read_sheets([Sheet(800, 1100, tuple(placed), rects)], gazetteer)
+    assert all(article.body for article in page.articles)
