@@ -390,6 +390,24 @@ def test_an_admin_sends_a_page_as_a_document(botapi, store, text_tools):
     assert 1 == len(list((store.parent / "inbox" / "done").glob(f"{NEW_PAGE.stem}-*.txt")))
 
 
+def test_an_admin_sends_a_pdf_page_as_a_document(botapi, store, text_tools):
+    from pdfpages import PAGES, build_page
+
+    add_users(botapi)
+    data, expected = build_page(PAGES[0])
+
+    async def scenario():
+        async with running_bot(botapi, store, text_tools):
+            before = len(botapi.sent(ADMIN))
+            botapi.send_document(ADMIN, "page1.pdf", data, caption="/ingest")
+            [answer] = (await botapi.async_wait_for_messages(ADMIN, before + 1))[before:]
+            assert re.match(r"已导入 page1\S*\.pdf：", answer["plain_text"]), answer["plain_text"]
+            assert f"{len(expected)} 篇文章" in answer["plain_text"]
+
+    asyncio.run(scenario())
+    assert [path.suffix for path in (store.parent / "inbox" / "done").glob("page1*")] == [".pdf"]
+
+
 async def _say(botapi: BotApiStandIn, chat_id: int, text: str) -> list[dict]:
     before = len(botapi.sent(chat_id))
     botapi.send_text(chat_id, text)
