@@ -1,7 +1,7 @@
 """Set up and run ZoneBrief from a fresh clone with nothing but Python 3.11 and pip.
 
     python3 dev.py chat        # the bot in this terminal, on the bundled seeds (no token, no network)
-    python3 dev.py test        # the test suite
+    python3 dev.py test        # ruff check, mypy, then the test suite (what CI runs)
     python3 dev.py bench       # the benchmarks (docs/BENCHMARKS.md)
     python3 dev.py lock        # rewrite requirements.lock from the current environment
 
@@ -36,7 +36,7 @@ def _fingerprint() -> str:
 
 def ensure_environment() -> None:
     """Create .venv and install the locked packages, unless that is already done."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the machine has
         sys.exit(f"ZoneBrief needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print("Creating .venv …", file=sys.stderr)
@@ -55,6 +55,15 @@ def _run(argv: list[str]) -> int:
     return subprocess.run(argv, cwd=ROOT).returncode
 
 
+def _test(pytest_args: list[str]) -> int:
+    """The lint (ruff), the type check (mypy, configured in pyproject.toml), then pytest; the first failure stops."""
+    for step in (["-m", "ruff", "check", "."], ["-m", "mypy"], ["-m", "pytest", *pytest_args]):
+        returncode = _run([str(PYTHON), *step])
+        if returncode:
+            return returncode
+    return 0
+
+
 def main(argv: list[str]) -> int:
     command, *rest = argv or ["chat"]
     if command in {"-h", "--help", "help"}:
@@ -62,7 +71,7 @@ def main(argv: list[str]) -> int:
         return 0
     ensure_environment()
     if command == "test":
-        return _run([str(PYTHON), "-m", "pytest", *rest])
+        return _test(rest)
     if command == "bench":
         return _run([str(PYTHON), "-m", "bench", *rest])
     if command == "lock":

@@ -35,7 +35,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from bot.config import Settings
@@ -125,7 +125,7 @@ def build_store(path: Path, chats: list[int], text_tools: tuple) -> None:
     with open_db(path) as db:
         for outcome in ingest_paths(db, SEEDS, gazetteer=gazetteer, tokenizer=tokenizer):
             assert outcome.error is None, outcome.error
-        db.execute("UPDATE issues SET pushes_planned_at = ?", [datetime.now(timezone.utc).isoformat()])
+        db.execute("UPDATE issues SET pushes_planned_at = ?", [datetime.now(UTC).isoformat()])
         service = ZoneService(db, gazetteer, tokenizer)
         for chat_id in chats:
             service.subscribe(chat_id, service.target("全部"))

@@ -23,7 +23,7 @@ import statistics
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from bot import planning
@@ -45,7 +45,7 @@ def build(store: Path, chats: int, service_of) -> None:
         service = service_of(db)
         zones = [zone.name for zone in service.gazetteer.zones]
         cities = list(service.gazetteer.cities())
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         targets = []
         for index in range(chats):
             kind = index % 10
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def plan() -> None:  # in its own thread, over its own connection, as the bot's planner
             planner = service_of(connect(store))
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             due = planning.every_subscriber(planner, now)
             started = time.perf_counter()
             for _ in planning.digest_batches(planner, due, now, send_empty=False, batch=args.batch):

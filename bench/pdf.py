@@ -18,6 +18,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,8 +95,8 @@ def measure(specs, gazetteer, runs: int) -> Score:
             data, expected = build_page(spec)
         except ValueError:
             continue
-        extract_s, sheets = _fastest(runs, lambda: read_pdf(data))
-        layout_s, page = _fastest(runs, lambda: read_sheets(sheets, gazetteer))
+        extract_s, sheets = _fastest(runs, partial(read_pdf, data))
+        layout_s, page = _fastest(runs, partial(read_sheets, sheets, gazetteer))
         score.pages += 1
         score.extract_s += extract_s
         score.layout_s += layout_s

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -128,7 +128,7 @@ def m002_deliveries(db: Database) -> None:
     db["issues"].add_column("pushes_planned_at", str)
     db.execute(
         "UPDATE issues SET pushes_planned_at = ?",
-        [datetime.now(timezone.utc).isoformat(timespec="milliseconds")],
+        [datetime.now(UTC).isoformat(timespec="milliseconds")],
     )
 
 
@@ -262,7 +262,7 @@ def m008_delivery_control(db: Database) -> None:
     - push_holds: an arrival that would push too much to one chat, held for an admin's decision.
     Rows written before count as delivered up to now: no digest or push repeats what came before.
     """
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
     db["deliveries"].add_column("reply_markup", str)
     db["issues"].add_column("archived", int, not_null_default=0)
     db["issues"].add_column("planned_through", int)

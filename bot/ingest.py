@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -343,7 +343,7 @@ def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokeniz
         "issue_date": day.isoformat(),
         "date_source": date_source,
         "encoding": encoding,
-        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "article_count": len(page.articles),
         "fragment_count": len(page.fragments),
     }

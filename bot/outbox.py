@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlite_utils import Database
 
@@ -38,12 +38,12 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def timestamp(moment: datetime) -> str:
     """`moment` as the outbox writes times: UTC, ISO 8601, to the millisecond (sortable as text)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of inline buttons: (label, callback data)

@@ -18,7 +18,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from typing import TypeVar
 
 from sqlite_utils import Database
@@ -412,7 +412,7 @@ class ZoneService:
             return saved[0]
         with write_transaction(self.db):
             self.db.execute("INSERT OR IGNORE INTO saved_searches (query, saved_at) VALUES (?, ?)",
-                            [query, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                            [query, datetime.now(UTC).isoformat(timespec="seconds")])
         return self.db.execute("SELECT id FROM saved_searches WHERE query = ?", [query]).fetchone()[0]
 
     def _search_filters(self, query: str) -> tuple[list[str], list[tuple[str, list[object]]], tuple[str, ...], BadFilter | None]:
@@ -762,7 +762,7 @@ def _photo_tuple(rows: Iterable[dict]) -> tuple[Photo, ...]:
 
 def _now() -> str:
     """The current time as the store writes it: UTC, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _target(kind: str, name: str) -> Target:

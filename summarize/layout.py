@@ -32,7 +32,6 @@ How a page is read, step by step (each step a named rule with its own test):
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace

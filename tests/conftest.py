@@ -2,7 +2,7 @@
 
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -70,7 +70,7 @@ def service_one_per_page(store_path, text_tools) -> Iterator[ZoneService]:
 
 # The delivery tests' store: four seed pages with printed dates in the week before WEEK_T0, already
 # planned as at a first start (nobody subscribed yet).
-WEEK_T0 = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)  # Sunday noon in Shanghai
+WEEK_T0 = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # Sunday noon in Shanghai
 WEEK_DAYS = ("2026-11-16", "2026-11-18", "2026-11-20", "2026-11-21")
 
 

@@ -10,7 +10,8 @@ import asyncio
 import json
 import sqlite3
 from collections import Counter
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import WEEK_T0
@@ -34,7 +35,7 @@ def shanghai(*args: int) -> datetime:
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 class Clock:

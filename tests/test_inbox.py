@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from store_lock import WriteLockHolder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 ADMINS = (900, 901)
 
 

@@ -127,7 +127,7 @@ def test_gbk_page_is_decoded_and_stored(db, gazetteer, tokenizer, tmp_path):
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [
-        ("晋城经济技术开发区\n".encode("utf-8"), "utf-8-sig"),
+        ("晋城经济技术开发区\n".encode(), "utf-8-sig"),
         ("\ufeff晋城经济技术开发区\n".encode("utf-8"), "utf-8-sig"),
         ("晋城经济技术开发区\n".encode("gbk"), "gb18030"),
         ("晋城经济技术开发区\n".encode("utf-16"), "utf-16"),
@@ -140,7 +140,7 @@ def test_decode_page(data, encoding):
 def test_utf8_with_a_cut_character_stays_utf8():
     text = seed_text(SEED_FILES[0])
     data = text.encode("utf-8")
-    cut = data.index("腾笼".encode("utf-8")) + 1  # inside the three bytes of 腾
+    cut = data.index("腾笼".encode()) + 1  # inside the three bytes of 腾
 
     decoded, encoding = decode_page(data[:cut] + data[cut + 2:])
 
@@ -158,7 +158,7 @@ def test_undecodable_text_is_refused():
     [
         b"%PDF-1.7\n\x00\x01\x02 binary",
         bytes(range(256)) * 20,
-        b"\x1b\x02\x03\x04\x05\x06\x07\x08" * 100 + "晋城".encode("utf-8"),
+        b"\x1b\x02\x03\x04\x05\x06\x07\x08" * 100 + "晋城".encode(),
     ],
 )
 def test_binary_data_is_refused(data):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -230,11 +230,11 @@ def test_inbox_takes_pdf_pages(tmp_path, text_tools):
     folder = tmp_path / "inbox"
     folder.mkdir()
     page = write_page(folder)
-    old = datetime.now(timezone.utc).timestamp() - 60
+    old = datetime.now(UTC).timestamp() - 60
     os.utime(page, (old, old))
 
     with open_db(tmp_path / "z.db") as db:
-        box, now = inbox.Inbox(folder), datetime.now(timezone.utc)
+        box, now = inbox.Inbox(folder), datetime.now(UTC)
         assert [] == box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now)  # first seen
         [outcome] = box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now + timedelta(seconds=1))
         assert outcome.ok and outcome.moved_to == folder / "done" / page.name
@@ -248,9 +248,9 @@ def test_an_admin_upload_of_a_pdf_is_ingested(tmp_path, text_tools):
     with open_db(settings.db) as db:
         service = ZoneService(db, gazetteer, tokenizer)
         data, expected = build_page(PAGES[1])
-        answer = admin.ingest_upload(service, settings, "page2.pdf", data, datetime.now(timezone.utc))
+        answer = admin.ingest_upload(service, settings, "page2.pdf", data, datetime.now(UTC))
         assert answer.startswith("已导入 page2-") and f"{len(expected)} 篇文章" in answer  # a name of its own
-        refused = admin.ingest_upload(service, settings, "scan.pdf", _canvas_pdf(_scan), datetime.now(timezone.utc))
+        refused = admin.ingest_upload(service, settings, "scan.pdf", _canvas_pdf(_scan), datetime.now(UTC))
         assert "OCR" in refused and len(expected) == db["articles"].count
 
 

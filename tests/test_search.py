@@ -105,7 +105,7 @@ def test_snippets_hold_the_word_and_stand_on_their_own(db, word):
         text = hit.snippet
         assert len(text) <= SNIPPET_CHARS
         assert text.startswith("…") or stands_alone(text), text
-        assert not text.rstrip("…")[-1:] in "；;，、：", text
+        assert text.rstrip("…")[-1:] not in "；;，、：", text
         body = folded(db.execute("SELECT body FROM articles WHERE id = ?", [hit.article_id]).fetchone()[0])
         if folded(word) in body and not text.endswith("…"):
             assert folded(word) in folded(text)

@@ -3,7 +3,6 @@
 The seed articles are what the page parser finds on seeds/ (text extracted from PDF).
 """
 
-import dataclasses
 
 import pytest
 
