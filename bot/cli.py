@@ -14,6 +14,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 with warnings.catch_warnings():
@@ -138,7 +139,7 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _progress(files: Sequence[Path]) -> Sequence[Path]:
     if len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty():
-        return tqdm(files, desc="导入", unit="个文件", file=sys.stderr)  # type: ignore[return-value]
+        return tqdm(files, desc="导入", unit="个文件", file=sys.stderr)
     return files
 
 
@@ -347,6 +348,7 @@ def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str
             else:
                 click.echo("自上次周报以来没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
         return
+    assert settings.token, "checked before the preview"
     telegram.hide_token(settings.token)
     run = planning.plan_digests(service, due, now, send_empty=settings.digest_send_empty)
     key = planning.manual_digest_key(now)
@@ -370,12 +372,22 @@ def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str
         click.echo("已全部发出")
 
 
+class _Servers(TypedDict, total=False):
+    """ExtBot's Bot API server arguments; none means Telegram's own servers."""
+
+    base_url: str
+    base_file_url: str
+
+
 async def _send_digest(settings: Settings, service: ZoneService, key: str, base_url: str | None) -> int | None:
     """Send the digest `key` from this process; None when a running bot holds the sender lock."""
     lock = sender.SenderLock.beside(service.db)
     if not lock.acquire():
         return None
-    servers = dict(zip(("base_url", "base_file_url"), telegram.api_urls(base_url))) if base_url else {}
+    servers: _Servers = {}
+    if base_url:
+        api, files = telegram.api_urls(base_url)
+        servers = {"base_url": api, "base_file_url": files}
     bot = ExtBot(settings.token or "", rate_limiter=sender.rate_limiter(), request=sender.OutboxRequest(), **servers)
     try:
         async with bot:  # initialize() calls getMe: a wrong token or server fails here
@@ -495,4 +507,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

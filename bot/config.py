@@ -14,6 +14,7 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -68,17 +69,17 @@ def _describe(kind: str) -> str:
     return "文本"
 
 
-def _convert(name: str, kind: str, value: object) -> object:
-    """Turn a TOML or environment value into the field's type, or raise ConfigError."""
+def _convert(name: str, kind: str, value: Any) -> object:
+    """Turn a TOML or environment value (whatever tomllib gave) into the field's type, or raise ConfigError."""
     try:
         if kind.startswith("tuple[int"):
             if isinstance(value, str):
                 value = [v for v in value.replace(",", " ").split() if v]
-            return tuple(int(v) for v in value)  # type: ignore[union-attr]
+            return tuple(int(v) for v in value)
         if kind.startswith("int"):
-            return int(value)  # type: ignore[arg-type]
+            return int(value)
         if kind.startswith("float"):
-            return float(value)  # type: ignore[arg-type]
+            return float(value)
         if kind.startswith("bool"):
             if isinstance(value, bool):
                 return value
@@ -97,7 +98,7 @@ def _convert(name: str, kind: str, value: object) -> object:
 
 def load_settings(environ: Mapping[str, str], path: str | Path | None = None) -> Settings:
     """Read the TOML file (if any) and the environment into Settings."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # field name -> value of that field's type
     config_path = Path(path) if path else None
     if config_path is None and environ.get(ENV_PREFIX + "CONFIG"):
         config_path = Path(environ[ENV_PREFIX + "CONFIG"])

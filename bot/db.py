@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MS = 60_000
 @MIGRATIONS()
 def m001_articles(db: Database) -> None:
     """Issues (one per page file), articles, zones, article↔zone, unplaced fragments, search."""
-    db["issues"].create(
+    db.table("issues").create(
         {
             "id": int,
             "source": str,  # the page file's name
@@ -41,9 +41,9 @@ def m001_articles(db: Database) -> None:
         pk="id",
         not_null={"source", "content_hash", "issue_date", "date_source", "ingested_at"},
     )
-    db["issues"].create_index(["content_hash"], unique=True)
-    db["issues"].create_index(["source"])
-    db["zones"].create(
+    db.table("issues").create_index(["content_hash"], unique=True)
+    db.table("issues").create_index(["source"])
+    db.table("zones").create(
         {
             "name": str,
             "aliases": str,  # JSON list
@@ -56,7 +56,7 @@ def m001_articles(db: Database) -> None:
         },
         pk="name",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "issue_id": int,
@@ -76,15 +76,15 @@ def m001_articles(db: Database) -> None:
         foreign_keys=[("issue_id", "issues", "id")],
         not_null={"issue_id", "seq", "kind", "body"},
     )
-    db["articles"].create_index(["issue_id", "seq"], unique=True)
-    db["articles"].create_index(["zone"])
-    db["article_zones"].create(
+    db.table("articles").create_index(["issue_id", "seq"], unique=True)
+    db.table("articles").create_index(["zone"])
+    db.table("article_zones").create(
         {"article_id": int, "zone": str, "is_primary": int},
         pk=("article_id", "zone"),
         foreign_keys=[("article_id", "articles", "id"), ("zone", "zones", "name")],
     )
-    db["article_zones"].create_index(["zone"])
-    db["fragments"].create(
+    db.table("article_zones").create_index(["zone"])
+    db.table("fragments").create(
         {"id": int, "issue_id": int, "seq": int, "text": str},
         pk="id",
         foreign_keys=[("issue_id", "issues", "id")],
@@ -99,7 +99,7 @@ def m001_articles(db: Database) -> None:
 def m002_deliveries(db: Database) -> None:
     """The outbox (see bot.outbox), digest runs, the bot's own state, and which issues have had
     their pushes planned: issues stored before this migration count as planned, never pushed."""
-    db["deliveries"].create(
+    db.table("deliveries").create(
         {
             "id": int,
             "chat_id": int,
@@ -117,15 +117,15 @@ def m002_deliveries(db: Database) -> None:
         pk="id",
         not_null={"chat_id", "key", "part", "text", "status", "planned_at", "attempts"},
     )
-    db["deliveries"].create_index(["chat_id", "key", "part"], unique=True)
-    db["deliveries"].create_index(["status", "chat_id"])
-    db["deliveries"].create_index(["sent_at"])
-    db["digest_runs"].create(
+    db.table("deliveries").create_index(["chat_id", "key", "part"], unique=True)
+    db.table("deliveries").create_index(["status", "chat_id"])
+    db.table("deliveries").create_index(["sent_at"])
+    db.table("digest_runs").create(
         {"key": str, "planned_at": str, "as_of": str, "chats": int, "messages": int},
         pk="key",
     )
-    db["bot_state"].create({"name": str, "value": str}, pk="name")
-    db["issues"].add_column("pushes_planned_at", str)
+    db.table("bot_state").create({"name": str, "value": str}, pk="name")
+    db.table("issues").add_column("pushes_planned_at", str)
     db.execute(
         "UPDATE issues SET pushes_planned_at = ?",
         [datetime.now(UTC).isoformat(timespec="milliseconds")],
@@ -135,7 +135,7 @@ def m002_deliveries(db: Database) -> None:
 @MIGRATIONS()
 def m003_subscriptions(db: Database) -> None:
     """Chats that have talked to the bot (with a `paused` flag for delivery) and their subscriptions."""
-    db["chats"].create(
+    db.table("chats").create(
         {
             "chat_id": int,
             "created_at": str,  # UTC, ISO 8601
@@ -147,7 +147,7 @@ def m003_subscriptions(db: Database) -> None:
         not_null={"created_at", "paused"},
         defaults={"paused": 0},
     )
-    db["subscriptions"].create(
+    db.table("subscriptions").create(
         {
             "id": int,
             "chat_id": int,
@@ -159,8 +159,8 @@ def m003_subscriptions(db: Database) -> None:
         foreign_keys=[("chat_id", "chats", "chat_id")],
         not_null={"chat_id", "kind", "target", "created_at"},
     )
-    db["subscriptions"].create_index(["chat_id", "kind", "target"], unique=True)
-    db["subscriptions"].create_index(["kind", "target"])
+    db.table("subscriptions").create_index(["chat_id", "kind", "target"], unique=True)
+    db.table("subscriptions").create_index(["kind", "target"])
 
 
 
@@ -169,8 +169,8 @@ def m004_issue_edition(db: Database) -> None:
     """Pages are identified by content and edition (the masthead's issue and the section, see
     bot.ingest.edition_of), no longer by file name: a corrected page replaces the issue of its
     edition. Issues stored before have no edition recorded: a correction of one is a new issue."""
-    db["issues"].add_column("edition", str)
-    db["issues"].create_index(["edition"])
+    db.table("issues").add_column("edition", str)
+    db.table("issues").create_index(["edition"])
 
 @MIGRATIONS()
 def m005_listing(db: Database) -> None:
@@ -235,8 +235,8 @@ def m007_search_chars(db: Database) -> None:
     for article_id, title, body in db.execute("SELECT id, title, body FROM articles").fetchall():
         db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)",
                    [article_id, " ".join(char_tokens(title or "")), " ".join(char_tokens(body))])
-    db["saved_searches"].create({"id": int, "query": str, "saved_at": str}, pk="id", not_null={"query", "saved_at"})
-    db["saved_searches"].create_index(["query"], unique=True)
+    db.table("saved_searches").create({"id": int, "query": str, "saved_at": str}, pk="id", not_null={"query", "saved_at"})
+    db.table("saved_searches").create_index(["query"], unique=True)
 
 
 
@@ -263,18 +263,18 @@ def m008_delivery_control(db: Database) -> None:
     Rows written before count as delivered up to now: no digest or push repeats what came before.
     """
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
-    db["deliveries"].add_column("reply_markup", str)
-    db["issues"].add_column("archived", int, not_null_default=0)
-    db["issues"].add_column("planned_through", int)
-    db["issues"].add_column("hold_id", int)
-    db["chats"].add_column("muted", int, not_null_default=0)
-    db["chats"].add_column("digest_day", int)  # 0 = Monday
-    db["chats"].add_column("digest_time", str)  # HH:MM
-    db["chats"].add_column("digest_off", int, not_null_default=0)
-    db["chats"].add_column("digest_run", str)  # UTC, ISO 8601
-    db["chats"].add_column("digest_through", int)
-    db["subscriptions"].add_column("since_article", int)
-    db["push_holds"].create(
+    db.table("deliveries").add_column("reply_markup", str)
+    db.table("issues").add_column("archived", int, not_null_default=0)
+    db.table("issues").add_column("planned_through", int)
+    db.table("issues").add_column("hold_id", int)
+    db.table("chats").add_column("muted", int, not_null_default=0)
+    db.table("chats").add_column("digest_day", int)  # 0 = Monday
+    db.table("chats").add_column("digest_time", str)  # HH:MM
+    db.table("chats").add_column("digest_off", int, not_null_default=0)
+    db.table("chats").add_column("digest_run", str)  # UTC, ISO 8601
+    db.table("chats").add_column("digest_through", int)
+    db.table("subscriptions").add_column("since_article", int)
+    db.table("push_holds").create(
         {
             "id": int,
             "created_at": str,  # UTC, ISO 8601
@@ -317,7 +317,7 @@ def m010_summaries_remade(db: Database) -> None:
 def m011_delivery_resends(db: Database) -> None:
     """How often each outbox row was sent again because its process died while writing its
     request (bot.sender.settle_in_flight): each such resend may have been a duplicate (/stats)."""
-    db["deliveries"].add_column("crash_resends", int, not_null_default=0)
+    db.table("deliveries").add_column("crash_resends", int, not_null_default=0)
 
 
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:

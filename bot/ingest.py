@@ -22,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, UTC
 from pathlib import Path
+from typing import cast
 
 from sqlite_utils import Database
 
@@ -140,7 +141,7 @@ def load_zones(db: Database, gazetteer: Gazetteer) -> None:
     stored = {row[0]: row for row in db.execute(f"SELECT {', '.join(rows[0])} FROM zones")} if rows else {}
     changed = [row for row in rows if stored.get(row["name"]) != tuple(row.values())]
     if changed:
-        db["zones"].upsert_all(changed, pk="name")
+        db.table("zones").upsert_all(changed, pk="name")
 
 
 DISCOVERED = "discovered"  # the source of a zone the gazetteer lacks, named by an ingested article
@@ -284,16 +285,17 @@ def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, a
         if stored is not None:
             return stored
         load_zones(db, gazetteer)
-        db["zones"].insert_all(prepared.discovered, pk="name", ignore=True)
+        db.table("zones").insert_all(prepared.discovered, pk="name", ignore=True)
         previous = None if prepared.edition is None else db.execute(
             "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
         ).fetchone()
         if previous is None:
-            issue_id = db["issues"].insert(prepared.issue_row).last_pk
+            # last_pk is typed Optional; an insert into a rowid table always gives the new row's id
+            issue_id = cast(int, db.table("issues").insert(prepared.issue_row).last_pk)
             status, kept = NEW, {}
         else:
             issue_id = previous[0]
-            db["issues"].update(issue_id, prepared.issue_row)
+            db.table("issues").update(issue_id, prepared.issue_row)
             status, kept = REPLACED, _clear_issue(db, issue_id)
         added = _store_articles(db, issue_id, prepared.articles, kept)
         if archive and (status == NEW or added):
@@ -304,7 +306,7 @@ def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, a
             )
         elif status == REPLACED and added:
             db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
-        db["fragments"].insert_all(
+        db.table("fragments").insert_all(
             {"issue_id": issue_id, "seq": seq, "text": fragment}
             for seq, fragment in enumerate(prepared.fragments, start=1)
         )
@@ -335,7 +337,7 @@ def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokeniz
     if not page.articles:
         raise IngestError("没有找到任何文章：请确认这是《科学导报·开发区建设》版面的文本")
     day, date_source = _issue_date(page, issue_date, file_time)
-    issue_row = {
+    issue_row: dict[str, object] = {
         "source": source,
         "content_hash": digest,
         "label": issue_label or page.issue_label or _dated_label(day, date_source),
@@ -708,11 +710,11 @@ def _store_articles(
         reused = kept.get(article.key)
         if reused:
             article_id = reused.pop(0)
-            db["articles"].update(article_id, row)
+            db.table("articles").update(article_id, row)
         else:
-            article_id = db["articles"].insert(row).last_pk
+            article_id = cast(int, db.table("articles").insert(row).last_pk)  # see write_page
             added += 1
-        db["article_zones"].insert_all(
+        db.table("article_zones").insert_all(
             {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.row["zone"])}
             for zone in article.zones
         )

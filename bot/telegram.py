@@ -163,6 +163,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press."""
         query, ctx = update.callback_query, _context(update, settings, own_username(context.bot.username))
+        assert query is not None, "CallbackQueryHandler passes only button presses"
         await query.answer()
         data = query.data or ""
         if press_manages_subscriptions(data):
@@ -172,6 +173,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer `@bot 晋城` typed in any chat: zone cards and articles to choose from."""
         query, ctx = update.inline_query, _context(update, settings, own_username(context.bot.username))
+        assert query is not None, "InlineQueryHandler passes only inline queries"
         text = query.query
         results = await answers.run(lambda service: handle_inline(service, ctx, text))
         await query.answer([_inline_article(result) for result in results], cache_time=INLINE_CACHE_SECONDS)
@@ -202,6 +204,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_error_handler(on_error)
     install_delivery(application, settings, service)
+    assert application.job_queue is not None, "the job-queue extra is installed"
     application.job_queue.run_once(warm_up, 0, name="answers: warm-up")
     return application
 

@@ -540,6 +540,7 @@ def _owner(layout: Layout, area: Area, block: Block | None = None) -> Story | No
         layout.owners[id(block)] = None
     above = _nearest_above(layout, area)
     centred = _centred_over(layout, area)
+    story: Story | None
     if centred is not None and (above is None or centred.area.top >= above.area.bottom - 1):
         story = layout.story_of(centred)
     elif isinstance(above, Header):
@@ -582,8 +583,10 @@ def _nearest_header(layout: Layout, area: Area) -> Story | None:
 def _nearest_above(layout: Layout, area: Area) -> Header | Block | None:
     """The nearest header or block above `area` in its columns: a block must share half the
     narrower width with it, a header an em (a headline may stop short of the last column)."""
-    best, best_bottom = None, float("-inf")
-    for item in [*layout.headers, *layout.blocks]:
+    best: Header | Block | None = None
+    best_bottom = float("-inf")
+    items: list[Header | Block] = [*layout.headers, *layout.blocks]
+    for item in items:
         other = item.area
         needed = item.lines[-1].size if isinstance(item, Header) else 0.5 * min(other.width, area.width)
         if other.bottom <= area.top + 1 and other.overlap(area) > needed and other.bottom > best_bottom:
@@ -808,9 +811,9 @@ def read_masthead(lines: Sequence[Line], gazetteer: Gazetteer) -> tuple[str | No
 def _records(layout: Layout, regions: Regions, hosts: dict[int, Story | None], gazetteer: Gazetteer) -> list[Article]:
     """The page's records: each story's article, then the boxes and photos printed in it."""
     ordered = _print_order(layout)
-    articles = {id(story): to_article(story.header.title, story.header.kicker, story.header.subtitle,
-                                      paragraphs(story.blocks), gazetteer) for story in ordered}
-    extras: dict[int, list[Article]] = {id(story): [] for story in ordered}
+    articles = {id(story): to_article(header.title, header.kicker, header.subtitle, paragraphs(story.blocks), gazetteer)
+                for header, story in ordered}
+    extras: dict[int, list[Article | None]] = {id(story): [] for _, story in ordered}
     for box, inside in regions.boxes:
         host = hosts[id(box)]
         if host is not None:
@@ -819,7 +822,7 @@ def _records(layout: Layout, regions: Regions, hosts: dict[int, Story | None], g
         host = hosts[id(picture)]
         if host is not None and caption:
             extras[id(host)].append(photo_article(caption, gazetteer, _zone_of(articles, host)))
-    return [record for story in ordered for record in [articles[id(story)], *extras[id(story)]] if record]
+    return [record for _, story in ordered for record in [articles[id(story)], *extras[id(story)]] if record]
 
 
 def _zone_of(articles: dict[int, Article | None], story: Story | None) -> str | None:
@@ -827,21 +830,21 @@ def _zone_of(articles: dict[int, Article | None], story: Story | None) -> str | 
     return article.zone if article else None
 
 
-def _print_order(layout: Layout) -> list[Story]:
-    """Stories with a header, row by row (headers whose heights overlap share a row), left to right."""
-    stories = [layout.story_of(header) for header in layout.headers]
-    stories.sort(key=lambda story: story.header.area.top)
-    rows: list[list[Story]] = []
+def _print_order(layout: Layout) -> list[tuple[Header, Story]]:
+    """Stories with a header, with it, row by row (headers whose heights overlap share a row), left to right."""
+    stories = [(header, layout.story_of(header)) for header in layout.headers]
+    stories.sort(key=lambda headed: headed[0].area.top)
+    rows: list[list[tuple[Header, Story]]] = []
     row_bottom = float("-inf")
-    for story in stories:
-        area = story.header.area
+    for header, story in stories:
+        area = header.area
         if rows and area.top < row_bottom:
-            rows[-1].append(story)
+            rows[-1].append((header, story))
             row_bottom = max(row_bottom, area.bottom)
         else:
-            rows.append([story])
+            rows.append([(header, story)])
             row_bottom = area.bottom
-    return [story for row in rows for story in sorted(row, key=lambda s: s.header.area.x0)]
+    return [headed for row in rows for headed in sorted(row, key=lambda headed: headed[0].area.x0)]
 
 
 def _first_full_date(texts: Iterable[str]) -> str | None:

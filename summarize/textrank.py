@@ -454,7 +454,7 @@ def _antecedent(sentences: list[str], candidates: list[int], index: int) -> tupl
 
 def _heading(sentences: list[str]) -> str | None:
     """The lines before the first sentence with an end mark (kicker, title, subtitle), if any."""
-    heading = []
+    heading: list[str] = []
     for sentence in sentences:
         if has_end_mark(sentence):
             return " ".join(heading) or None

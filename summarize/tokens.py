@@ -93,7 +93,7 @@ class Tokenizer:
         finds: about twice as fast.
         """
         frequencies = self._load()[1].frequencies
-        terms = []
+        terms: list[str] = []
         for word in self._cut_hmm(text):
             if not word.strip():
                 continue

@@ -737,12 +737,12 @@ class Gazetteer:
             tier = min(entry_tier for entry_tier, _ in entries)
             targets.update(target for entry_tier, target in entries if entry_tier == tier)
         if len(targets) != 1:
-            names = [
+            suggested = [
                 zone.name
                 for kind, value in targets
                 for zone in (self._cities[value] if kind == CITY else (self._by_name[value],))
             ]
-            return self._nothing(query, simplified, (names,))
+            return self._nothing(query, simplified, (suggested,))
         (kind, value), name = next(iter(targets)), next(iter(names))
         if how is None:  # an exact hit: `names` is that one name
             if kind == CITY:

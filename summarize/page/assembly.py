@@ -269,7 +269,7 @@ def place_inner_header(
 def heading_under_title(header: Header, current: Unit) -> Unit | None:
     """Rule: a bare title right under a titled header (no body yet) is its first section heading."""
     if header.title_only and current.header is not None and current.header.title:
-        current.paras.append(Para(header.line, header.title, heading=True))
+        current.paras.append(Para(header.line, header.title or "", heading=True))
         return current
     return None
 
