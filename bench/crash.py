@@ -41,7 +41,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths, load_gazetteer
-from bot.service import ZoneService
+from bot.service import Target, ZoneService
 from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,9 @@ class Server:
 
     def received(self) -> Counter:
         """(chat_id, text) -> how many times the bot sent it."""
+        raise NotImplementedError
+
+    def close(self) -> None:
         raise NotImplementedError
 
 
@@ -127,8 +130,10 @@ def build_store(path: Path, chats: list[int], text_tools: tuple) -> None:
             assert outcome.error is None, outcome.error
         db.execute("UPDATE issues SET pushes_planned_at = ?", [datetime.now(UTC).isoformat()])
         service = ZoneService(db, gazetteer, tokenizer)
+        everything = service.target("全部")
+        assert isinstance(everything, Target)
         for chat_id in chats:
-            service.subscribe(chat_id, service.target("全部"))
+            service.subscribe(chat_id, everything)
 
 
 def drop_page(inbox: Path, number: int) -> None:

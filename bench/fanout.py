@@ -33,7 +33,7 @@ from bot import outbox, planning, sender
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths, load_gazetteer
-from bot.service import ZoneService
+from bot.service import Target, ZoneService
 from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,7 @@ def build_store(folder: Path, chats: int) -> Path:
     service = ZoneService(db, gazetteer, tokenizer)
     planning.plan_pushes(service, outbox.utc_now())
     target = service.target(ZONE)
+    assert isinstance(target, Target), ZONE
     for chat_id in range(FIRST_CHAT, FIRST_CHAT + chats):
         service.subscribe(chat_id, target)
     ingest_paths(db, [NEW_PAGE], gazetteer=gazetteer, tokenizer=tokenizer)

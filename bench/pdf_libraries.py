@@ -28,7 +28,7 @@ def with_pdfplumber(data: bytes) -> list[tuple[str, float, float]]:
 
 
 def with_pymupdf(data: bytes) -> list[tuple[str, float, float]]:
-    found = []
+    found: list[tuple[str, float, float]] = []
     with pymupdf.open(stream=data, filetype="pdf") as document:
         for page in document:
             for block in page.get_text("rawdict")["blocks"]:

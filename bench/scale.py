@@ -73,7 +73,9 @@ class SeedText:
 
 def seed_text(gazetteer: Gazetteer) -> SeedText:
     """The titles, body paragraphs (dateline-free, 30+ characters) and bylines of the seed articles."""
-    titles, paragraphs, authors = [], [], []
+    titles: list[str] = []
+    paragraphs: list[str] = []
+    authors: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):
         for article in split_page(path.read_text(encoding="utf-8"), gazetteer).articles:
             if article.kind != ARTICLE or not article.title:
@@ -231,7 +233,7 @@ def command_cases(service, rng: random.Random, repeat: int) -> dict[str, list[Ca
         "button cp:太原:<page 2-20>": lambda i: f"cp:{CITY}:{page()}",
         "button sub:a / uns:*": lambda i: "sub:a" if i % 2 == 0 else "uns:*",
     }
-    cases = {name: [functools.partial(commands.handle_text, service, ctx, make(i)) for i in range(repeat)]
+    cases: dict[str, list[Callable[[], object]]] = {name: [functools.partial(commands.handle_text, service, ctx, make(i)) for i in range(repeat)]
              for name, make in messages.items()}
     cases.update({name: [functools.partial(commands.handle_press, service, ctx, make(i)) for i in range(repeat)]
                   for name, make in presses.items()})
@@ -272,7 +274,7 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
     from bot.cli import _text_tools
     from bot.config import Settings
     from bot.db import open_db
-    from bot.service import ZoneService
+    from bot.service import Target, ZoneService
 
     gazetteer, tokenizer = _text_tools(Settings())
     with tempfile.TemporaryDirectory() as folder:
@@ -282,7 +284,9 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
         service = ZoneService(db, gazetteer, tokenizer)
         # `zonebrief ingest` stored the pages as archive: here they count as arrivals, week by week.
         db.execute("UPDATE issues SET pushes_planned_at = coalesce(pushes_planned_at, '2000-01-01'), archived = 0")
-        service.subscribe(FIRST_CHAT, service.target("全部"))
+        everything = service.target("全部")
+        assert isinstance(everything, Target)
+        service.subscribe(FIRST_CHAT, everything)
         newest = datetime.date.fromisoformat(db.execute("SELECT max(issue_date) FROM issues").fetchone()[0])
         samples, articles = [], []
         for week in range(repeat):

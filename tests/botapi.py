@@ -242,7 +242,7 @@ class _HtmlParser:
         self.stack.append(_OpenTag(name, self.offset, attributes))
 
     def _attributes(self, tag: str, begin: int) -> dict[str, str]:
-        markup, attributes = self.markup, {}
+        markup, attributes = self.markup, dict[str, str]()
         while True:
             self._skip_spaces()
             if self.pos >= len(markup):

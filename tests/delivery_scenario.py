@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from botapi import BotApiStandIn
@@ -118,10 +119,20 @@ def pending(store: Path) -> int:
         return connection.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()[0]
 
 
+class BotApiServer(Protocol):
+    """What the bot process needs of a Bot API server (the stand-in, or another one in bench.crash)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def token(self) -> str: ...
+
+
 class BotProcess:
     """`zonebrief run --base-url …` in a subprocess, logging to a file."""
 
-    def __init__(self, botapi: BotApiStandIn, store: Path, inbox: Path, log: Path) -> None:
+    def __init__(self, botapi: BotApiServer, store: Path, inbox: Path, log: Path) -> None:
         env = {**os.environ, "ZONEBRIEF_TOKEN": botapi.token, "ZONEBRIEF_INBOX": str(inbox),
                "ZONEBRIEF_INBOX_POLL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
         self.log = log.open("a")

@@ -219,7 +219,9 @@ def body_lines(story: Story, style: Style, width: float) -> Flow:
 
 def wrap_caption(caption: str, style: Style, width: float) -> list[str]:
     """A caption's lines; its credit ("王波 摄", "（王波 摄）") is never broken."""
-    credit = re.search(r"(（[^（]*）|\S+ 摄)$", caption).group(1)
+    credited = re.search(r"(（[^（]*）|\S+ 摄)$", caption)
+    assert credited is not None, f"a caption ends with its credit: {caption}"
+    credit = credited.group(1)
     lines = wrap(caption[: -len(credit)].rstrip(), style.body_font, style.caption, width)
     if pdfmetrics.stringWidth(f"{lines[-1]} {credit}", style.body_font, style.caption) <= width:
         lines[-1] = f"{lines[-1]} {credit}"
@@ -253,7 +255,7 @@ def _free(column: int, height: float, obstacles: list[Obstacle], gap: float) -> 
 
 
 def _slots(columns: int, height: float, obstacles: list[Obstacle], leading: float, gap: float) -> list[tuple[int, float]]:
-    slots = []
+    slots: list[tuple[int, float]] = []
     for column in range(columns):
         for top, bottom in _free(column, height, obstacles, gap):
             count = int((bottom - top) // leading)
@@ -299,6 +301,7 @@ def set_header(writer: Writer, story: Story, x0: float, x1: float, top: float, r
 
 
 def plan_photo(module: Module, style: Style, cols: list[tuple[float, float]], rng: random.Random) -> Planned:
+    assert module.photo is not None, "plan_photo plans a module's photo"
     span = 1 if module.span < 3 else rng.choice((1, 2))
     first = rng.choice((0, module.span - span))
     x0, x1 = cols[first][0], cols[first + span - 1][1]
@@ -309,6 +312,7 @@ def plan_photo(module: Module, style: Style, cols: list[tuple[float, float]], rn
 
 def plan_box(module: Module, style: Style, cols: list[tuple[float, float]], rng: random.Random) -> Planned:
     """A sidebar box, never in the last column: the story goes on beside and below it."""
+    assert module.box is not None, "plan_box plans a module's box"
     span = 1 if module.span < 4 else rng.choice((1, 2))
     first = rng.randrange(0, max(1, module.span - span))
     x0, x1 = cols[first][0], cols[first + span - 1][1]
@@ -486,7 +490,8 @@ def random_page(name: str, seed: int, stories: tuple[Story, ...], boxes: tuple[B
     spare_boxes, spare_photos = list(boxes), list(photos)
     rows = []
     for _ in range(rng.choice((2, 2, 3))):
-        spans, left = [], columns
+        spans: list[int] = []
+        left = columns
         while left and pool[len(spans):]:
             span = min(left, rng.choice((1, 2, 2, 3)))
             spans.append(span)

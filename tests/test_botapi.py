@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
@@ -45,8 +45,13 @@ def _application(botapi: BotApiStandIn, *, read_timeout: float | None = None,
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout)
     if rate_limiter is not None:
-        builder = builder.rate_limiter(rate_limiter)
+        return builder.rate_limiter(rate_limiter).build()
     return builder.build()
+
+
+def _message(update: Update) -> Message:
+    assert update.message is not None, "the handlers here get messages"
+    return update.message
 
 
 def _keyboard(*data: str) -> InlineKeyboardMarkup:
@@ -59,8 +64,8 @@ def _keyboard(*data: str) -> InlineKeyboardMarkup:
 
 def test_start_command_gets_its_reply(botapi):
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text(
-            f"欢迎，<b>{html.escape(' '.join(context.args))}</b>", parse_mode=ParseMode.HTML,
+        await _message(update).reply_text(
+            f"欢迎，<b>{html.escape(' '.join(context.args or []))}</b>", parse_mode=ParseMode.HTML,
             reply_markup=_keyboard("zone:晋城"))
 
     async def scenario():
@@ -82,10 +87,11 @@ def test_start_command_gets_its_reply(botapi):
 
 def test_pressing_a_button_is_answered_and_edits_the_message(botapi):
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text("选择开发区：", reply_markup=_keyboard("zone:晋城", "zone:朔州"))
+        await _message(update).reply_text("选择开发区：", reply_markup=_keyboard("zone:晋城", "zone:朔州"))
 
     async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
+        assert query is not None and query.data is not None
         await query.answer(f"已选择{query.data}")
         await query.edit_message_text(f"你选择了{query.data.removeprefix('zone:')}")
 
@@ -138,7 +144,7 @@ def test_invalid_html_reply_is_rejected_with_bad_request(botapi):
     errors = []
 
     async def broken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text("<b>晋城经济技术开发区", parse_mode=ParseMode.HTML)
+        await _message(update).reply_text("<b>晋城经济技术开发区", parse_mode=ParseMode.HTML)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         errors.append(context.error)
@@ -209,9 +215,10 @@ def test_a_document_sent_by_a_user_can_be_downloaded_by_the_bot(botapi):
     page = SEED.read_bytes()
 
     async def receive(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        document = update.message.document
+        document = _message(update).document
+        assert document is not None
         content = bytes(await (await document.get_file()).download_as_bytearray())
-        await update.message.reply_text(
+        await _message(update).reply_text(
             f"{document.file_name} {len(content)} {hashlib.sha256(content).hexdigest()}")
 
     async def scenario():
@@ -280,7 +287,7 @@ def test_latency_outlasting_the_client_still_delivers(botapi):
 
 def test_a_command_in_a_group_is_answered_as_a_reply(botapi):
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text("你好")
+        await _message(update).reply_text("你好")
 
     async def scenario():
         application = _application(botapi)
@@ -314,8 +321,8 @@ def _post(botapi: BotApiStandIn, method: str, *, token: str | None = None,
 
 
 def test_get_updates_confirms_by_offset_and_honours_limit(botapi):
-    def update_ids(**params: object) -> list[int]:
-        status, body = _post(botapi, "getUpdates", **params)
+    def update_ids(*, limit: int | None = None, offset: int | None = None, timeout: int | None = None) -> list[int]:
+        status, body = _post(botapi, "getUpdates", limit=limit, offset=offset, timeout=timeout)
         assert 200 == status
         return [update["update_id"] for update in body["result"]]
 

@@ -10,6 +10,7 @@ import asyncio
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -30,12 +31,19 @@ from bot.service import ZoneService
 T0 = WEEK_T0  # Sunday noon in Shanghai
 
 
-def shanghai(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def shanghai(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+def _on_wire() -> Callable[[str], Awaitable[None]]:
+    """The hook the sender sets for the request being sent."""
+    hook = sender.ON_WIRE.get()
+    assert hook is not None, "called while the sender sends"
+    return hook
 
 
 class Clock:
@@ -59,6 +67,7 @@ def service(week_service):
 def ingest_new_page(service: ZoneService, day: str = "2026-11-22") -> int:
     [outcome] = ingest_paths(service.db, [NEW_PAGE], gazetteer=service.gazetteer, tokenizer=service.tokenizer,
                              issue_date=day)
+    assert outcome.result is not None, outcome
     return outcome.result.issue_id
 
 
@@ -67,7 +76,7 @@ def planned(db: Database, status: str | None = None) -> Counter:
     return Counter((chat, key, part) for chat, key, part, row_status in rows if status in (None, row_status))
 
 
-def expected_pushes(db: Database, issue_id: int, zones: list[str] = (), cities: list[str] = (),
+def expected_pushes(db: Database, issue_id: int, zones: Sequence[str] = (), cities: Sequence[str] = (),
                     everything: bool = False) -> set[str]:
     """The push keys of an issue for a chat with these subscriptions, straight from the tables."""
     keys = set()
@@ -163,7 +172,7 @@ class FakeTelegram:
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delay)  # waiting for its turn: a crash now loses nothing
-            on_wire = sender.ON_WIRE.get()
+            on_wire = _on_wire()
             await on_wire(outbox.SENDING)  # its first byte is about to be written, as OutboxRequest reports
             if self.faults.get(chat_id):
                 raise self.faults[chat_id].pop(0)
@@ -276,7 +285,7 @@ def test_a_message_being_written_when_the_process_dies_is_sent_again_and_counted
     telegram = FakeTelegram()
 
     async def killed_while_writing(chat_id: int, text: str, buttons: outbox.Buttons = ()) -> int:
-        await sender.ON_WIRE.get()(outbox.SENDING)
+        await _on_wire()(outbox.SENDING)
         raise Killed  # between the first byte and the last
 
     with pytest.raises(Killed):
@@ -321,7 +330,7 @@ def test_a_refused_request_written_again_and_cut_by_a_kill_is_sent_again(service
     telegram = FakeTelegram()
 
     async def refused_then_killed(chat_id: int, text: str, buttons: outbox.Buttons = ()) -> int:
-        on_wire = sender.ON_WIRE.get()
+        on_wire = _on_wire()
         for status in (outbox.SENDING, outbox.WRITTEN, outbox.PENDING, outbox.SENDING):
             await on_wire(status)
         raise Killed

@@ -19,6 +19,7 @@ from collections import Counter
 from contextlib import asynccontextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -145,7 +146,7 @@ def kill_when_settled(pid: int, store: Path) -> None:
 # --- faults, in process ----------------------------------------------------------------------------------
 
 
-def settings_for(botapi: BotApiStandIn, store: Path, **changes: object) -> Settings:
+def settings_for(botapi: BotApiStandIn, store: Path, **changes: Any) -> Settings:
     return Settings(db=str(store), token=botapi.token, admins=(ADMIN,), inbox=str(store.parent / "inbox"),
                     inbox_poll_seconds=1, **changes)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarize import layout as L
-from summarize.layout import Area, Block, Glyph, Layout, Rect, Sheet
+from summarize.layout import Area, Block, Glyph, Layout, Rect, Sheet, Story
 from summarize.segment import PHOTO
 from summarize.zones import Gazetteer
 
@@ -129,8 +129,11 @@ def test_rule6_lines_at_line_spacing_make_a_block_a_gap_starts_another():
 
 def _story_titles(layout: Layout) -> list[tuple[str, str | None]]:
     L.assign_blocks(layout)
-    return [(block.lines[0].text, layout.owners[id(block)].header.title if layout.owners.get(id(block)) else None)
-            for block in layout.blocks if block.lines]
+    return [(block.lines[0].text, _title(layout.owners.get(id(block)))) for block in layout.blocks if block.lines]
+
+
+def _title(story: Story | None) -> str | None:
+    return story.header.title if story is not None and story.header is not None else None
 
 
 def test_rule7_an_article_flows_to_the_next_column_under_a_short_headline(gazetteer):

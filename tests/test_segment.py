@@ -48,9 +48,10 @@ def cjk(text: str) -> Counter[str]:
 
 
 def _credited_in_dateline(article: Article) -> bool:
-    return bool(article.author and article.dateline) and all(
-        name in article.dateline for name in article.author.split()
-    )
+    author, dateline = article.author, article.dateline
+    if not author or not dateline:
+        return False
+    return all(name in dateline for name in author.split())
 
 
 def placed_text(page: Page) -> str:
