@@ -257,7 +257,7 @@ def test_read_commands_refuse_a_file_that_is_not_a_database(tmp_path, command):
     assert line.startswith(f"错误：无法打开数据库 {not_db}")
 
 
-def test_zones_lists_zones_with_their_article_counts(seeded):
+def test_zones_lists_zones_with_their_article_counts(seeded: Path) -> None:
     rows = export(seeded)
     counts: dict[str, int] = {}
     for row in rows:

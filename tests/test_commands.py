@@ -14,7 +14,7 @@ from bot.commands import (
 from bot.config import Settings
 from bot.ingest import ingest_text
 from bot.render import MENU, split_message, to_plain, utf16_length
-from bot.service import zone_code
+from bot.service import ZoneService, zone_code
 
 HOSTILE = ['"', "*", "NEAR(", "<b>", "&", "😀", '人才 "NEAR( <b>& 😀*', "AND OR NOT ) ( ^ : -", "\\'; DROP TABLE articles;--",
            "&amp; &lt;b&gt; <i>斜体</i> </b>", "人才" * 1000, "😀" * 2000]
@@ -503,7 +503,7 @@ def test_commands_for_another_bot_are_ignored(service, text):
     assert not service.subscriptions(-100)
 
 
-def test_no_button_leads_to_an_empty_or_invalid_reply(service):
+def test_no_button_leads_to_an_empty_or_invalid_reply(service: ZoneService) -> None:
     """Press every button reachable from the commands people start with (breadth first, bounded)."""
     starts = ["/zone", "/zone 临汾", "/zone 晋城经开区", "/latest", "/subscribe", "/subscribe 晋城 吕梁 全部",
               "/unsubscribe", "/search 产业园", "/summary 1", "/zone 晋城高新区", "/subscribe 晋城高新区"]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpcore
 import pytest
 from botapi import BotApiStandIn, parse_html, polling
 from delivery_scenario import (
@@ -71,7 +72,7 @@ def assert_exactly_once(botapi: BotApiStandIn, expected: dict[int, set[int]]) ->
 # --- the SIGKILL test ----------------------------------------------------------------------------------
 
 
-def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store, tmp_path):
+def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store: Path, tmp_path: Path) -> None:
     """Killed at the worst moment of a fan-out: Telegram has just received a push and not answered
     yet (and, with the network delay, a few more requests are on their way), so the bot never
     learns they were delivered. The restarted bot must not send those again, and must send every
@@ -82,7 +83,7 @@ def test_sigkill_mid_fan_out_then_restart_delivers_each_push_exactly_once(store,
     included, are what bench/crash.py measures."""
     inbox, log = tmp_path / "inbox", tmp_path / "bot.log"
     bots: list[BotProcess] = []
-    received = Counter()
+    received: Counter[str] = Counter()
 
     def kill_on_the_second_push(entry: dict) -> None:
         if entry["plain_text"].startswith("🆕"):
@@ -272,7 +273,7 @@ def test_a_row_is_written_while_telegram_holds_it_and_pending_while_a_429_waits(
     assert [outbox.WRITTEN, outbox.SENT, outbox.PENDING, outbox.SENT] == seen
 
 
-def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi, monkeypatch):
+def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi: BotApiStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     """The wire log hears of the last byte from inside the transport's write, before anything else
     may run, and the `written` commit follows before httpcore even reports the body complete: the
     instant in which a kill would leave a row unlogged although the server got it all (and so send
@@ -288,8 +289,13 @@ def test_a_row_is_marked_written_by_the_write_of_its_last_byte(botapi, monkeypat
 
     monkeypatch.setattr(sender._Wire, "on_trace", traced)
     watch_transport = sender._watch_transport
-    watched = []
-    monkeypatch.setattr(sender, "_watch_transport", lambda stream: watched.append(watch_transport(stream)) or watched[-1])
+    watched: list[bool] = []
+
+    def watch(stream: httpcore.AsyncNetworkStream) -> bool:
+        watched.append(watch_transport(stream))
+        return watched[-1]
+
+    monkeypatch.setattr(sender, "_watch_transport", watch)
 
     async def record(status: str) -> None:
         moments.append(status)
