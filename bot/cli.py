@@ -224,6 +224,39 @@ def zones(ctx: click.Context, db_option: Path | None, show_all: bool) -> None:
     click.echo(f"共 {len(rows)} 个开发区")
 
 
+def _record_id(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    return None if value is None else _positive_int(ctx, param, value)
+
+
+REVIEW_ACTIONS = (planning.PUBLISH, planning.DROP, planning.JOIN)
+
+
+@cli.command()
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
+@click.option("--publish", callback=_record_id, help="发布这条待审记录（按编号）；其版面已推送时，推送给订阅者一次。")
+@click.option("--drop", callback=_record_id, help="删除这条待审记录（按编号）：不推送，仍保存在数据库中。")
+@click.option("--join", callback=_record_id, help="把这条待审记录（按编号）并入本版上一篇，再删除它。")
+@click.pass_context
+def review(ctx: click.Context, db_option: Path | None, publish: int | None, drop: int | None, join: int | None) -> None:
+    """推送前待审：列出扣下的记录；或按编号发布、删除、并入上一篇（与管理员消息里的按钮相同）。"""
+    chosen = [(action, number) for action, number in zip(REVIEW_ACTIONS, (publish, drop, join)) if number is not None]
+    if len(chosen) > 1:
+        raise CliError("一次只能做一件事：--publish、--drop、--join 请只写其中一个")
+    settings = _settings(ctx)
+    gazetteer, tokenizer = _text_tools(settings)
+    with _open_existing_store(_db_path(ctx, db_option)) as db:
+        service = ZoneService(db, gazetteer, tokenizer)
+        if not chosen:
+            records = planning.held_records(db)
+            click.echo("\n".join(render.review_line(record) for record in records) or render.review_none())
+            return
+        action, number = chosen[0]
+        try:
+            click.echo(planning.decide_review(service, number, action, outbox.utc_now(), settings.source_url))
+        except planning.ReviewError as error:
+            raise CliError(str(error)) from None
+
+
 # --- the bot ----------------------------------------------------------------------------------------
 
 CHAT_ID_HELP = f"以哪个聊天的身份对话（订阅按聊天保存；默认 {CONSOLE_CHAT_ID}，即本机控制台）。"

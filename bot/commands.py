@@ -635,6 +635,18 @@ def press_hold(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
                                        ctx.settings.source_url))
 
 
+@admin_only
+def press_review(service: ZoneService, ctx: Context, parts: list[str]) -> Reply:
+    """An admin's decision on a record held for review: review:<article id>:publish|drop|join."""
+    article_id = _number(parts[0]) if len(parts) == 2 else None
+    if article_id is None or parts[1] not in {planning.PUBLISH, planning.DROP, planning.JOIN}:
+        return Reply(INVALID_BUTTON)
+    try:
+        return Reply(planning.decide_review(service, article_id, parts[1], outbox.utc_now(), ctx.settings.source_url))
+    except planning.ReviewError as error:
+        return Reply(str(error))
+
+
 PRESSES: dict[str, Command] = {
     "sum": summary,
     "sr": press_search,
@@ -650,6 +662,7 @@ PRESSES: dict[str, Command] = {
     "una": press_unsubscribe_all,
     "my": press_subscriptions,
     planning.HOLD_PREFIX: press_hold,
+    planning.REVIEW_PREFIX: press_review,
 }
 
 

@@ -41,6 +41,7 @@ class Settings:
     digest_time: str = "09:00"
     digest_send_empty: bool = False  # send a digest saying nothing is new, rather than none
     push_hold_articles: int = 20  # an arrival pushing more articles to one chat waits for an admin (0: never)
+    review: str = "auto"  # records held for an admin's look before a push: auto (doubtful ones), all, off
     source_url: str | None = None  # a link to the newspaper's pages, named in every push
     flood_burst: int = 20  # updates a chat may send at once before the bot refuses it (bot.concurrency) …
     flood_per_minute: int = 30  # … and then this many a minute

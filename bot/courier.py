@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.inbox import Inbox
 from bot.ingest import size_refusal
 from bot.outbox import Clock, resume_chat, utc_now
-from bot.planning import due_digests, load_schedule, plan_digests
+from bot.planning import due_digests, load_schedule, plan_digests, review_mode
 from bot.sender import DrainReport, Sender, SenderLock, SendFunction, bot_sender
 from bot.service import ZoneService
 
@@ -43,6 +43,7 @@ class Courier:
         self.service = service
         self.settings = settings
         self.schedule = load_schedule(settings)
+        review_mode(settings)  # a wrong `review` stops the bot at start, not at its first push
         self.sender = Sender(service.db, send, admins=settings.admins, clock=clock)
         self.lock = SenderLock.beside(service.db)
         # Planning off the event loop: one thread with its own connection to the store, so ingesting

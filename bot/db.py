@@ -320,6 +320,15 @@ def m011_delivery_resends(db: Database) -> None:
     db.table("deliveries").add_column("crash_resends", int, not_null_default=0)
 
 
+@MIGRATIONS()
+def m012_review(db: Database) -> None:
+    """An editor's look before a push (bot.planning, summarize.checks): the checks each article
+    failed at ingest (a JSON list of names; articles stored before: none) and its review state
+    (NULL: published, 'held' for an admin, 'dropped' by one)."""
+    db.table("articles").add_column("checks", str, not_null_default="[]")
+    db.table("articles").add_column("review", str)
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -31,7 +31,8 @@ from bot.search import index_article, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
 from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
-from summarize.segment import PAGE_NAME, Article, Page, short_articles_as_fragments, split_page
+from summarize.checks import Record, record_checks
+from summarize.segment import ARTICLE, PAGE_NAME, Article, Page, short_articles_as_fragments, split_page
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, GazetteerError, place_part
 
@@ -349,12 +350,22 @@ def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokeniz
         "article_count": len(page.articles),
         "fragment_count": len(page.fragments),
     }
-    articles = tuple(_article_row(seq, article, day, tokenizer) for seq, article in enumerate(page.articles, start=1))
+    articles = tuple(_article_row(seq, article, day, tokenizer, _checks(article, gazetteer, len(page.fragments)))
+                     for seq, article in enumerate(page.articles, start=1))
     discovered = discovered_zones(page.articles, gazetteer, source)
     return _PreparedPage(digest, edition_of(page), issue_row, articles, page.fragments, discovered)
 
 
-def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokenizer) -> _ArticleRow:
+def _checks(article: Article, gazetteer: Gazetteer, fragments: int) -> tuple[str, ...]:
+    """The checks (summarize.checks) an article fails; photos are not pushed, never checked."""
+    if article.kind != ARTICLE:
+        return ()
+    known = bool(article.zone and gazetteer.get(article.zone))
+    return record_checks(Record(article.title, "\n\n".join(article.body), known, fragments))
+
+
+def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokenizer,
+                 checks: tuple[str, ...] = ()) -> _ArticleRow:
     body = "\n\n".join(article.body)
     row = {
         "seq": seq,
@@ -368,6 +379,7 @@ def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokeniz
         "dateline": article.dateline,
         "published": published_date(article, issue_day),
         "body": body,
+        "checks": json.dumps(list(checks)),
     }
     zones = tuple(dict.fromkeys(([article.zone] if article.zone else []) + list(article.zones)))
     return _ArticleRow(_article_key(article.kind, article.title, article.zone), row, zones,

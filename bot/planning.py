@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,6 +40,7 @@ from bot import render
 from bot.config import ConfigError, Settings
 from bot.db import write_transaction
 from bot.outbox import Part, notify_admins, plan_messages, timestamp
+from bot.search import index_article, index_terms, unindex_articles
 from bot.service import ALL, CITY, ZONE, ArticleLine, ChatSettings, Subscription, Target, ZoneService
 from summarize.segment import ARTICLE
 
@@ -52,6 +53,10 @@ DIGEST_BATCH = 200
 # only these make a page a back-fill (rule BACKFILL).
 PRINTED_DATES = ("masthead", "flag")
 HOLD_PREFIX = "hold"  # callback data of the admins' buttons: hold:<id>:push | hold:<id>:archive
+REVIEW_PREFIX = "review"  # review:<article id>:publish|drop|join, and the key of a published record's push
+REVIEW_AUTO, REVIEW_ALL, REVIEW_OFF = "auto", "all", "off"  # config `review`
+HELD, DROPPED = "held", "dropped"  # articles.review (NULL: published)
+PUBLISH, DROP, JOIN = "publish", "drop", "join"
 
 
 # --- The schedule ----------------------------------------------------------------------------
@@ -144,7 +149,7 @@ def _candidates(service: ZoneService, where: str, params: list[object]) -> list[
         "SELECT a.id, a.issue_id, a.city,"
         " (SELECT json_group_array(zone) FROM article_zones WHERE article_id = a.id)"
         " FROM articles a JOIN issues i ON i.id = a.issue_id"
-        f" WHERE a.kind = ? AND {where} ORDER BY a.id",
+        f" WHERE a.kind = ? AND a.review IS NULL AND {where} ORDER BY a.id",
         [ARTICLE, *params],
     ).fetchall()
     candidates = []
@@ -208,17 +213,20 @@ Pushes = dict[int, dict[int, list[int]]]  # issue id -> chat id -> article ids, 
 def _pushes(service: ZoneService, issues: Sequence[_Issue]) -> Pushes:
     """What each subscribed chat (not paused, not muted) would get of each issue."""
     subscribers = service.subscribers(muted=False)
-    pushes: Pushes = {}
-    for issue in issues:
-        candidates = _candidates(service, "a.issue_id = ? AND a.id > ?", [issue.id, issue.planned_through or 0])
-        chats: dict[int, list[int]] = {}
-        for chat_id, subscriptions in subscribers.items():
-            targets = [subscription.target for subscription in subscriptions]
-            found = [candidate.id for candidate in candidates if _concerns(targets, candidate)]
-            if found:
-                chats[chat_id] = found
-        pushes[issue.id] = chats
-    return pushes
+    return {issue.id: _chats_for(subscribers, _candidates(service, "a.issue_id = ? AND a.id > ?",
+                                                          [issue.id, issue.planned_through or 0]))
+            for issue in issues}
+
+
+def _chats_for(subscribers: Mapping[int, Sequence[Subscription]], candidates: Sequence[_Candidate]) -> dict[int, list[int]]:
+    """chat id -> the ids of `candidates` its subscriptions concern (chats concerned by none left out)."""
+    chats: dict[int, list[int]] = {}
+    for chat_id, subscriptions in subscribers.items():
+        targets = [subscription.target for subscription in subscriptions]
+        found = [candidate.id for candidate in candidates if _concerns(targets, candidate)]
+        if found:
+            chats[chat_id] = found
+    return chats
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,7 @@ class PushPolicy:
     hold_over: int = 0
     admins: tuple[int, ...] = ()
     source_url: str | None = None
+    review: str = REVIEW_AUTO  # which records wait for an admin's look (see hold_for_review)
 
     @property
     def holds(self) -> bool:
@@ -236,7 +245,15 @@ class PushPolicy:
 
     @classmethod
     def of(cls, settings: Settings) -> PushPolicy:
-        return cls(settings.push_hold_articles, settings.admins, settings.source_url)
+        return cls(settings.push_hold_articles, settings.admins, settings.source_url, review_mode(settings))
+
+
+def review_mode(settings: Settings) -> str:
+    """Config `review`: auto (hold the doubtful records), all (hold every record) or off; else ConfigError."""
+    mode = settings.review.strip().lower()
+    if mode not in (REVIEW_AUTO, REVIEW_ALL, REVIEW_OFF):
+        raise ConfigError(f"配置项 review 的值“{settings.review}”无效：请写 auto（只扣下存疑的记录）、all（全部先审）或 off（不审）。")
+    return mode
 
 
 def plan_pushes(service: ZoneService, now: datetime, policy: PushPolicy = PushPolicy()) -> int:
@@ -251,6 +268,7 @@ def plan_pushes(service: ZoneService, now: datetime, policy: PushPolicy = PushPo
             issues = [issue for issue in issues if issue not in backfills]
         if not issues:
             return 0
+        hold_for_review(service, issues, policy, now)
         pushes = _pushes(service, issues)
         if policy.holds and _most(pushes) > policy.hold_over:
             _hold(db, issues, pushes, policy.admins, now)
@@ -269,10 +287,17 @@ def _plan_issue_pushes(service: ZoneService, issues: Sequence[_Issue], pushes: P
         lines = service.article_lines({article_id for ids in chats.values() for article_id in ids})
         if not lines:
             continue
-        key = f"issue:{issue.id}:{max(lines)}"
-        for chat_id, ids in chats.items():
-            parts = render.issue_push(issue.label, [lines[i] for i in ids if i in lines], source_url)
-            planned += plan_messages(service.db, chat_id, key, parts, now)
+        planned += _plan_chats(service, issue.label, chats, lines, f"issue:{issue.id}:{max(lines)}", now, source_url)
+    return planned
+
+
+def _plan_chats(service: ZoneService, label: str, chats: dict[int, list[int]], lines: dict[int, ArticleLine],
+                key: str, now: datetime, source_url: str | None) -> int:
+    """Plan one push of an issue under `key` to each chat of `chats`, listing its articles."""
+    planned = 0
+    for chat_id, ids in chats.items():
+        parts = render.issue_push(label, [lines[i] for i in ids if i in lines], source_url)
+        planned += plan_messages(service.db, chat_id, key, parts, now)
     return planned
 
 
@@ -329,6 +354,113 @@ def release_hold(service: ZoneService, hold_id: int, push: bool, now: datetime,
         planned = _plan_issue_pushes(service, issues, _pushes(service, issues), now, source_url)
         _mark_planned(db, ids, now)
     return render.hold_pushed(planned)
+
+
+# --- An editor's look before a push ----------------------------------------------------------------
+
+
+class ReviewError(Exception):
+    """A review decision that cannot be made; the message says why, in one line, and nothing changed."""
+
+
+_REVIEW_SELECT = ("SELECT a.id, i.label, a.zone, a.title, a.body, a.review, a.checks"
+                  " FROM articles a JOIN issues i ON i.id = a.issue_id")
+
+
+def review_records(db: Database, where: str, params: Sequence[object]) -> list[render.ReviewRecord]:
+    """The records (articles, not photos) matching `where` (over articles a and issues i), in page order."""
+    rows = db.execute(f"{_REVIEW_SELECT} WHERE a.kind = ? AND {where} ORDER BY a.issue_id, a.seq",
+                      [ARTICLE, *params]).fetchall()
+    return [render.ReviewRecord(row[0], row[1], row[2], row[3], row[4], row[5], tuple(json.loads(row[6])))
+            for row in rows]
+
+
+def held_records(db: Database) -> list[render.ReviewRecord]:
+    """Every record held for an admin's look, page by page."""
+    return review_records(db, "a.review = ?", [HELD])
+
+
+def hold_for_review(service: ZoneService, issues: Sequence[_Issue], policy: PushPolicy, now: datetime) -> int:
+    """Hold the new records of `issues` an admin should look at before they are pushed (config
+    `review`: auto, the records that fail a check of summarize.checks; all, every record; off,
+    none) and send each admin the page's records with buttons; returns the records held."""
+    if policy.review == REVIEW_OFF:
+        return 0
+    held = 0
+    for issue in issues:
+        cursor = service.db.execute(
+            "UPDATE articles SET review = ? WHERE issue_id = ? AND id > ? AND kind = ? AND review IS NULL"
+            " AND (? OR checks != '[]')",
+            [HELD, issue.id, issue.planned_through or 0, ARTICLE, int(policy.review == REVIEW_ALL)],
+        )
+        if cursor.rowcount:
+            held += cursor.rowcount
+            _ask_review(service.db, issue, policy.admins, now)
+    if held:
+        logger.warning("held %d record(s) for an admin's review", held)
+    return held
+
+
+def _ask_review(db: Database, issue: _Issue, admins: Iterable[int], now: datetime) -> None:
+    records = review_records(db, "a.issue_id = ? AND coalesce(a.review, '') != ?", [issue.id, DROPPED])
+    top = max(record.id for record in records if record.review == HELD)
+    parts = render.review_notice(issue.label, records)
+    for admin in admins:
+        plan_messages(db, admin, f"admin:{REVIEW_PREFIX}:{issue.id}:{top}", parts, now)
+
+
+def decide_review(service: ZoneService, article_id: int, action: str, now: datetime,
+                  source_url: str | None = None) -> str:
+    """An admin's decision on a held record: PUBLISH (pushed once, under review:<id>, when its page
+    was pushed already; else with its page), DROP, or JOIN (its body appended to the previous
+    record of its page, then deleted). Returns the answer; raises ReviewError (store unchanged)."""
+    db = service.db
+    with write_transaction(db):
+        row = db.execute("SELECT review FROM articles WHERE id = ? AND kind = ?", [article_id, ARTICLE]).fetchone()
+        if row is None:
+            raise ReviewError(render.review_missing(article_id))
+        if row[0] != HELD:
+            raise ReviewError(render.review_decided(article_id, row[0]))
+        if action == PUBLISH:
+            return render.review_published(article_id, _publish(service, article_id, now, source_url))
+        if action == DROP:
+            db.execute("UPDATE articles SET review = ? WHERE id = ?", [DROPPED, article_id])
+            return render.review_dropped(article_id)
+        return render.review_joined(article_id, _join(service, article_id))
+
+
+def _publish(service: ZoneService, article_id: int, now: datetime, source_url: str | None) -> int:
+    """Publish a held record; push it to its subscribers when its page was pushed without it."""
+    db = service.db
+    db.execute("UPDATE articles SET review = NULL WHERE id = ?", [article_id])
+    label, pushed = db.execute(
+        "SELECT i.label, i.pushes_planned_at IS NOT NULL AND NOT i.archived AND i.hold_id IS NULL"
+        " FROM articles a JOIN issues i ON i.id = a.issue_id WHERE a.id = ?", [article_id]).fetchone()
+    if not pushed:
+        return 0  # its page goes out (or stays archived) with it
+    chats = _chats_for(service.subscribers(muted=False), _candidates(service, "a.id = ?", [article_id]))
+    lines = service.article_lines([article_id])
+    return _plan_chats(service, label, chats, lines, f"{REVIEW_PREFIX}:{article_id}", now, source_url)
+
+
+def _join(service: ZoneService, article_id: int) -> int:
+    """Append a held record's body to the previous record of its page and delete it; the previous id."""
+    db = service.db
+    issue_id, seq, body = db.execute("SELECT issue_id, seq, body FROM articles WHERE id = ?", [article_id]).fetchone()
+    previous = db.execute(
+        "SELECT id, title, body FROM articles WHERE issue_id = ? AND kind = ? AND seq < ?"
+        " AND coalesce(review, '') != ? ORDER BY seq DESC LIMIT 1", [issue_id, ARTICLE, seq, DROPPED]).fetchone()
+    if previous is None:
+        raise ReviewError(render.review_no_previous(article_id))
+    previous_id, title, previous_body = previous
+    joined = f"{previous_body}\n\n{body}"
+    unindex_articles(db, [previous_id, article_id])
+    db.execute("DELETE FROM article_zones WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+    db.execute("UPDATE articles SET body = ? WHERE id = ?", [joined, previous_id])
+    db.execute("UPDATE issues SET article_count = article_count - 1 WHERE id = ?", [issue_id])
+    index_article(db, previous_id, index_terms(title, joined, service.tokenizer))
+    return int(previous_id)
 
 
 # --- Digests -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.inbox import InboxOutcome
@@ -19,6 +20,7 @@ from bot.service import (
     ALL, CITY, SINCE_FILTER, ZONE, ArticleLine, ArticleSummary, ArticleText, BadFilter, CityView, IssueDigest,
     NotFound, Photo, SearchResults, Target, ZoneCard, ZoneCount,
 )
+from summarize import checks
 from summarize.figures import Figure
 from summarize.segment import ARTICLE, PAGE_NAME, PHOTO
 from summarize.sentences import split_sentences
@@ -711,6 +713,88 @@ def hold_archived(issues: int) -> str:
 
 def hold_pushed(messages: int) -> str:
     return f"已安排推送：共 {messages} 条消息，机器人几秒内发出。"
+
+
+# --- An editor's look before a push (bot.planning: hold_for_review, decide_review) ----------------
+
+CHECK_NAMES = {
+    checks.NO_TITLE: "无标题", checks.SHORT_BODY: "正文过短", checks.UNKNOWN_ZONE: "开发区未知",
+    checks.BYLINE_TITLE: "标题像署名", checks.GARBLED_TITLE: "标题乱码", checks.PAGE_FRAGMENTS: "版面有未归位的片段",
+}
+REVIEW_STATES = {"held": "待审", "dropped": "已删除", None: "已发布"}
+FIRST_LINE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One stored record as an admin reviews it."""
+
+    id: int
+    issue: str  # the issue's label
+    zone: str | None
+    title: str | None
+    body: str
+    review: str | None  # articles.review
+    checks: tuple[str, ...]  # the checks it failed (summarize.checks)
+
+
+def _first_line(body: str) -> str:
+    line = body.strip().split("\n", 1)[0].strip()
+    return line if len(line) <= FIRST_LINE_CHARS else line[:FIRST_LINE_CHARS] + "…"
+
+
+def review_line(record: ReviewRecord) -> str:
+    """A record in plain text (the terminal's `zonebrief review`): id, state, zone, title, first line, checks."""
+    checks = "、".join(CHECK_NAMES.get(name, name) for name in record.checks) or "无"
+    return (f"#{record.id} [{REVIEW_STATES.get(record.review, record.review)}] {record.issue} · "
+            f"{record.zone or '（开发区未知）'} · {record.title or '（无标题）'}\n    {_first_line(record.body)}\n"
+            f"    存疑：{checks}")
+
+
+def review_notice(label: str, records: Sequence[ReviewRecord]) -> list[Part]:
+    """To the admins: a page's records, the held ones with 发布 / 删除 / 并入上一篇 buttons."""
+    held = sum(1 for record in records if record.review == "held")
+    head = (f"🔎 <b>推送前待审</b> · {issue_name(label)}：本版 {len(records)} 篇，其中 {held} 篇存疑，暂不推送。"
+            "请逐篇选择发布、删除，或把片段并入上一篇。")
+    blocks: list[tuple[str, tuple[tuple[str, str], ...] | None]] = [(head, None)]
+    for number, record in enumerate(records):
+        text = esc(review_line(record))
+        if record.review != "held":
+            blocks.append((text, None))
+            continue
+        buttons = [(f"发布 {record.id}", f"review:{record.id}:publish"), (f"删除 {record.id}", f"review:{record.id}:drop")]
+        if number:
+            buttons.append((f"并入上一篇 {record.id}", f"review:{record.id}:join"))
+        blocks.append((text, tuple(buttons)))
+    return pack(blocks)
+
+
+def review_missing(article_id: int) -> str:
+    return f"没有编号为 {article_id} 的文章：请用 zonebrief review 列出待审的记录，再按编号处理。"
+
+
+def review_decided(article_id: int, state: str | None) -> str:
+    return f"文章 {article_id} 不在待审中（{REVIEW_STATES.get(state, state)}）：无需再处理。"
+
+
+def review_no_previous(article_id: int) -> str:
+    return f"文章 {article_id} 是本版第一篇，没有上一篇可并入：请选择发布或删除。"
+
+
+def review_published(article_id: int, messages: int) -> str:
+    return f"已发布文章 {article_id}" + (f"，安排推送 {messages} 条消息。" if messages else "（没有需要推送的订阅者，或随本版一起推送）。")
+
+
+def review_dropped(article_id: int) -> str:
+    return f"已删除文章 {article_id}：不推送（仍保存在数据库中，可用 /read 查看）。"
+
+
+def review_joined(article_id: int, previous: int) -> str:
+    return f"已把文章 {article_id} 并入上一篇（{previous}）。"
+
+
+def review_none() -> str:
+    return "没有待审的记录。"
 
 
 def delivery_failed(chat_id: int, key: str, part: int, error: str) -> str:

@@ -321,8 +321,9 @@ def test_every_press_prefix_is_reachable_from_a_reply(service):
     send(service, "/subscribe 全部", chat_id=11)
     offered |= {data.split(":")[0] for data in data_of(send(service, "/subscriptions", chat_id=11), "uns:")}
     offered |= {button.data.split(":")[0] for reply in press(service, "uns:*", chat_id=11) for button in buttons(reply)}
-    # hold: the buttons of the admins' notice of a held arrival (tests/test_planning.py)
-    assert set(PRESSES) - {"zp", "cp", "hold"} <= offered
+    # hold, review: the buttons of the admins' notices of a held arrival and of records held for
+    # review (tests/test_planning.py, tests/test_review.py)
+    assert set(PRESSES) - {"zp", "cp", "hold", "review"} <= offered
 
 
 @pytest.mark.parametrize("label, expected", [("2024年第34期", "《科学导报》2024年第34期「开发区建设」版"),
