@@ -243,6 +243,12 @@ class PushPolicy:
         """Whether rule FLOOD applies: a limit, and admins to decide (else nobody could release it)."""
         return bool(self.hold_over and self.admins)
 
+    @property
+    def reviews(self) -> bool:
+        """Whether records may be held for review: `review` is not off, and there are admins to ask
+        (as for rule FLOOD: a hold nobody is told of would be a silent loss)."""
+        return self.review != REVIEW_OFF and bool(self.admins)
+
     @classmethod
     def of(cls, settings: Settings) -> PushPolicy:
         return cls(settings.push_hold_articles, settings.admins, settings.source_url, review_mode(settings))
@@ -383,8 +389,9 @@ def held_records(db: Database) -> list[render.ReviewRecord]:
 def hold_for_review(service: ZoneService, issues: Sequence[_Issue], policy: PushPolicy, now: datetime) -> int:
     """Hold the new records of `issues` an admin should look at before they are pushed (config
     `review`: auto, the records that fail a check of summarize.checks; all, every record; off,
-    none) and send each admin the page's records with buttons; returns the records held."""
-    if policy.review == REVIEW_OFF:
+    none) and send each admin the page's records with buttons; returns the records held. With no
+    admins configured nothing is held (see PushPolicy.reviews)."""
+    if not policy.reviews:
         return 0
     held = 0
     for issue in issues:

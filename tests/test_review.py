@@ -259,6 +259,14 @@ def test_review_off_holds_nothing(service, tmp_path):
     assert [] == outbox(service, ADMIN, "admin:review:")
 
 
+def test_without_admins_nothing_is_held_as_nobody_would_be_told(service, tmp_path):
+    subscribe(service, 1, "全部")
+    ingest_doubtful(service, tmp_path)
+    planning.plan_pushes(service, T0, planning.PushPolicy(review=planning.REVIEW_ALL))
+    assert garbled_id(service) in pushed_ids(service, 1) and 7 == len(pushed_ids(service, 1))
+    assert [] == service.db.execute("SELECT id FROM articles WHERE review IS NOT NULL").fetchall()
+
+
 def test_the_review_setting_is_read_and_checked(tmp_path):
     assert planning.REVIEW_AUTO == planning.PushPolicy.of(Settings()).review
     assert planning.REVIEW_ALL == planning.PushPolicy.of(load_settings({"ZONEBRIEF_REVIEW": "ALL"})).review
