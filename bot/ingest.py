@@ -247,16 +247,6 @@ def _pdf_source(data: bytes, gazetteer: Gazetteer) -> tuple[str, Callable[[], Pa
     return hashlib.sha256(data).hexdigest(), parse
 
 
-def ingest_pdf(db: Database, data: bytes, source: str, *, gazetteer: Gazetteer, tokenizer: Tokenizer,
-               issue_date: str | None = None, issue_label: str | None = None,
-               file_time: datetime | None = None, archive: bool = False) -> IngestResult:
-    """Store the pages of a PDF (each a page of one issue) as ingest_text stores a page's text,
-    read from their layout by summarize.layout; the content hash is that of the file's bytes."""
-    digest, parse = _pdf_source(data, gazetteer)
-    return ingest_page(db, digest, parse, source, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
-                       issue_label=issue_label, file_time=file_time, encoding="pdf", archive=archive)
-
-
 def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
                 tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
                 encoding: str | None, archive: bool = False) -> IngestResult:
