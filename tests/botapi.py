@@ -34,6 +34,7 @@ import logging
 import mimetypes
 import re
 import select
+import signal
 import socket
 import sys
 import threading
@@ -1600,16 +1601,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"base_url: {standin.url}\nbase_file_url: {standin.file_url}\ntoken: {standin.token}",
           flush=True)
     print(f"每输入一行，就作为用户 {args.chat} 的消息发给机器人；按 Ctrl-C 退出。", flush=True)
-    try:
-        for line in sys.stdin:
-            if line.strip():
-                standin.send_text(args.chat, line.rstrip("\n"))
-        threading.Event().wait()
-    except KeyboardInterrupt:
+    # Ctrl-C only sets an event: a KeyboardInterrupt raised at an arbitrary point (say, inside the
+    # stand-in's lock while a line is being sent) could leave the server unable to stop.
+    interrupted = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: interrupted.set())
+    threading.Thread(target=_send_lines, args=(standin, args.chat), name="stdin", daemon=True).start()
+    while not interrupted.wait(SHUTDOWN_POLL_INTERVAL * 10):
         pass
-    finally:
-        standin.stop()
+    standin.stop()
     return 0
+
+
+def _send_lines(standin: BotApiStandIn, chat: int) -> None:
+    """Each line read from stdin, as a message from the user `chat` (until stdin closes)."""
+    for line in sys.stdin:
+        if line.strip():
+            standin.send_text(chat, line.rstrip("\n"))
 
 
 if __name__ == "__main__":
