@@ -92,10 +92,6 @@ class Schedule:
         run = datetime.combine(day, self.at, tzinfo=self.tz)
         return run if run <= local else run - timedelta(days=7)
 
-    def next_run(self, now: datetime) -> datetime:
-        """The first scheduled run strictly after `now`."""
-        return self.last_run(now) + timedelta(days=7)
-
     def for_chat(self, chat: ChatSettings) -> Schedule:
         """The schedule of a chat that may have chosen its own day or time."""
         at = self.at if chat.digest_time is None else time.fromisoformat(chat.digest_time)
