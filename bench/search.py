@@ -81,8 +81,6 @@ def replicate(store: Path, copies: int) -> int:
                     " published, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [issue_ids[issue_id], *rest[:9], published, rest[10]])
                 article_ids[article_id] = cursor.lastrowid
-                connection.execute("INSERT INTO articles_fts (rowid, title, body) SELECT ?, title, body FROM articles_fts"
-                                   " WHERE rowid = ?", [cursor.lastrowid, article_id])
                 connection.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)",
                                    [cursor.lastrowid, *tokens[article_id]])
             connection.executemany("INSERT INTO article_zones (article_id, zone, is_primary) VALUES (?, ?, ?)",

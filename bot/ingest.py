@@ -27,7 +27,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from bot.db import connect, store_path, write_transaction
-from bot.search import index_article, index_terms, unindex_articles
+from bot.search import IndexTerms, index_article, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
 from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
@@ -166,7 +166,7 @@ class _ArticleRow:
     key: tuple[str, str, str]  # (kind, title, zone): an unchanged article keeps its id
     row: dict[str, object]
     zones: tuple[str, ...]  # the primary zone first
-    terms: tuple[str, str, str, str]  # search.index_terms
+    terms: IndexTerms
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def prepare_page(db: Database, digest: str, parse: Callable[[], Page], source: s
     stored = _stored(db, digest)
     if stored is not None:
         return stored
-    return _prepare(parse(), digest, source, gazetteer, tokenizer, issue_date, issue_label, file_time, encoding)
+    return _prepare(parse(), digest, source, gazetteer, issue_date, issue_label, file_time, encoding)
 
 
 def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, archive: bool = False) -> IngestResult:
@@ -320,9 +320,8 @@ def _stored(db: Database, digest: str) -> IngestResult | None:
                         article_count, 0, fragment_count)
 
 
-def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokenizer: Tokenizer,
-             issue_date: str | None, issue_label: str | None, file_time: datetime | None,
-             encoding: str | None) -> _PreparedPage:
+def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, issue_date: str | None,
+             issue_label: str | None, file_time: datetime | None, encoding: str | None) -> _PreparedPage:
     """Tokenise a parsed page: everything ingest_text does that needs no store."""
     page = short_articles_as_fragments(page)
     if not page.articles:
@@ -340,7 +339,7 @@ def _prepare(page: Page, digest: str, source: str, gazetteer: Gazetteer, tokeniz
         "article_count": len(page.articles),
         "fragment_count": len(page.fragments),
     }
-    articles = tuple(_article_row(seq, article, day, tokenizer, _checks(article, gazetteer, len(page.fragments)))
+    articles = tuple(_article_row(seq, article, day, _checks(article, gazetteer, len(page.fragments)))
                      for seq, article in enumerate(page.articles, start=1))
     discovered = discovered_zones(page.articles, gazetteer, source)
     return _PreparedPage(digest, edition_of(page), issue_row, articles, page.fragments, discovered)
@@ -354,8 +353,7 @@ def _checks(article: Article, gazetteer: Gazetteer, fragments: int) -> tuple[str
     return record_checks(Record(article.title, "\n\n".join(article.body), known, fragments))
 
 
-def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokenizer,
-                 checks: tuple[str, ...] = ()) -> _ArticleRow:
+def _article_row(seq: int, article: Article, issue_day: date, checks: tuple[str, ...] = ()) -> _ArticleRow:
     body = "\n\n".join(article.body)
     row = {
         "seq": seq,
@@ -373,7 +371,7 @@ def _article_row(seq: int, article: Article, issue_day: date, tokenizer: Tokeniz
     }
     zones = tuple(dict.fromkeys(([article.zone] if article.zone else []) + list(article.zones)))
     return _ArticleRow(_article_key(article.kind, article.title, article.zone), row, zones,
-                       index_terms(article.title, body, tokenizer))
+                       index_terms(article.title, body))
 
 
 def ingest_paths(

@@ -462,7 +462,7 @@ def _join(service: ZoneService, article_id: int) -> int:
     db.execute("DELETE FROM articles WHERE id = ?", [article_id])
     db.execute("UPDATE articles SET body = ? WHERE id = ?", [joined, previous_id])
     db.execute("UPDATE issues SET article_count = article_count - 1 WHERE id = ?", [issue_id])
-    index_article(db, previous_id, index_terms(title, joined, service.tokenizer))
+    index_article(db, previous_id, index_terms(title, joined))
     return int(previous_id)
 
 

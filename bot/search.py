@@ -1,17 +1,14 @@
 """Full-text search: every article that contains the words, inside longer words too (铝 finds
 铝镁合金), traditional characters folded to simplified (氫能 finds 氢能), with the true total.
 
-Two FTS5 indexes, both with rowid = articles.id:
-
-- `articles_fts` holds jieba tokens joined by spaces (FTS5's own tokenizers do not split Chinese);
-  `query_terms` cuts a query the same way, for a query written without spaces (晋城光机电).
-- `articles_chars` (contentless, detail=full) holds every letter and digit of the title and body
-  as a token of its own, folded (summarize.zones.fold_char), whitespace left out (a hard-wrapped
+One FTS5 index, rowid = articles.id: `articles_chars` (contentless, detail=full) holds every
+letter and digit of the title and body as a token of its own, folded (summarize.zones.fold_char), whitespace left out (a hard-wrapped
   line does not split a word) and any other character as one OTHER token (铝，镁 is not 铝镁). A
   word is the phrase of its characters, so a MATCH is exactly "the text contains the word", for
   one character as for twenty; no text a user types is ever read as FTS5 syntax (every token is
-  quoted). A trigram index cannot answer one- and two-character words (铝, 氢, 铝镁): docs/BENCHMARKS.md
-  measures this one at 100,000 articles.
+quoted). A trigram index cannot answer one- and two-character words (铝, 氢, 铝镁): docs/BENCHMARKS.md
+measures this one at 100,000 articles. A query written without spaces that no article holds
+(晋城光机电) is cut into jieba words by `query_terms` and searched in the same index.
 
 Results come newest first (the article's date, else its issue's), a page at a time.
 """
@@ -75,29 +72,29 @@ def char_tokens(text: str) -> list[str]:
     return [char if char.isalnum() else OTHER for char in map(fold_char, text) if not char.isspace()]
 
 
-def index_terms(title: str | None, body: str, tokenizer: Tokenizer) -> tuple[str, str, str, str]:
-    """What the indexes hold for an article: its title's and its body's jieba search terms
-    (`articles_fts`) and characters (`articles_chars`), each joined by spaces. Computed before
-    the write transaction: tokenising is the slow part."""
-    return (" ".join(tokenizer.search_terms(title or "")), " ".join(tokenizer.search_terms(body)),
-            " ".join(char_tokens(title or "")), " ".join(char_tokens(body)))
+# What the index holds for one article (index_terms): its title's and its body's tokens.
+IndexTerms = tuple[str, str]
 
 
-def index_article(db: Database, article_id: int, terms: tuple[str, str, str, str]) -> None:
-    """Add one article's `index_terms` to both indexes (inside the transaction that writes it)."""
-    db.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms[:2]])
-    db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms[2:]])
+def index_terms(title: str | None, body: str) -> IndexTerms:
+    """What `articles_chars` holds for an article: its title's and its body's characters, each
+    joined by spaces. Computed before the write transaction (it is the slower part)."""
+    return " ".join(char_tokens(title or "")), " ".join(char_tokens(body))
+
+
+def index_article(db: Database, article_id: int, terms: IndexTerms) -> None:
+    """Add one article's `index_terms` to the index (inside the transaction that writes it)."""
+    db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms])
 
 
 def unindex_articles(db: Database, article_ids: Iterable[int]) -> None:
-    """Remove articles from both indexes (call while their rows still hold what was indexed)."""
+    """Remove articles from the index (call while their rows still hold what was indexed)."""
     ids = json.dumps([int(article_id) for article_id in article_ids])
-    db.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?))", [ids])
     rows = db.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))", [ids])
     for article_id, title, body in rows.fetchall():  # a contentless table is told the very tokens it was given
         db.execute(
             "INSERT INTO articles_chars (articles_chars, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-            [article_id, " ".join(char_tokens(title or "")), " ".join(char_tokens(body))],
+            [article_id, *index_terms(title, body)],
         )
 
 

@@ -86,40 +86,6 @@ class Tokenizer:
         """Every token of `text`, whitespace dropped, in order."""
         return [token for token in self._load()[0].lcut(text) if token.strip()]
 
-    def search_terms(self, text: str) -> list[str]:
-        """Tokens for a search index: words plus the shorter words inside long ones.
-
-        Exactly jieba's `lcut_for_search(text)` (HMM on; whitespace dropped), on the path `segment`
-        finds: about twice as fast.
-        """
-        frequencies = self._load()[1].frequencies
-        terms: list[str] = []
-        for word in self._cut_hmm(text):
-            if not word.strip():
-                continue
-            for size in (2, 3):
-                if len(word) > size:
-                    terms.extend(gram for start in range(len(word) - size + 1)
-                                 if frequencies.get(gram := word[start:start + size]))
-            terms.append(word)
-        return terms
-
-    def _cut_hmm(self, text: str) -> Iterator[str]:
-        """jieba's `cut(text)` (HMM on): `segment`'s path, with jieba's HMM guess at the runs of
-        single characters that make no dictionary word."""
-        dictionary = self._load()[1]
-        for block in jieba.re_han_default.split(text):
-            if not block:
-                continue
-            if jieba.re_han_default.match(block):
-                yield from _guess_unknown(block, _best_path(block, dictionary), dictionary.frequencies)
-            else:
-                for piece in jieba.re_skip_default.split(block):
-                    if jieba.re_skip_default.match(piece):
-                        yield piece
-                    else:
-                        yield from piece
-
     def segment(self, text: str) -> Iterator[str]:
         """Every token of `text`, whitespace included: jieba's `cut(text, HMM=False)`, faster.
 
@@ -218,29 +184,6 @@ def _best_path(block: str, dictionary: Dictionary) -> list[int]:
             fragment = block[start:end]
         best[start] = score if score is not None else -log_total + best[start + 1]
     return word_end
-
-
-def _guess_unknown(block: str, word_end: list[int], frequencies: dict[str, int]) -> Iterator[str]:
-    """The words of a path, as jieba's HMM mode gives them: a run of single characters that is no
-    dictionary word goes to jieba's HMM (finalseg), which may join some of them into words."""
-    position, run = 0, ""
-    while position < len(block):
-        end = word_end[position]
-        if end - position == 1:
-            run += block[position]
-        else:
-            yield from _run_words(run, frequencies)
-            run = ""
-            yield block[position:end]
-        position = end
-    yield from _run_words(run, frequencies)
-
-
-def _run_words(run: str, frequencies: dict[str, int]) -> Iterator[str]:
-    if len(run) > 1 and not frequencies.get(run):
-        yield from jieba.finalseg.cut(run)
-    else:
-        yield from run
 
 
 def base_dictionary() -> Dictionary:

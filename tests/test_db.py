@@ -1,12 +1,15 @@
 """The store's schema: created on first open, kept (with its rows) on the next."""
 
+from sqlite_utils import Database
+
 from bot.db import MIGRATIONS, open_db
 
 
 def test_open_creates_schema_in_wal_mode(tmp_path):
     db = open_db(tmp_path / "zonebrief.db")
     assert "wal" == db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert {"issues", "articles", "zones", "article_zones", "fragments", "articles_fts"} <= set(db.table_names())
+    assert {"issues", "articles", "zones", "article_zones", "fragments", "articles_chars"} <= set(db.table_names())
+    assert "articles_fts" not in db.table_names()
     assert [] == MIGRATIONS.pending(db)
     db.close()
 
@@ -19,5 +22,18 @@ def test_reopen_keeps_rows_and_applies_nothing_twice(tmp_path):
     db.close()
     db = open_db(path)
     assert applied == [m.name for m in MIGRATIONS.applied(db)]
+    assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
+    db.close()
+
+
+def test_an_older_store_loses_the_unread_jieba_index_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "zonebrief.db"
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="m013_no_jieba_index")
+    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    assert "articles_fts" in db.table_names()
+    db.close()
+    db = open_db(path)
+    assert "articles_fts" not in db.table_names()
     assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
     db.close()

@@ -84,7 +84,7 @@ def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazettee
             [path.name]))
     assert all(row["body"].strip() for row in exported)
     assert len(exported) == len({row["id"] for row in exported}) == db["articles"].count
-    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
     assert len(gazetteer.zones) == db["zones"].count
 
 
@@ -191,7 +191,7 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
     failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
     index_article = ingest.index_article
 
-    failing_title = index_terms(failing.title, "", tokenizer)[0]
+    failing_title = index_terms(failing.title, "")[0]
 
     def fail_for_one_article(db, article_id, terms):
         if terms[0] == failing_title:
@@ -206,7 +206,7 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
     assert "disk I/O error" in outcomes[1].error and "数据库未改动" in outcomes[1].error
     assert [SEED_FILES[1].name, SEED_FILES[3].name] == [row["source"] for row in db["issues"].rows]
     assert {SEED_FILES[1].name, SEED_FILES[3].name} == {row["source"] for row in export_articles(db)}
-    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
 
 
 def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer, tokenizer):
@@ -247,7 +247,7 @@ def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazett
     assert sum(key not in old_ids for key in new_keys) == result.articles_added
     assert not dropped & {row["id"] for row in rows}
     assert not dropped & {article_id for (article_id,) in db.execute("SELECT article_id FROM article_zones")}
-    assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_fts")}
+    assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_chars")}
 
 
 def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer, tokenizer):
