@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -95,6 +95,7 @@ _FORM_TIER, _CITY_TIER, _SHORT_TIER, _COUNTY_TIER = 0, 1, 2, 3
 MAX_SUGGESTIONS = 3
 MAX_QUERY_CHARS = 64  # longer "queries" are pasted text: only the zones they mention are suggested
 MAX_READINGS = 32  # heteronym combinations indexed per name (长治 is chang zhi, pypinyin says zhang zhi)
+MAX_CACHED_LOOKUPS = 4096  # lookups kept (Gazetteer.lookup); past this the cache starts again
 NATIONAL_LEVEL = "国家级"  # of two zones as close to a query, the national one is suggested first
 
 
@@ -196,17 +197,48 @@ def normalize(text: str) -> str:
     return _normalize_with_offsets(text)[0]
 
 
-def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, that character's index in `text`."""
-    table = {char: _simplify_char(_clean_char(char)) for char in set(text)}
-    chars: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        normal = table[char]
-        if normal:
-            chars.append(normal)
-            offsets.append(index)
-    return "".join(chars), offsets
+class _NormalChars(dict[int, str]):
+    """Code point -> what `normalize` makes of that character ("" for whitespace), a table for
+    str.translate filled as characters are met (a text's characters come from a few thousand).
+    `uneven` holds the characters that do not become exactly one character."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        normal = _simplify_char(_clean_char(char))
+        if len(normal) != 1:
+            self.uneven.add(char)
+        self[code] = normal
+        return normal
+
+
+_NORMAL_CHARS = _NormalChars()
+
+
+def _normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
+    """The normalised text and, for each of its characters, the index in `text` of the character
+    it comes from."""
+    normal = text.translate(_NORMAL_CHARS)
+    if _NORMAL_CHARS.uneven.isdisjoint(text):  # each character became one: offsets are unchanged
+        return normal, range(len(text))
+    return normal, [index for index, char in enumerate(text) for _ in _NORMAL_CHARS[ord(char)]]
+
+
+def _longest_first_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that matches, where any of `words` starts, the longest one starting there (one
+    alternation per first character, longest first); finditer then gives the leftmost-longest
+    words that do not overlap."""
+    by_first: dict[str, set[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], set()).add(word)
+    branches = [
+        re.escape(first) + "(?:" + "|".join(re.escape(word[1:]) for word in sorted(group, key=lambda w: (-len(w), w))) + ")"
+        for first, group in sorted(by_first.items())
+    ]
+    return re.compile("|".join(branches) or "(?!)")
 
 
 def derive_forms(name: str) -> tuple[str, ...]:
@@ -461,15 +493,13 @@ class Gazetteer:
                 self._form_ranks[key] = rank
             else:
                 self._shared[key] = tuple(zone.name for zone in self.zones if zone.name in names)
-        self._first_chars: dict[str, tuple[int, ...]] = {}  # first char -> form lengths, longest first
-        for key in (*self._forms, *self._shared):
-            lengths = set(self._first_chars.get(key[0], ())) | {len(key)}
-            self._first_chars[key[0]] = tuple(sorted(lengths, reverse=True))
+        self._form_pattern = _longest_first_pattern((*self._forms, *self._shared))
         self._cities: dict[str, tuple[Zone, ...]] = {}
         for zone in self.zones:
             for city in zone.cities:
                 self._cities[city] = (*self._cities.get(city, ()), zone)
         self._build_query_indexes()
+        self._lookups: dict[str, Lookup] = {}  # query -> its lookup (see lookup)
 
     def _build_query_indexes(self) -> None:
         """Index every name a query may hit by its pinyin and by its one-character deletions."""
@@ -558,20 +588,11 @@ class Gazetteer:
         """
         normal, offsets = _normalize_with_offsets(text)
         found: list[Mention] = []
-        index = 0
-        while index < len(normal):
-            for length in self._first_chars.get(normal[index], ()):
-                key = normal[index : index + length]
-                if len(key) < length:  # the text ends before a form this long could
-                    continue
-                if key in self._forms or key in self._shared:
-                    if key in self._forms:
-                        start, end = offsets[index], offsets[index + length - 1] + 1
-                        found.append(Mention(self._forms[key], start, end, text[start:end]))
-                    index += length
-                    break
-            else:
-                index += 1
+        for match in self._form_pattern.finditer(normal):
+            official = self._forms.get(match.group())
+            if official is not None:  # else a shared form: skipped, with what it spans
+                start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+                found.append(Mention(official, start, end, text[start:end]))
         return found
 
     def cities(self) -> dict[str, tuple[Zone, ...]]:
@@ -604,7 +625,18 @@ class Gazetteer:
             gazetteer.lookup("晉城").city  # '晋城' (how == "traditional")
             gazetteer.lookup("灵石").zone.name  # '灵石经济技术开发区' (how == "short")
             gazetteer.lookup("清徐经济技术开发区").zone.name  # '清徐经济开发区' (how == "suffix")
+
+        A lookup is pure: the last MAX_CACHED_LOOKUPS are kept (the page reader asks about the same
+        bylines on every page).
         """
+        found = self._lookups.get(query)
+        if found is None:
+            if len(self._lookups) >= MAX_CACHED_LOOKUPS:
+                self._lookups.clear()
+            found = self._lookups[query] = self._look_up(query)
+        return found
+
+    def _look_up(self, query: str) -> Lookup:
         cleaned = clean(query)
         if len(cleaned) > MAX_QUERY_CHARS:
             return self._nothing(query, cleaned)

@@ -145,6 +145,39 @@ def test_a_form_two_zones_share_names_neither():
     assert "甲乙经济技术开发区" == gazetteer.get("甲乙经开区").name
 
 
+def test_a_shared_form_hides_the_shorter_forms_inside_it():
+    text = (
+        "name,aliases,city,county,level,type,source\n"
+        "甲乙经济技术开发区,东区园,太原,,省级,经济技术开发区,test\n"
+        "丙丁经济开发区,东区园|区园,太原,,省级,经济开发区,test\n"
+    )
+    gazetteer = Gazetteer.from_csv(text)
+    assert [] == gazetteer.mentions("东区园")  # 区园 (丙丁's alone) lies inside the shared 东区园
+    assert [Mention("丙丁经济开发区", 1, 3, "区园")] == gazetteer.mentions("西区园")
+
+
+@pytest.mark.parametrize(
+    "text, surfaces",
+    [
+        ("晋城 经开区", ["晋城 经开区"]),  # spaces dropped, offsets into the text as given
+        ("　晋城经开区和\t灵石经开区", ["晋城经开区", "灵石经开区"]),
+        ("İ晋城经开区", ["晋城经开区"]),  # İ lower-cases to two characters
+        ("ＡＢ晉城經開區", ["晉城經開區"]),
+    ],
+)
+def test_mentions_point_into_the_text_as_given(gazetteer, text, surfaces):
+    found = gazetteer.mentions(text)
+    assert surfaces == [mention.surface for mention in found]
+    assert all(text[mention.start : mention.end] == mention.surface for mention in found)
+
+
+def test_lookups_are_kept_and_stay_the_same(gazetteer):
+    fresh = Gazetteer.from_csv(ZONES_CSV)
+    for query in ("王波", "晉城", "jincheng", "晋成", "祁县经济技术开发区"):
+        assert gazetteer.lookup(query) is gazetteer.lookup(query)
+        assert fresh.lookup(query) == gazetteer.lookup(query)
+
+
 @pytest.mark.parametrize(
     "name, expected",
     [
