@@ -126,7 +126,7 @@ def build_store(path: Path, chats: list[int], text_tools: tuple) -> None:
     """The seed pages (pushed long ago: marked planned) and `chats` subscribed to 全部."""
     gazetteer, tokenizer = text_tools
     with open_db(path) as db:
-        for outcome in ingest_paths(db, SEEDS, gazetteer=gazetteer, tokenizer=tokenizer):
+        for outcome in ingest_paths(db, SEEDS, gazetteer=gazetteer):
             assert outcome.error is None, outcome.error
         db.execute("UPDATE issues SET pushes_planned_at = ?", [datetime.now(UTC).isoformat()])
         service = ZoneService(db, gazetteer, tokenizer)

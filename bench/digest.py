@@ -57,8 +57,7 @@ def build(store: Path, chats: int, service_of) -> None:
                                 [(chat_id, now) for chat_id, _, _ in targets])
             db.conn.executemany("INSERT INTO subscriptions (chat_id, kind, target, created_at, since_article)"
                                 " VALUES (?, ?, ?, ?, 0)", [(*target, now) for target in targets])
-        outcomes = ingest_paths(db, sorted((ROOT / "seeds").glob("*.txt")), gazetteer=service.gazetteer,
-                                tokenizer=service.tokenizer)
+        outcomes = ingest_paths(db, sorted((ROOT / "seeds").glob("*.txt")), gazetteer=service.gazetteer)
         assert all(outcome.error is None for outcome in outcomes)
         db.execute("UPDATE issues SET pushes_planned_at = '2000-01-01'")  # pushes are not measured here
 

@@ -67,14 +67,14 @@ def build_store(folder: Path, chats: int) -> Path:
     path = folder / "zonebrief.db"
     db = open_db(path)
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    ingest_paths(db, seeds[:4], gazetteer=gazetteer, tokenizer=tokenizer)
+    ingest_paths(db, seeds[:4], gazetteer=gazetteer)
     service = ZoneService(db, gazetteer, tokenizer)
     planning.plan_pushes(service, outbox.utc_now())
     target = service.target(ZONE)
     assert isinstance(target, Target), ZONE
     for chat_id in range(FIRST_CHAT, FIRST_CHAT + chats):
         service.subscribe(chat_id, target)
-    ingest_paths(db, [NEW_PAGE], gazetteer=gazetteer, tokenizer=tokenizer)
+    ingest_paths(db, [NEW_PAGE], gazetteer=gazetteer)
     planned = planning.plan_pushes(service, outbox.utc_now())
     assert planned == chats, f"planned {planned} pushes for {chats} subscribers"
     db.close()

@@ -86,7 +86,7 @@ def run_inbox(pages: Path, store: Path) -> Run:
     watcher = Inbox(inbox)
     start, cpu = time.perf_counter(), time.process_time()
     watcher.ready_files(now)  # the poll that first sees them
-    outcomes = watcher.poll(service.db, gazetteer=gazetteer, tokenizer=service.tokenizer, now=now)
+    outcomes = watcher.poll(service.db, gazetteer=gazetteer, now=now)
     take_in(service, settings, outcomes, now)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     failed = [outcome.name for outcome in outcomes if not outcome.ok]

@@ -104,11 +104,9 @@ def speed(gazetteer: Gazetteer) -> None:
     disturbed)."""
     from bot.db import open_db
     from bot.ingest import ingest_text
-    from summarize.tokens import Tokenizer
 
     files = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "data").glob("*/*.txt"))
     texts = [(path.name, path.read_text("utf-8")) for path in files]
-    tokenizer = Tokenizer(extra_words=gazetteer.forms())
     split, ingest = [], []
     for _ in range(SPEED_RUNS):
         started = time.perf_counter()
@@ -118,7 +116,7 @@ def speed(gazetteer: Gazetteer) -> None:
         with tempfile.TemporaryDirectory() as folder, open_db(Path(folder) / "bench.db") as db:
             started = time.perf_counter()
             for name, text in texts:
-                ingest_text(db, text, name, gazetteer=gazetteer, tokenizer=tokenizer,
+                ingest_text(db, text, name, gazetteer=gazetteer,
                              file_time=datetime(2025, 12, 22).astimezone())
             ingest.append(time.perf_counter() - started)
     count = len(texts)

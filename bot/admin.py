@@ -41,7 +41,7 @@ def ingest_inbox_file(service: ZoneService, settings: Settings, name: str, now: 
     path = Path(settings.inbox) / name
     if Path(name).name != name or not path.is_file():
         return render.not_in_inbox(name, waiting(settings))
-    outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    outcome = process_file(service.db, path, gazetteer=service.gazetteer)
     return render.ingest_report(outcome, take_in(service, settings, [outcome], now))
 
 
@@ -50,7 +50,7 @@ def ingest_upload(service: ZoneService, settings: Settings, filename: str, data:
     if Path(filename).suffix.lower() not in PAGE_SUFFIXES:
         return render.not_a_page_file(filename)
     path = save_upload(Path(settings.inbox), filename, data)
-    outcome = process_file(service.db, path, gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    outcome = process_file(service.db, path, gazetteer=service.gazetteer)
     return render.ingest_report(outcome, take_in(service, settings, [outcome], now))
 
 

@@ -120,11 +120,15 @@ def _open_existing_store(path: Path) -> Database:
     return _open_store(path)
 
 
-def _text_tools(settings: Settings) -> tuple[Gazetteer, Tokenizer]:
+def _gazetteer(settings: Settings) -> Gazetteer:
     try:
-        gazetteer = load_gazetteer(settings.zones_csv)
+        return load_gazetteer(settings.zones_csv)
     except IngestError as error:
         raise CliError(str(error)) from None
+
+
+def _text_tools(settings: Settings) -> tuple[Gazetteer, Tokenizer]:
+    gazetteer = _gazetteer(settings)
     return gazetteer, Tokenizer(extra_words=gazetteer.forms())
 
 
@@ -180,9 +184,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db_option: Path | None, 
     """导入版面文件（.txt 文本或 .pdf 电子版），或文件夹里的全部 .txt 和 .pdf 版面（默认作为存档，不推送；--push 推送）。"""
     if not paths:
         raise CliError("请给出要导入的版面文件或文件夹，例如：zonebrief ingest seeds/")
-    gazetteer, tokenizer = _text_tools(_settings(ctx))
+    gazetteer = _gazetteer(_settings(ctx))
     with _open_store(_db_path(ctx, db_option)) as db:
-        outcomes = ingest_paths(db, paths, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+        outcomes = ingest_paths(db, paths, gazetteer=gazetteer, issue_date=issue_date,
                                 issue_label=issue_label, progress=_progress, archive=not push)
     for outcome in outcomes:
         if outcome.result is None:
@@ -268,7 +272,7 @@ def _service(ctx: click.Context, db_option: Path | None) -> ZoneService:
     gazetteer, tokenizer = _text_tools(settings)
     db = _open_store(_db_path(ctx, db_option))
     ctx.call_on_close(db.close)
-    for outcome in ensure_seeded(db, settings.seeds, gazetteer=gazetteer, tokenizer=tokenizer):
+    for outcome in ensure_seeded(db, settings.seeds, gazetteer=gazetteer):
         if outcome.error:
             click.echo(f"警告：种子版面 {outcome.path} 导入失败：{outcome.error}", err=True)
     return ZoneService(db, gazetteer, tokenizer)

@@ -76,7 +76,7 @@ class Courier:
         now = self._clock()
 
         def work(service: ZoneService) -> bool:
-            outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, tokenizer=service.tokenizer, now=now)
+            outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, now=now)
             return bool(take_in(service, self.settings, outcomes, now) or outcomes)
 
         if await self.planner.run(work):

@@ -34,7 +34,6 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.ingest import PAGE_SUFFIXES, FileOutcome, ingest_paths
-from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
 
 logger = logging.getLogger(__name__)
@@ -102,14 +101,14 @@ class Inbox:
         self._retry = {name: retry for name, retry in self._retry.items() if name in seen}
         return ready
 
-    def poll(self, db: Database, *, gazetteer: Gazetteer, tokenizer: Tokenizer, now: datetime) -> list[InboxOutcome]:
+    def poll(self, db: Database, *, gazetteer: Gazetteer, now: datetime) -> list[InboxOutcome]:
         """Ingest every ready file, each on its own, and move it; a file that failed for a transient
         reason stays for a later poll. Returns the outcomes of the files moved."""
         ensure_folders(self.folder)
         outcomes = []
         for path in self.ready_files(now):
             try:
-                outcome = process_file(db, path, gazetteer=gazetteer, tokenizer=tokenizer)
+                outcome = process_file(db, path, gazetteer=gazetteer)
             except Exception:  # a bug or a file system error must not stop the others
                 logger.exception("inbox file %s could not be processed: trying it again later", path.name)
                 outcome = None
@@ -127,7 +126,7 @@ class Inbox:
         logger.warning("inbox file %s: try %d failed for a reason that may pass; next try in %.0f s", name, tries, wait)
 
 
-def process_file(db: Database, path: Path, *, gazetteer: Gazetteer, tokenizer: Tokenizer) -> InboxOutcome:
+def process_file(db: Database, path: Path, *, gazetteer: Gazetteer) -> InboxOutcome:
     """Ingest one file of the inbox and move it to done/ or failed/ (a failure is logged and its
     reason written beside the file). A transient failure leaves the file where it is (`kept`)."""
     inbox = path.parent
@@ -136,7 +135,7 @@ def process_file(db: Database, path: Path, *, gazetteer: Gazetteer, tokenizer: T
     if path.is_symlink():
         return InboxOutcome(path.name, path, FileOutcome(path, error="这是一个符号链接：收件箱只导入普通文件，请复制文件本身"),
                             fingerprint, kept=True)
-    [outcome] = ingest_paths(db, [path], gazetteer=gazetteer, tokenizer=tokenizer)
+    [outcome] = ingest_paths(db, [path], gazetteer=gazetteer)
     if outcome.error is None:
         return InboxOutcome(path.name, _move(path, inbox / DONE_DIR), outcome, fingerprint)
     if outcome.transient:

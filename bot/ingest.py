@@ -33,7 +33,6 @@ from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
 from summarize.checks import Record, record_checks
 from summarize.segment import ARTICLE, PAGE_NAME, Article, Page, short_articles_as_fragments, split_page
-from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer, GazetteerError, place_part
 
 logger = logging.getLogger(__name__)
@@ -194,7 +193,6 @@ def ingest_text(
     source: str,
     *,
     gazetteer: Gazetteer,
-    tokenizer: Tokenizer,
     issue_date: str | None = None,
     issue_label: str | None = None,
     file_time: datetime | None = None,
@@ -223,7 +221,7 @@ def ingest_text(
     file's name): "2025年11月30日收到" for a page dated by its arrival.
     """
     digest, parse = _text_source(text, gazetteer)
-    return ingest_page(db, digest, parse, source, tokenizer=tokenizer, issue_date=issue_date, issue_label=issue_label,
+    return ingest_page(db, digest, parse, source, issue_date=issue_date, issue_label=issue_label,
                        file_time=file_time, encoding=encoding, gazetteer=gazetteer, archive=archive)
 
 
@@ -248,17 +246,17 @@ def _pdf_source(data: bytes, gazetteer: Gazetteer) -> tuple[str, Callable[[], Pa
 
 
 def ingest_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
-                tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
-                encoding: str | None, archive: bool = False) -> IngestResult:
+                issue_date: str | None, issue_label: str | None, file_time: datetime | None, encoding: str | None,
+                archive: bool = False) -> IngestResult:
     """Store the Page `parse` returns (called only when no stored issue has this `digest`), as
     ingest_text says."""
-    prepared = prepare_page(db, digest, parse, source, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+    prepared = prepare_page(db, digest, parse, source, gazetteer=gazetteer, issue_date=issue_date,
                             issue_label=issue_label, file_time=file_time, encoding=encoding)
     return prepared if isinstance(prepared, IngestResult) else write_page(db, prepared, gazetteer, archive=archive)
 
 
 def prepare_page(db: Database, digest: str, parse: Callable[[], Page], source: str, *, gazetteer: Gazetteer,
-                 tokenizer: Tokenizer, issue_date: str | None, issue_label: str | None, file_time: datetime | None,
+                 issue_date: str | None, issue_label: str | None, file_time: datetime | None,
                  encoding: str | None) -> IngestResult | _PreparedPage:
     """The first half of ingest_page, which only reads the store: an UNCHANGED result when an issue
     with this `digest` is stored, else the page parsed and tokenised, ready for write_page."""
@@ -379,7 +377,6 @@ def ingest_paths(
     paths: Iterable[str | Path],
     *,
     gazetteer: Gazetteer,
-    tokenizer: Tokenizer,
     issue_date: str | None = None,
     issue_label: str | None = None,
     progress: Callable[[Sequence[Path]], Iterable[Path]] | None = None,
@@ -405,7 +402,7 @@ def ingest_paths(
         if isinstance(item, Path):
             unique.setdefault(item.resolve(), item)
     files = list(unique.values())
-    prepared = _prepared_files(db, files, gazetteer, tokenizer, issue_date, issue_label)
+    prepared = _prepared_files(db, files, gazetteer, issue_date, issue_label)
     done = {
         file: _write_prepared(db, file, page, gazetteer, archive)
         for file, page in zip(progress(files) if progress else files, prepared)
@@ -425,12 +422,11 @@ def _expand(path: Path) -> list[Path | FileOutcome]:
     return [path]
 
 
-def ensure_seeded(db: Database, seeds_dir: str | Path, *, gazetteer: Gazetteer,
-                  tokenizer: Tokenizer) -> list[FileOutcome]:
+def ensure_seeded(db: Database, seeds_dir: str | Path, *, gazetteer: Gazetteer) -> list[FileOutcome]:
     """Ingest the bundled seed pages if the store holds no issue yet; else do nothing."""
     if db["issues"].count:
         return []
-    return ingest_paths(db, [seeds_dir], gazetteer=gazetteer, tokenizer=tokenizer)
+    return ingest_paths(db, [seeds_dir], gazetteer=gazetteer)
 
 
 def export_articles(db: Database) -> Iterator[dict[str, object]]:
@@ -526,8 +522,8 @@ def decode_page(data: bytes) -> tuple[str, str]:
     raise IngestError("这是二进制文件，不是文本：版面文本请存成 UTF-8 或 GBK 的 .txt；版面 PDF 请用 .pdf 文件名导入")
 
 
-def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer,
-                  issue_date: str | None, issue_label: str | None) -> FileOutcome | _PreparedPage:
+def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, issue_date: str | None,
+                  issue_label: str | None) -> FileOutcome | _PreparedPage:
     """Read, parse and tokenise one page file (prepare_page): what ingesting it needs of the store
     is a read; a FileOutcome when it is stored already or cannot be read."""
 
@@ -541,7 +537,7 @@ def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, tokenizer: Tok
         else:
             text, encoding = decode_page(path.read_bytes())
             digest, parse = _text_source(text, gazetteer)
-        return prepare_page(db, digest, parse, path.name, gazetteer=gazetteer, tokenizer=tokenizer, issue_date=issue_date,
+        return prepare_page(db, digest, parse, path.name, gazetteer=gazetteer, issue_date=issue_date,
                             issue_label=issue_label, file_time=datetime.fromtimestamp(stat.st_mtime).astimezone(),
                             encoding=encoding)
 
@@ -586,7 +582,6 @@ class _Worker:
 
     store: Path
     gazetteer: Gazetteer
-    tokenizer: Tokenizer
     issue_date: str | None
     issue_label: str | None
 
@@ -595,19 +590,18 @@ _WORKER: _Worker | None = None
 _WORKER_DB: Database | None = None
 
 
-def _prepared_files(db: Database, files: Sequence[Path], gazetteer: Gazetteer, tokenizer: Tokenizer,
-                    issue_date: str | None, issue_label: str | None) -> Iterator[FileOutcome | _PreparedPage]:
+def _prepared_files(db: Database, files: Sequence[Path], gazetteer: Gazetteer, issue_date: str | None,
+                    issue_label: str | None) -> Iterator[FileOutcome | _PreparedPage]:
     """Each file prepared (_prepare_file), in order: in worker processes, one a CPU, when there are
     PARALLEL_MIN_FILES files or more, more than one CPU and this process runs no other thread (a
     fork copies only the calling thread); else here, one after another, as they are needed."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
-        yield from (_prepare_file(db, file, gazetteer, tokenizer, issue_date, issue_label) for file in files)
+        yield from (_prepare_file(db, file, gazetteer, issue_date, issue_label) for file in files)
         return
     global _WORKER
     logger.debug("preparing %d files in %d worker processes", len(files), workers)
-    tokenizer.load()  # once, here: the workers share the dictionary
-    _WORKER = _Worker(store_path(db), gazetteer, tokenizer, issue_date, issue_label)
+    _WORKER = _Worker(store_path(db), gazetteer, issue_date, issue_label)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             queue: deque[Future] = deque()
@@ -626,8 +620,7 @@ def _prepare_in_worker(path: Path) -> FileOutcome | _PreparedPage:
     assert _WORKER is not None
     if _WORKER_DB is None:
         _WORKER_DB = connect(_WORKER.store)
-    return _prepare_file(_WORKER_DB, path, _WORKER.gazetteer, _WORKER.tokenizer, _WORKER.issue_date,
-                         _WORKER.issue_label)
+    return _prepare_file(_WORKER_DB, path, _WORKER.gazetteer, _WORKER.issue_date, _WORKER.issue_label)
 
 
 def _looks_binary(data: bytes) -> bool:

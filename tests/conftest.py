@@ -34,9 +34,9 @@ def text_tools():
 def seeded_store(tmp_path_factory, text_tools) -> Path:
     """A store file holding the seed pages, built once per run: tests write to copies (store_path)."""
     path = tmp_path_factory.mktemp("seeded") / "zonebrief.db"
-    gazetteer, tokenizer = text_tools
+    gazetteer = text_tools[0]
     with open_db(path) as db:
-        outcomes = ensure_seeded(db, Settings().seeds, gazetteer=gazetteer, tokenizer=tokenizer)
+        outcomes = ensure_seeded(db, Settings().seeds, gazetteer=gazetteer)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert [] == [outcome.error for outcome in outcomes if outcome.error]
     return path
@@ -80,7 +80,7 @@ def week_store(tmp_path_factory, text_tools) -> Path:
     path = tmp_path_factory.mktemp("week") / "zonebrief.db"
     with open_db(path) as db:
         for day, page in zip(WEEK_DAYS, sorted(Path(Settings().seeds).glob("*.txt"))[:4]):
-            [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=day)
+            [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, issue_date=day)
             assert outcome.error is None
         assert 0 == plan_pushes(ZoneService(db, gazetteer, tokenizer), WEEK_T0)  # nobody subscribes yet
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

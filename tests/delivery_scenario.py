@@ -52,7 +52,7 @@ ARTICLE_LINE = re.compile(r"^\[(\d+)\]", re.MULTILINE)  # an article in a push: 
 def build_store(path: Path, gazetteer: Gazetteer, tokenizer: Tokenizer) -> Path:
     """Four seed pages (planned at a first start, nobody subscribed yet), then the subscribers."""
     with open_db(path) as db:
-        for outcome in ingest_paths(db, SEEDS[:4], gazetteer=gazetteer, tokenizer=tokenizer):
+        for outcome in ingest_paths(db, SEEDS[:4], gazetteer=gazetteer):
             assert outcome.error is None
         service = ZoneService(db, gazetteer, tokenizer)
         planning.plan_pushes(service, outbox.utc_now())

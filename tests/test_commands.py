@@ -430,7 +430,7 @@ def test_stats_names_the_zones_discovered_on_ingested_pages(service):
         "榆社经济技术开发区\n\n化工园区扩区获批\n\n科学导报讯 今年以来，榆社经济技术开发区坚持项目为王，持续优化营商环境，"
         "一批重点项目相继落地投产。 张炜\n"
     )
-    ingest_text(service.db, page, "yushe.txt", gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    ingest_text(service.db, page, "yushe.txt", gazetteer=service.gazetteer)
     assert "名录外新发现的开发区（请核实后补入 zones.csv）：榆社经济技术开发区" in plain(handle_text(service, ctx, "/stats"))
 
 

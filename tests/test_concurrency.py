@@ -24,12 +24,12 @@ def ingest_process(store: Path, *pages: Path) -> subprocess.Popen:
 
 
 def test_an_ingest_waits_while_another_process_holds_the_write_lock(tmp_path, text_tools):
-    gazetteer, tokenizer = text_tools
+    gazetteer = text_tools[0]
     store = tmp_path / "zonebrief.db"
     open_db(store).close()
     with open_db(store) as db, WriteLockHolder(store, seconds=1.5) as holder:
         result = ingest_text(db, SEED_FILES[0].read_text("utf-8"), SEED_FILES[0].name,
-                             gazetteer=gazetteer, tokenizer=tokenizer)
+                             gazetteer=gazetteer)
         holder.wait()
         assert (NEW, 1) == (result.status, db["issues"].count)
 

@@ -65,7 +65,7 @@ def service(week_service):
 
 
 def ingest_new_page(service: ZoneService, day: str = "2026-11-22") -> int:
-    [outcome] = ingest_paths(service.db, [NEW_PAGE], gazetteer=service.gazetteer, tokenizer=service.tokenizer,
+    [outcome] = ingest_paths(service.db, [NEW_PAGE], gazetteer=service.gazetteer,
                              issue_date=day)
     assert outcome.result is not None, outcome
     return outcome.result.issue_id

@@ -458,7 +458,7 @@ def this_weeks_news(store: Path, text_tools) -> None:
     """The seed pages are old news; the new page, stored by the CLI, is today's (pushes not our topic)."""
     with open_db(store) as db:
         db.execute("UPDATE issues SET issue_date = '2020-01-06'")
-        ingest_paths(db, [NEW_PAGE], gazetteer=text_tools[0], tokenizer=text_tools[1],
+        ingest_paths(db, [NEW_PAGE], gazetteer=text_tools[0],
                      issue_date=datetime.now(SHANGHAI).date().isoformat())
         db.execute("UPDATE issues SET pushes_planned_at = '2020-01-06T00:00:00+00:00'")
 

@@ -41,7 +41,7 @@ def drop(folder: Path, source: Path, name: str | None = None, age: float = 10.0)
 
 def poll(service: ZoneService, box: inbox.Inbox, now: datetime = NOW) -> list[inbox.InboxOutcome]:
     """One poll, as the bot does it: ingest and move, then tell the admins and plan the pushes."""
-    outcomes = box.poll(service.db, gazetteer=service.gazetteer, tokenizer=service.tokenizer, now=now)
+    outcomes = box.poll(service.db, gazetteer=service.gazetteer, now=now)
     admin.take_in(service, Settings(admins=ADMINS, inbox=str(box.folder)), outcomes, now)
     return outcomes
 
@@ -66,7 +66,7 @@ def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
 
 def test_the_same_code_as_zonebrief_ingest(service, tmp_path, text_tools):
     """A page the CLI stored before is found unchanged: done, and not pushed twice."""
-    ingest_paths(service.db, [SEEDS[0]], gazetteer=text_tools[0], tokenizer=text_tools[1])
+    ingest_paths(service.db, [SEEDS[0]], gazetteer=text_tools[0])
     drop(tmp_path / "inbox", SEEDS[0], name="again.txt")
     [outcome] = process(service, tmp_path / "inbox")
     assert "unchanged" == outcome.outcome.result.status
@@ -164,7 +164,7 @@ def test_a_store_locked_by_another_writer_is_tried_again_never_failed(tmp_path, 
         box = inbox.Inbox(folder)
         with WriteLockHolder(store, seconds=3):
             for moment in (NOW, NOW + timedelta(seconds=1)):  # seen, then tried: locked, left in the inbox
-                assert [] == box.poll(db, gazetteer=service.gazetteer, tokenizer=service.tokenizer, now=moment)
+                assert [] == box.poll(db, gazetteer=service.gazetteer, now=moment)
             assert (folder / SEEDS[4].name).is_file() and not any((folder / "failed").iterdir())
         assert [] == poll(service, box, NOW + timedelta(seconds=2))  # waiting for its retry
         [outcome] = poll(service, box, NOW + timedelta(seconds=1 + inbox.RETRY_FIRST_SECONDS))

@@ -32,7 +32,6 @@ from bot.ingest import (
 )
 from bot.search import index_terms, search
 from summarize.segment import ARTICLE, Article, Page, split_page
-from summarize.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
@@ -43,11 +42,6 @@ FILE_TIME = datetime(2025, 12, 22, 9, 30).astimezone()
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer(Settings().zones_csv)
-
-
-@pytest.fixture(scope="module")
-def tokenizer(gazetteer):
-    return Tokenizer(extra_words=gazetteer.forms())
 
 
 @pytest.fixture
@@ -66,8 +60,8 @@ def seed_text(path: Path) -> str:
     return path.read_text("utf-8")
 
 
-def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazetteer, tokenizer):
-    outcomes = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazetteer):
+    outcomes = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer)
 
     assert [path.name for path in SEED_FILES] == [outcome.path.name for outcome in outcomes]
     assert [None] * len(SEED_FILES) == [outcome.error for outcome in outcomes]
@@ -88,36 +82,36 @@ def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazettee
     assert len(gazetteer.zones) == db["zones"].count
 
 
-def test_second_ingest_changes_nothing(db, gazetteer, tokenizer):
-    ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+def test_second_ingest_changes_nothing(db, gazetteer):
+    ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer)
     before = dump(db)
 
-    again = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer, tokenizer=tokenizer)
+    again = ingest_paths(db, [SEEDS_DIR], gazetteer=gazetteer)
 
     assert [UNCHANGED] * len(SEED_FILES) == [outcome.result.status for outcome in again]
     assert [0] * len(SEED_FILES) == [outcome.result.articles_added for outcome in again]
     assert before == dump(db)
 
 
-def test_same_page_in_gbk_with_crlf_is_the_same_content(db, gazetteer, tokenizer, tmp_path):
+def test_same_page_in_gbk_with_crlf_is_the_same_content(db, gazetteer, tmp_path):
     text = seed_text(SEED_FILES[3])
     copy = tmp_path / "gbk" / "page.txt"
     copy.parent.mkdir()
     copy.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
-    ingest_paths(db, [SEED_FILES[3]], gazetteer=gazetteer, tokenizer=tokenizer)
+    ingest_paths(db, [SEED_FILES[3]], gazetteer=gazetteer)
     before = dump(db)
 
-    [outcome] = ingest_paths(db, [copy], gazetteer=gazetteer, tokenizer=tokenizer)
+    [outcome] = ingest_paths(db, [copy], gazetteer=gazetteer)
 
     assert (UNCHANGED, SEED_FILES[3].name) == (outcome.result.status, outcome.result.source)
     assert before == dump(db)
 
 
-def test_gbk_page_is_decoded_and_stored(db, gazetteer, tokenizer, tmp_path):
+def test_gbk_page_is_decoded_and_stored(db, gazetteer, tmp_path):
     page = tmp_path / "gbk.txt"
     page.write_bytes(seed_text(SEED_FILES[0]).encode("gbk"))
 
-    [outcome] = ingest_paths(db, [page], gazetteer=gazetteer, tokenizer=tokenizer)
+    [outcome] = ingest_paths(db, [page], gazetteer=gazetteer)
 
     assert NEW == outcome.result.status
     assert "gb18030" == db.execute("SELECT encoding FROM issues").fetchone()[0]
@@ -166,8 +160,8 @@ def test_binary_data_is_refused(data):
         decode_page(data)
 
 
-def test_failing_file_leaves_the_database_as_it_was(db, gazetteer, tokenizer, monkeypatch):
-    ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer, tokenizer=tokenizer)
+def test_failing_file_leaves_the_database_as_it_was(db, gazetteer, monkeypatch):
+    ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer)
     before = dump(db)
     calls = []
 
@@ -181,13 +175,13 @@ def test_failing_file_leaves_the_database_as_it_was(db, gazetteer, tokenizer, mo
     monkeypatch.setattr(ingest, "index_article", fail_on_third)
 
     with pytest.raises(RuntimeError):
-        ingest_text(db, seed_text(SEED_FILES[1]), SEED_FILES[1].name, gazetteer=gazetteer, tokenizer=tokenizer)
+        ingest_text(db, seed_text(SEED_FILES[1]), SEED_FILES[1].name, gazetteer=gazetteer)
 
     assert 3 == len(calls)
     assert before == dump(db)
 
 
-def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeypatch):
+def test_failing_file_does_not_stop_the_others(db, gazetteer, monkeypatch):
     failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
     index_article = ingest.index_article
 
@@ -200,7 +194,7 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
 
     monkeypatch.setattr(ingest, "index_article", fail_for_one_article)
 
-    outcomes = ingest_paths(db, SEED_FILES[1:4], gazetteer=gazetteer, tokenizer=tokenizer)
+    outcomes = ingest_paths(db, SEED_FILES[1:4], gazetteer=gazetteer)
 
     assert [None, None] == [outcomes[0].error, outcomes[2].error]
     assert "disk I/O error" in outcomes[1].error and "数据库未改动" in outcomes[1].error
@@ -209,15 +203,15 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, tokenizer, monkeyp
     assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
 
 
-def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer, tokenizer):
+def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer):
     original = seed_text(SEED_FILES[1])  # its masthead prints 2024年第34期
-    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer)
     old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
     last = split_page(original, gazetteer).articles[0].body[-1]
     tail = next(last[-n:] for n in range(20, 3, -1) if last[-n:] in original)  # as printed, unbroken
     corrected = original.replace(tail, tail + "更正后补充的一句话：鲲鹏展翅。", 1)
 
-    second = ingest_text(db, corrected, "corrected.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    second = ingest_text(db, corrected, "corrected.txt", gazetteer=gazetteer)
 
     assert (REPLACED, first.issue_id, 0) == (second.status, second.issue_id, second.articles_added)
     assert 1 == db["issues"].count
@@ -228,16 +222,16 @@ def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer
     assert [rows[0]["id"]] == [hit.article_id for hit in search(db, ["鲲鹏展翅"]).hits]
 
 
-def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazetteer, tokenizer):
+def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazetteer):
     original = seed_text(SEED_FILES[1])
-    ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    ingest_text(db, original, "page.txt", gazetteer=gazetteer)
     old_ids = {(row["kind"], row["title"]): row["id"] for row in export_articles(db)}
     lines = original.splitlines()
     shorter = "\n".join(lines[: len(lines) // 2])
     new_keys = [(a.kind, a.title) for a in split_page(shorter, gazetteer).articles]
     dropped = {article_id for key, article_id in old_ids.items() if key not in new_keys}
 
-    result = ingest_text(db, shorter, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    result = ingest_text(db, shorter, "page.txt", gazetteer=gazetteer, file_time=FILE_TIME)
 
     rows = list(export_articles(db))
     assert dropped and REPLACED == result.status
@@ -250,12 +244,12 @@ def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazett
     assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_chars")}
 
 
-def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer, tokenizer):
+def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer):
     """Page identity is content and edition, not the file name: admin uploads are all page.txt."""
-    first = ingest_text(db, seed_text(SEED_FILES[4]), "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    first = ingest_text(db, seed_text(SEED_FILES[4]), "page.txt", gazetteer=gazetteer)
     articles = db["articles"].count
 
-    second = ingest_text(db, seed_text(SEED_FILES[2]), "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    second = ingest_text(db, seed_text(SEED_FILES[2]), "page.txt", gazetteer=gazetteer)
 
     assert (NEW, NEW) == (first.status, second.status) and first.issue_id != second.issue_id
     assert 2 == db["issues"].count
@@ -263,14 +257,14 @@ def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer, 
     assert {first.issue_id, second.issue_id} == {issue_id for (issue_id,) in db.execute("SELECT issue_id FROM articles")}
 
 
-def test_a_corrected_page_with_new_articles_is_planned_again_so_they_are_pushed(db, gazetteer, tokenizer):
+def test_a_corrected_page_with_new_articles_is_planned_again_so_they_are_pushed(db, gazetteer):
     original = seed_text(SEED_FILES[1])
-    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    first = ingest_text(db, original, "page.txt", gazetteer=gazetteer)
     db.execute("UPDATE issues SET pushes_planned_at = '2026-01-01T00:00:00.000+00:00'")
     title = split_page(original, gazetteer).articles[0].title
     retitled = original.replace(title, title + "（更正）", 1)
 
-    second = ingest_text(db, retitled, "page.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    second = ingest_text(db, retitled, "page.txt", gazetteer=gazetteer)
 
     assert (REPLACED, first.issue_id, 1) == (second.status, second.issue_id, second.articles_added)
     assert [None] == [row["pushes_planned_at"] for row in db["issues"].rows]
@@ -281,16 +275,15 @@ def test_edition_is_the_masthead_issue_and_section_or_none():
     assert edition_of(Page(articles=())) is None
 
 
-def test_empty_text_is_refused(db, gazetteer, tokenizer):
+def test_empty_text_is_refused(db, gazetteer):
     for text in ("", " \n\r\n\u3000\n"):
         with pytest.raises(IngestError, match="空"):
-            ingest_text(db, text, "empty.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+            ingest_text(db, text, "empty.txt", gazetteer=gazetteer)
     assert 0 == db["issues"].count
 
 
-def test_the_flag_dates_a_page_without_a_printed_date(db, gazetteer, tokenizer):
-    result = ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer,
-                         tokenizer=tokenizer, issue_date="2025-01-06", issue_label="2025年第1期",
+def test_the_flag_dates_a_page_without_a_printed_date(db, gazetteer):
+    result = ingest_text(db, seed_text(SEED_FILES[0]), SEED_FILES[0].name, gazetteer=gazetteer, issue_date="2025-01-06", issue_label="2025年第1期",
                          file_time=FILE_TIME)
 
     assert ("2025-01-06", DATE_FROM_FLAG, "2025年第1期") == (result.issue_date, result.date_source, result.label)
@@ -298,20 +291,20 @@ def test_the_flag_dates_a_page_without_a_printed_date(db, gazetteer, tokenizer):
         "SELECT issue_date, date_source, label FROM issues").fetchone()
 
 
-def test_the_masthead_date_beats_the_flag(db, gazetteer, tokenizer):
+def test_the_masthead_date_beats_the_flag(db, gazetteer):
     page = "开发区建设\n\n2025年4月18日 星期五\n\n" + UNDATED
-    result = ingest_text(db, page, "p.txt", gazetteer=gazetteer, tokenizer=tokenizer, issue_date="2025-01-06")
+    result = ingest_text(db, page, "p.txt", gazetteer=gazetteer, issue_date="2025-01-06")
     assert ("2025-04-18", DATE_FROM_MASTHEAD, "2025年4月18日") == (result.issue_date, result.date_source, result.label)
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=[path.name[:3] for path in SEED_FILES])
-def test_issue_date_and_label_from_the_masthead_else_the_arrival(db, gazetteer, tokenizer, path):
+def test_issue_date_and_label_from_the_masthead_else_the_arrival(db, gazetteer, path):
     page = split_page(seed_text(path), gazetteer)
     expected_date, expected_source = (
         (page.masthead_date, DATE_FROM_MASTHEAD) if page.masthead_date else (FILE_TIME.date().isoformat(), DATE_FROM_ARRIVAL)
     )
 
-    result = ingest_text(db, seed_text(path), path.name, gazetteer=gazetteer, tokenizer=tokenizer,
+    result = ingest_text(db, seed_text(path), path.name, gazetteer=gazetteer,
                          file_time=FILE_TIME)
 
     assert (expected_date, expected_source) == (result.issue_date, result.date_source)
@@ -327,41 +320,41 @@ UNDATED = (
 )
 
 
-def test_a_page_without_any_date_is_dated_by_its_arrival_never_by_a_quoted_year(db, gazetteer, tokenizer):
-    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+def test_a_page_without_any_date_is_dated_by_its_arrival_never_by_a_quoted_year(db, gazetteer):
+    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, file_time=FILE_TIME)
     assert ("2025-12-22", DATE_FROM_ARRIVAL, "2025年12月22日收到") == (result.issue_date, result.date_source, result.label)
     published = [row[0] for row in db.execute("SELECT published FROM articles ORDER BY seq")]
     assert ["2025-02-15", "2025-12-22"] == published  # the dateline's day in the issue's year; else the issue's
 
 
-def test_a_page_without_any_date_arrives_today_without_a_file_time(db, gazetteer, tokenizer):
+def test_a_page_without_any_date_arrives_today_without_a_file_time(db, gazetteer):
     before = datetime.now().astimezone().date()
-    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer)
+    result = ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer)
     assert DATE_FROM_ARRIVAL == result.date_source
     assert before <= date.fromisoformat(result.issue_date) <= datetime.now().astimezone().date()
 
 
-def test_a_zone_the_gazetteer_lacks_is_added_as_discovered(db, gazetteer, tokenizer):
+def test_a_zone_the_gazetteer_lacks_is_added_as_discovered(db, gazetteer):
     page = UNDATED.replace("平遥经济技术开发区\n", "榆社经济技术开发区\n")
-    ingest_text(db, page, "yushe.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    ingest_text(db, page, "yushe.txt", gazetteer=gazetteer, file_time=FILE_TIME)
     row = db.execute("SELECT city, source, doubtful FROM zones WHERE name = '榆社经济技术开发区'").fetchone()
     assert ("晋中", "discovered: yushe.txt", 1) == row
     linked = db.execute("SELECT count(*) FROM article_zones WHERE zone = '榆社经济技术开发区' AND is_primary").fetchone()
     assert (1,) == linked
 
 
-def test_an_undated_page_that_arrives_later_sorts_as_new(db, gazetteer, tokenizer):
+def test_an_undated_page_that_arrives_later_sorts_as_new(db, gazetteer):
     dated = "开发区建设\n\n2024年8月27日 星期二\n\n" + UNDATED.replace("平遥", "祁县").replace("文水", "交城")
-    ingest_text(db, dated, "dated.txt", gazetteer=gazetteer, tokenizer=tokenizer)
-    ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, tokenizer=tokenizer, file_time=FILE_TIME)
+    ingest_text(db, dated, "dated.txt", gazetteer=gazetteer)
+    ingest_text(db, UNDATED, "undated.txt", gazetteer=gazetteer, file_time=FILE_TIME)
     newest = db.execute("SELECT label FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()[0]
     assert "2025年12月22日收到" == newest
 
 
 @pytest.mark.parametrize("value", ["2025-02-30", "2025-2-3", "20250203", "明天", "2025-13-01", ""])
-def test_flag_date_must_be_a_real_date(db, gazetteer, tokenizer, value):
+def test_flag_date_must_be_a_real_date(db, gazetteer, value):
     with pytest.raises(IngestError, match="YYYY-MM-DD"):
-        ingest_paths(db, [SEED_FILES[0]], gazetteer=gazetteer, tokenizer=tokenizer, issue_date=value)
+        ingest_paths(db, [SEED_FILES[0]], gazetteer=gazetteer, issue_date=value)
     assert 0 == db["issues"].count
 
 
@@ -383,12 +376,12 @@ def test_published_date(article, issue_day, expected):
     assert expected == published_date(article, issue_day)
 
 
-def test_ensure_seeded_ingests_the_seeds_only_into_an_empty_store(db, gazetteer, tokenizer):
-    first = ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer, tokenizer=tokenizer)
+def test_ensure_seeded_ingests_the_seeds_only_into_an_empty_store(db, gazetteer):
+    first = ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer)
     before = dump(db)
 
     assert [NEW] * len(SEED_FILES) == [outcome.result.status for outcome in first]
-    assert [] == ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer, tokenizer=tokenizer)
+    assert [] == ensure_seeded(db, SEEDS_DIR, gazetteer=gazetteer)
     assert before == dump(db)
 
 

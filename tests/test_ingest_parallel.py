@@ -35,10 +35,10 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, text_tools, mo
     if (os.cpu_count() or 1) > 1:
         assert f"preparing 18 files in {min(os.cpu_count(), ingest.MAX_WORKERS)} worker processes" in done.stderr
 
-    gazetteer, tokenizer = text_tools
+    gazetteer = text_tools[0]
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 10**6)
     with open_db(tmp_path / "serial.db") as db:
-        outcomes = ingest_paths(db, [folder], gazetteer=gazetteer, tokenizer=tokenizer)
+        outcomes = ingest_paths(db, [folder], gazetteer=gazetteer)
         serial_articles = list(export_articles(db))
     with open_db(parallel) as db:
         assert serial_articles == list(export_articles(db))

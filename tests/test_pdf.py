@@ -226,7 +226,7 @@ def test_too_many_pages_are_refused():
 
 
 def test_inbox_takes_pdf_pages(tmp_path, text_tools):
-    gazetteer, tokenizer = text_tools
+    gazetteer = text_tools[0]
     folder = tmp_path / "inbox"
     folder.mkdir()
     page = write_page(folder)
@@ -235,8 +235,8 @@ def test_inbox_takes_pdf_pages(tmp_path, text_tools):
 
     with open_db(tmp_path / "z.db") as db:
         box, now = inbox.Inbox(folder), datetime.now(UTC)
-        assert [] == box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now)  # first seen
-        [outcome] = box.poll(db, gazetteer=gazetteer, tokenizer=tokenizer, now=now + timedelta(seconds=1))
+        assert [] == box.poll(db, gazetteer=gazetteer, now=now)  # first seen
+        [outcome] = box.poll(db, gazetteer=gazetteer, now=now + timedelta(seconds=1))
         assert outcome.ok and outcome.moved_to == folder / "done" / page.name
         assert len(build_page(PAGES[0])[1]) == db["articles"].count
 
@@ -255,11 +255,11 @@ def test_an_admin_upload_of_a_pdf_is_ingested(tmp_path, text_tools):
 
 
 def test_ingest_paths_reads_pdfs_in_a_folder(tmp_path, text_tools):
-    gazetteer, tokenizer = text_tools
+    gazetteer = text_tools[0]
     write_page(tmp_path, 0)
     write_page(tmp_path, 1)
 
     with open_db(tmp_path / "z.db") as db:
-        outcomes = ingest_paths(db, [tmp_path], gazetteer=gazetteer, tokenizer=tokenizer)
+        outcomes = ingest_paths(db, [tmp_path], gazetteer=gazetteer)
         assert [None, None] == [outcome.error for outcome in outcomes]
         assert 2 == db["issues"].count

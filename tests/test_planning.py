@@ -34,7 +34,7 @@ def service(week_service):
 
 
 def ingest(service: ZoneService, page: Path = NEW_PAGE, day: str | None = None) -> int:
-    [outcome] = ingest_paths(service.db, [page], gazetteer=service.gazetteer, tokenizer=service.tokenizer,
+    [outcome] = ingest_paths(service.db, [page], gazetteer=service.gazetteer,
                              issue_date=day)
     assert outcome.result is not None, outcome.error
     return outcome.result.issue_id

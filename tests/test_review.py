@@ -114,7 +114,7 @@ def service(week_service):
 def ingest_doubtful(service: ZoneService, tmp_path: Path) -> int:
     page = tmp_path / "doubtful.txt"
     page.write_text(DOUBTFUL_PAGE, "utf-8")
-    [outcome] = ingest_paths(service.db, [page], gazetteer=service.gazetteer, tokenizer=service.tokenizer)
+    [outcome] = ingest_paths(service.db, [page], gazetteer=service.gazetteer)
     assert outcome.result is not None, outcome.error
     return outcome.result.issue_id
 

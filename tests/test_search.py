@@ -14,7 +14,6 @@ from bot.db import open_db
 from bot.ingest import ingest_paths, load_gazetteer
 from bot.search import MAX_QUERY_TOKENS, SNIPPET_CHARS, match_expression, query_words, search, snippet
 from summarize.textrank import stands_alone
-from summarize.tokens import Tokenizer
 from summarize.zones import fold_char
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +26,7 @@ WORDS = ["铝", "氢", "铝镁", "氫能", "开发区", "中山大学", "硝基�
 def db(tmp_path_factory):
     store = open_db(tmp_path_factory.mktemp("search") / "zonebrief.db")
     gazetteer = load_gazetteer(Settings().zones_csv)
-    ingest_paths(store, PAGES, gazetteer=gazetteer, tokenizer=Tokenizer(extra_words=gazetteer.forms()))
+    ingest_paths(store, PAGES, gazetteer=gazetteer)
     yield store
     store.close()
 
@@ -186,7 +185,7 @@ def test_an_older_store_gets_the_index_filled(tmp_path):
     gazetteer = load_gazetteer(Settings().zones_csv)
     path = tmp_path / "old.db"
     with open_db(path) as store:
-        ingest_paths(store, PAGES[:1], gazetteer=gazetteer, tokenizer=Tokenizer(extra_words=gazetteer.forms()))
+        ingest_paths(store, PAGES[:1], gazetteer=gazetteer)
         expected = containing(store, "铝")
         store.execute("DROP TABLE articles_chars")
         store.execute("DROP TABLE saved_searches")
@@ -198,15 +197,14 @@ def test_an_older_store_gets_the_index_filled(tmp_path):
 
 def test_a_corrected_page_leaves_no_stale_entries(tmp_path):
     gazetteer = load_gazetteer(Settings().zones_csv)
-    tokenizer = Tokenizer(extra_words=gazetteer.forms())
     seed = next((ROOT / "seeds").glob("001_*.txt"))  # its masthead names the issue: a correction replaces it
     page = tmp_path / seed.name
     page.write_text(seed.read_text("utf-8"), "utf-8")
     with open_db(tmp_path / "store.db") as store:
-        ingest_paths(store, [page], gazetteer=gazetteer, tokenizer=tokenizer)
+        ingest_paths(store, [page], gazetteer=gazetteer)
         assert containing(store, "增加值")
         page.write_text(re.sub("增加值", "增量值", seed.read_text("utf-8")), "utf-8")
-        ingest_paths(store, [page], gazetteer=gazetteer, tokenizer=tokenizer)
+        ingest_paths(store, [page], gazetteer=gazetteer)
         assert store.execute("SELECT count(*) FROM issues").fetchone()[0] == 1  # replaced, not added
         for word in ("增加值", "增量值"):
             assert (len(containing(store, word)), containing(store, word)) == everything(store, [word])
