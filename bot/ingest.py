@@ -595,7 +595,7 @@ def _prepared_files(db: Database, files: Sequence[Path], gazetteer: Gazetteer, i
     """Each file prepared (_prepare_file), in order: in worker processes, one a CPU, when there are
     PARALLEL_MIN_FILES files or more, more than one CPU and this process runs no other thread (a
     fork copies only the calling thread); else here, one after another, as they are needed."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = min(usable_cpus(), MAX_WORKERS)
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
         yield from (_prepare_file(db, file, gazetteer, issue_date, issue_label) for file in files)
         return
@@ -613,6 +613,11 @@ def _prepared_files(db: Database, files: Sequence[Path], gazetteer: Gazetteer, i
                 yield queue.popleft().result()
     finally:
         _WORKER = None
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (taskset, a container's cpuset), not all the machine's."""
+    return len(os.sched_getaffinity(0))
 
 
 def _prepare_in_worker(path: Path) -> FileOutcome | _PreparedPage:

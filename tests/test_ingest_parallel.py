@@ -32,8 +32,8 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, text_tools, mo
     done = subprocess.run([sys.executable, "-m", "bot.cli", "-v", "ingest", "--db", str(parallel), str(folder)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert 1 == done.returncode  # the empty and the binary page fail, alone
-    if (os.cpu_count() or 1) > 1:
-        assert f"preparing 18 files in {min(os.cpu_count(), ingest.MAX_WORKERS)} worker processes" in done.stderr
+    if ingest.usable_cpus() > 1:
+        assert f"preparing 18 files in {min(ingest.usable_cpus(), ingest.MAX_WORKERS)} worker processes" in done.stderr
 
     gazetteer = text_tools[0]
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 10**6)
@@ -46,3 +46,14 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, text_tools, mo
     errors = [line for line in done.stderr.splitlines() if line.startswith("错误：")]
     assert [outcome.path.name for outcome in outcomes if outcome.result] == [Path(line.split("：")[0]).name for line in lines]
     assert [f"错误：{outcome.path}：{outcome.error}" for outcome in outcomes if outcome.error] == errors
+
+
+def test_a_process_allowed_one_cpu_prepares_its_files_itself(tmp_path):
+    folder = pages(tmp_path / "pages")
+    one_cpu = min(os.sched_getaffinity(0))
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "-v", "ingest", "--db", str(tmp_path / "z.db"), str(folder)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          preexec_fn=lambda: os.sched_setaffinity(0, {one_cpu}))
+    assert 1 == done.returncode  # the empty and the binary page fail, alone
+    assert "worker processes" not in done.stderr
+    assert 16 == sum(line.startswith(str(folder)) for line in done.stdout.splitlines())  # every page stored
