@@ -336,6 +336,14 @@ def m013_no_jieba_index(db: Database) -> None:
     db.execute("DROP TABLE IF EXISTS articles_fts")
 
 
+@MIGRATIONS()
+def m014_summaries_remade_keywords(db: Database) -> None:
+    """Summaries kept before keywords cut out of a longer word were made whole (rule "fragment" of
+    summarize.textrank: 大湾 -> 大湾区) are made again, on first use. Any change to what
+    summarize.textrank gives needs such a migration: the stored summaries have no version."""
+    db.execute("DELETE FROM summaries")
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A connection to the store at `path` with the store's settings, no schema work: for a store
     open_db has opened, one connection per thread (SQLite connections stay in their thread)."""

@@ -14,6 +14,7 @@ see docs/BENCHMARKS.md and `python -m bench --grid`.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,10 @@ KEYWORD_TIMES = ("今年以来", "去年以来", "近年来", "多年来", "一�
                  "上半年", "下半年")
 KEYWORD_OFFICIALESE = ("紧紧围绕", "贯彻落实", "充分运用", "切实加强", "及时处理", "找准", "压紧", "扎实推进", "狠抓落实",
                        "积极推进", "大力推进", "全力推动", "持续推进", "深入推进", "不断提升")
+
+# Rule "fragment": a keyword glued to at most this many single characters may be joined with them.
+FRAGMENT_CHARS = 3
+_SINGLE_CHARACTER = re.compile(r"^[\u3400-\u9fff]$")
 
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (共同组建。) are fragments, not summaries
 # The leading text ranked: a news article fits, and 1 MB of text stays fast (the graph is quadratic).
@@ -188,7 +193,8 @@ def summarize(
     return Summary(
         sentences=chosen,
         text=join_sentences(chosen),
-        keywords=tuple(clean_keywords(keywords(words, count=2 * KEYWORD_COUNT, rarity=tokenizer.rarity))[:KEYWORD_COUNT]),
+        keywords=tuple(clean_keywords(join_fragments(keywords(words, count=2 * KEYWORD_COUNT, rarity=tokenizer.rarity),
+                                                     words, "".join(sentences)))[:KEYWORD_COUNT]),
         figures=tuple(unique_figures(figure for found in figures for figure in found)),
     )
 
@@ -276,6 +282,61 @@ def clean_keywords(words: Sequence[str]) -> list[str]:
             continue
         cleaned.append(word)
     return cleaned
+
+
+def join_fragments(words: Sequence[str], word_lists: Sequence[Sequence[str]], text: str) -> list[str]:
+    """`words` (keywords, best first) made whole (rule "fragment"): a keyword the tokenizer cut out
+    of a longer word its dictionary lacks becomes that word. It is one when every one of its (two
+    or more) occurrences in `text` is glued to the same single characters (at most FRAGMENT_CHARS,
+    those `word_lists` has as one-character words) after or before it: 粤港澳大湾区, cut
+    粤港澳/大湾/区, gives 大湾区; 硅酸钙/板 gives 硅酸钙板. A word made twice is kept once.
+    A keyword glued to a word of two characters or more is left alone: 低空经济 is 低空 + 经济.
+
+    Example usage::
+
+        join_fragments(["粤港澳", "大湾"], [["粤港澳", "大湾", "区"]] * 2, "粤港澳大湾区。粤港澳大湾区。")
+        # ['粤港澳', '大湾区']
+    """
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    wanted = set(words)
+    for sentence in word_lists:
+        for index, word in enumerate(sentence):
+            if word in wanted:
+                after.setdefault(word, set()).add(_single_characters(sentence[index + 1:]))
+                before.setdefault(word, set()).add(_single_characters(sentence[:index][::-1])[::-1])
+    joined = []
+    for word in words:
+        count = text.count(word)
+        if count >= 2:
+            word = _glued(before.get(word, set()), _glued(after.get(word, set()), word, count, text), count, text,
+                          ahead=True)
+        joined.append(word)
+    return list(dict.fromkeys(joined))
+
+
+def _single_characters(words: Sequence[str]) -> str:
+    """The one-character words at the start of `words`, joined (at most FRAGMENT_CHARS)."""
+    run = ""
+    for word in words[:FRAGMENT_CHARS]:
+        if not _SINGLE_CHARACTER.match(word):
+            break
+        run += word
+    return run
+
+
+def _glued(runs: set[str], word: str, count: int, text: str, *, ahead: bool = False) -> str:
+    """`word` joined with the longest run of single characters next to it that all its neighbouring
+    `runs` (after it, or before it when `ahead`) share and every one of its `count` occurrences in
+    `text` has (rule "fragment"); `word` itself when there is none."""
+    if not runs:
+        return word
+    run = os.path.commonprefix([run[::-1] for run in runs])[::-1] if ahead else os.path.commonprefix(list(runs))
+    for size in range(len(run), 0, -1):
+        whole = run[len(run) - size:] + word if ahead else word + run[:size]
+        if text.count(whole) == count:
+            return whole
+    return word
 
 
 def pagerank(

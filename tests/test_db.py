@@ -37,3 +37,16 @@ def test_an_older_store_loses_the_unread_jieba_index_and_keeps_its_rows(tmp_path
     assert "articles_fts" not in db.table_names()
     assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
     db.close()
+
+
+def test_an_older_store_makes_its_summaries_again_and_keeps_its_articles(tmp_path):
+    path = tmp_path / "zonebrief.db"
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="m014_summaries_remade_keywords")
+    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    db["summaries"].insert({"article_id": 1, "sentences": 2, "summary": "{}"})
+    db.close()
+    db = open_db(path)
+    assert 0 == db["summaries"].count
+    assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
+    db.close()

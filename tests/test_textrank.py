@@ -293,3 +293,37 @@ def test_seed_keywords_hold_no_people_time_or_officialese(tokenizer):
         words = summarize(body, title=title, tokenizer=tokenizer).keywords
         assert not [word for word in words if word.endswith("们") or word in KEYWORD_TIMES + KEYWORD_OFFICIALESE]
         assert len(words) == len(set(words)) <= 8
+
+
+def test_rule_fragment_makes_a_cut_word_whole(tokenizer):
+    from summarize.textrank import join_fragments
+
+    text = "项目落户粤港澳大湾区。企业来自粤港澳大湾区科创园。"
+    words = tokenizer.sentence_words(split_sentences(text))
+    assert ["粤港澳", "大湾", "区"] == words[0][-3:]  # jieba cuts the word its dictionary lacks
+    assert ["粤港澳", "大湾区", "项目"] == join_fragments(["粤港澳", "大湾", "项目"], words, text)
+
+
+def test_rule_fragment_joins_before_and_keeps_a_word_made_twice():
+    from summarize.textrank import join_fragments
+
+    text = "深化产教融合。推进产教融合。产教融合见效。"
+    words = [["深化", "产", "教", "融合"], ["推进", "产", "教", "融合"], ["产", "教", "融合", "见效"]]
+    assert ["产教融合"] == join_fragments(["融合", "产教融合"], words, text)
+
+
+def test_rule_fragment_leaves_a_word_used_on_its_own(tokenizer):
+    from summarize.textrank import join_fragments
+
+    once = "项目落户粤港澳大湾区。"  # one occurrence: nothing says the character belongs to it
+    assert ["大湾"] == join_fragments(["大湾"], tokenizer.sentence_words(split_sentences(once)), once)
+    apart = "建设硅酸钙板生产线。硅酸钙产量提升。"  # 硅酸钙 also stands alone
+    assert ["硅酸钙"] == join_fragments(["硅酸钙"], tokenizer.sentence_words(split_sentences(apart)), apart)
+    word_after = "发展低空经济。低空经济起步。"  # glued to a word, not to single characters
+    assert ["低空"] == join_fragments(["低空"], tokenizer.sentence_words(split_sentences(word_after)), word_after)
+
+
+def test_seed_keywords_hold_no_cut_word(tokenizer):
+    words = {word for title, body in SEED_ARTICLES for word in summarize(body, title=title, tokenizer=tokenizer).keywords}
+    assert "大湾" not in words
+    assert "大湾区" in words
