@@ -9,6 +9,7 @@ store exactly as it was and never stops the others. The CLI and the inbox poller
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -17,7 +18,7 @@ import os
 import sqlite3
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, UTC
@@ -27,7 +28,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from bot.db import connect, store_path, write_transaction
-from bot.search import IndexTerms, index_article, index_terms, unindex_articles
+from bot.search import IndexTerms, index_articles, index_terms, unindex_articles
 from bot.pdf import MAX_PDF_BYTES, PDF_SUFFIX, PdfError, is_pdf_name, read_pdf
 from summarize.divisions import city_of_county
 from summarize.layout import read_sheets
@@ -122,26 +123,26 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
         raise IngestError(f"{path}：{error}") from None
 
 
+ZONE_COLUMNS = ("name", "aliases", "city", "county", "level", "type", "source", "doubtful")
+
+
 def load_zones(db: Database, gazetteer: Gazetteer) -> None:
     """Upsert every zone of the gazetteer into `zones` (zones no longer listed are kept); a zone
     stored as it is is not written again (each page's transaction calls this)."""
-    rows = [
-        {
-            "name": zone.name,
-            "aliases": json.dumps(list(zone.aliases), ensure_ascii=False),
-            "city": zone.city,
-            "county": zone.county,
-            "level": zone.level,
-            "type": zone.type,
-            "source": zone.source,
-            "doubtful": int(bool(zone.doubtful)),
-        }
-        for zone in gazetteer.zones
-    ]
-    stored = {row[0]: row for row in db.execute(f"SELECT {', '.join(rows[0])} FROM zones")} if rows else {}
-    changed = [row for row in rows if stored.get(row["name"]) != tuple(row.values())]
+    stored = set(db.execute(f"SELECT {', '.join(ZONE_COLUMNS)} FROM zones").fetchall())
+    changed = [dict(zip(ZONE_COLUMNS, row)) for row in _zone_rows(gazetteer) if row not in stored]
     if changed:
         db.table("zones").upsert_all(changed, pk="name")
+
+
+@functools.lru_cache(maxsize=4)
+def _zone_rows(gazetteer: Gazetteer) -> tuple[tuple[object, ...], ...]:
+    """The gazetteer's zones as rows of `zones` (ZONE_COLUMNS), made once per gazetteer."""
+    return tuple(
+        (zone.name, json.dumps(list(zone.aliases), ensure_ascii=False), zone.city, zone.county, zone.level, zone.type,
+         zone.source, int(bool(zone.doubtful)))
+        for zone in gazetteer.zones
+    )
 
 
 DISCOVERED = "discovered"  # the source of a zone the gazetteer lacks, named by an ingested article
@@ -267,24 +268,24 @@ def prepare_page(db: Database, digest: str, parse: Callable[[], Page], source: s
 
 
 def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, archive: bool = False) -> IngestResult:
-    """The second half of ingest_page: one short write transaction."""
+    """The second half of ingest_page: one short write transaction of a few statements (rows of a
+    kind go in one executemany)."""
     source = str(prepared.issue_row["source"])
     with write_transaction(db):
         stored = _stored(db, prepared.digest)  # another process may have stored it meanwhile
         if stored is not None:
             return stored
         load_zones(db, gazetteer)
-        db.table("zones").insert_all(prepared.discovered, pk="name", ignore=True)
+        _insert_rows(db, "zones", prepared.discovered, or_ignore=True)
         previous = None if prepared.edition is None else db.execute(
             "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
         ).fetchone()
         if previous is None:
-            # last_pk is typed Optional; an insert into a rowid table always gives the new row's id
-            issue_id = cast(int, db.table("issues").insert(prepared.issue_row).last_pk)
+            issue_id = _insert_row(db, "issues", prepared.issue_row)
             status, kept = NEW, {}
         else:
             issue_id = previous[0]
-            db.table("issues").update(issue_id, prepared.issue_row)
+            _update_row(db, "issues", issue_id, prepared.issue_row)
             status, kept = REPLACED, _clear_issue(db, issue_id)
         added = _store_articles(db, issue_id, prepared.articles, kept)
         if archive and (status == NEW or added):
@@ -295,13 +296,34 @@ def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, a
             )
         elif status == REPLACED and added:
             db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
-        db.table("fragments").insert_all(
-            {"issue_id": issue_id, "seq": seq, "text": fragment}
-            for seq, fragment in enumerate(prepared.fragments, start=1)
-        )
+        _insert_rows(db, "fragments", [{"issue_id": issue_id, "seq": seq, "text": fragment}
+                                       for seq, fragment in enumerate(prepared.fragments, start=1)])
     row = prepared.issue_row
     return IngestResult(status, issue_id, source, str(row["label"]), str(row["issue_date"]), str(row["date_source"]),
                         len(prepared.articles), added, len(prepared.fragments))
+
+
+def _insert_row(db: Database, table: str, row: Mapping[str, object]) -> int:
+    """Insert one row into a rowid table; its id."""
+    columns = ", ".join(row)
+    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    return cast(int, cursor.lastrowid)  # typed Optional; an insert into a rowid table always sets it
+
+
+def _insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, object]], *, or_ignore: bool = False) -> None:
+    """Insert rows (all with the keys of the first) in one executemany; INSERT OR IGNORE if `or_ignore`."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    db.conn.executemany(f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                        [[row[column] for column in columns] for row in rows])
+
+
+def _update_row(db: Database, table: str, row_id: int, row: Mapping[str, object]) -> None:
+    """Set the columns of `row` in the row of a rowid table with this id."""
+    db.execute(f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in row)} WHERE id = ?",
+               [*row.values(), row_id])
 
 
 def _stored(db: Database, digest: str) -> IngestResult | None:
@@ -700,24 +722,26 @@ def _store_articles(
     articles: Sequence[_ArticleRow],
     kept: dict[tuple[str, str, str], list[int]],
 ) -> int:
-    """Write the articles of an issue, reusing the ids in `kept` for unchanged (kind, title, zone);
-    delete the parked ids left over. Returns how many articles got a new id."""
+    """Write the articles of an issue, reusing the ids in `kept` for unchanged (kind, title, zone),
+    then their zones and index entries; delete the parked ids left over. Returns how many articles
+    got a new id."""
+    ids: list[int] = []
     added = 0
     for article in articles:
         row = {"issue_id": issue_id, **article.row}
         reused = kept.get(article.key)
         if reused:
-            article_id = reused.pop(0)
-            db.table("articles").update(article_id, row)
+            ids.append(reused.pop(0))
+            _update_row(db, "articles", ids[-1], row)
         else:
-            article_id = cast(int, db.table("articles").insert(row).last_pk)  # see write_page
+            ids.append(_insert_row(db, "articles", row))
             added += 1
-        db.table("article_zones").insert_all(
-            {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.row["zone"])}
-            for zone in article.zones
-        )
-        index_article(db, article_id, article.terms)
-    leftover = [article_id for ids in kept.values() for article_id in ids]
+    _insert_rows(db, "article_zones", [
+        {"article_id": article_id, "zone": zone, "is_primary": int(zone == article.row["zone"])}
+        for article_id, article in zip(ids, articles) for zone in article.zones
+    ])
+    index_articles(db, [(article_id, article.terms) for article_id, article in zip(ids, articles)])
+    leftover = [article_id for parked in kept.values() for article_id in parked]
     if leftover:
         db.execute("DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(leftover)])
     return added

@@ -40,7 +40,7 @@ from bot import render
 from bot.config import ConfigError, Settings
 from bot.db import write_transaction
 from bot.outbox import Part, notify_admins, plan_messages, timestamp
-from bot.search import index_article, index_terms, unindex_articles
+from bot.search import index_articles, index_terms, unindex_articles
 from bot.service import ALL, CITY, ZONE, ArticleLine, ChatSettings, Subscription, Target, ZoneService
 from summarize.segment import ARTICLE
 
@@ -462,7 +462,7 @@ def _join(service: ZoneService, article_id: int) -> int:
     db.execute("DELETE FROM articles WHERE id = ?", [article_id])
     db.execute("UPDATE articles SET body = ? WHERE id = ?", [joined, previous_id])
     db.execute("UPDATE issues SET article_count = article_count - 1 WHERE id = ?", [issue_id])
-    index_article(db, previous_id, index_terms(title, joined))
+    index_articles(db, [(previous_id, index_terms(title, joined))])
     return int(previous_id)
 
 

@@ -82,9 +82,11 @@ def index_terms(title: str | None, body: str) -> IndexTerms:
     return " ".join(char_tokens(title or "")), " ".join(char_tokens(body))
 
 
-def index_article(db: Database, article_id: int, terms: IndexTerms) -> None:
-    """Add one article's `index_terms` to the index (inside the transaction that writes it)."""
-    db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)", [article_id, *terms])
+def index_articles(db: Database, entries: Iterable[tuple[int, IndexTerms]]) -> None:
+    """Add articles' `index_terms` (article id, terms) to the index, in one statement (inside the
+    transaction that writes them)."""
+    db.conn.executemany("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)",
+                        [(article_id, *terms) for article_id, terms in entries])
 
 
 def unindex_articles(db: Database, article_ids: Iterable[int]) -> None:

@@ -165,34 +165,31 @@ def test_failing_file_leaves_the_database_as_it_was(db, gazetteer, monkeypatch):
     before = dump(db)
     calls = []
 
-    def fail_on_third(*args, **kwargs):
+    def fail_after_the_articles(*args, **kwargs):  # the page's articles and zones are written by now
         calls.append(args)
-        if len(calls) == 3:
-            raise RuntimeError("disk on fire")
-        return index_article(*args, **kwargs)
+        raise RuntimeError("disk on fire")
 
-    index_article = ingest.index_article
-    monkeypatch.setattr(ingest, "index_article", fail_on_third)
+    monkeypatch.setattr(ingest, "index_articles", fail_after_the_articles)
 
     with pytest.raises(RuntimeError):
         ingest_text(db, seed_text(SEED_FILES[1]), SEED_FILES[1].name, gazetteer=gazetteer)
 
-    assert 3 == len(calls)
+    assert 1 == len(calls)
     assert before == dump(db)
 
 
 def test_failing_file_does_not_stop_the_others(db, gazetteer, monkeypatch):
     failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
-    index_article = ingest.index_article
+    index_articles = ingest.index_articles
 
     failing_title = index_terms(failing.title, "")[0]
 
-    def fail_for_one_article(db, article_id, terms):
-        if terms[0] == failing_title:
+    def fail_for_one_article(db, entries):
+        if any(terms[0] == failing_title for _, terms in entries):
             raise sqlite3.OperationalError("disk I/O error")
-        index_article(db, article_id, terms)
+        index_articles(db, entries)
 
-    monkeypatch.setattr(ingest, "index_article", fail_for_one_article)
+    monkeypatch.setattr(ingest, "index_articles", fail_for_one_article)
 
     outcomes = ingest_paths(db, SEED_FILES[1:4], gazetteer=gazetteer)
 
