@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -56,8 +57,10 @@ from summarize.textrank import BACKENDS, DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCE
 from summarize.tokens import Tokenizer
 from summarize.zones import Gazetteer
 
-# More page files than this in one run get a progress bar (on a terminal).
+# More page files than this in one run show their progress on stderr: a bar on a terminal, else
+# a line each PROGRESS_LINES-th of the files.
 PROGRESS_MIN_FILES = 10
+PROGRESS_LINES = 10
 DATE_SOURCES = {
     DATE_FROM_MASTHEAD: "取自报头",
     DATE_FROM_FLAG: "取自 --date",
@@ -141,10 +144,29 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
-def _progress(files: Sequence[Path]) -> Sequence[Path]:
-    if len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty():
+def _progress(files: Sequence[Path]) -> Iterable[Path]:
+    """The files of a long run with its progress on stderr: a bar on a terminal, else whole lines."""
+    if len(files) <= PROGRESS_MIN_FILES:
+        return files
+    if sys.stderr.isatty():
         return tqdm(files, desc="导入", unit="个文件", file=sys.stderr)
-    return files
+    return _progress_lines(files)
+
+
+def _progress_lines(files: Sequence[Path]) -> Iterator[Path]:
+    """Off a terminal (a log file, a pipe), a bar redrawn with carriage returns would garble it:
+    one line each PROGRESS_LINES-th of the files instead, and one when all are done."""
+    step = -(-len(files) // PROGRESS_LINES)
+    started = time.monotonic()
+    for done, file in enumerate(files):
+        if done and done % step == 0:
+            click.echo(_progress_line(done, len(files), time.monotonic() - started), err=True)
+        yield file
+    click.echo(_progress_line(len(files), len(files), time.monotonic() - started), err=True)
+
+
+def _progress_line(done: int, total: int, seconds: float) -> str:
+    return f"导入进度：{done}/{total} 个文件（{done * 100 // total}%），用时 {seconds:.1f} 秒"
 
 
 def _describe(result: IngestResult, path: Path) -> str:

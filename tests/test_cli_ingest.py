@@ -3,8 +3,16 @@ real SQLite files: what they print, their exit codes, and every kind of bad inpu
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import re
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -348,3 +356,52 @@ def test_a_config_path_that_is_not_a_readable_file_is_one_chinese_line(tmp_path,
     [error] = result.stderr.splitlines()
     assert error.startswith("错误：") and str(config) in error
     assert not (tmp_path / "z.db").exists()
+
+
+def test_a_long_run_off_a_terminal_reports_its_progress_in_whole_lines(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    files = [*SEED_FILES, *sorted((ROOT / "tests" / "data" / "heldout").glob("*.txt"))]
+    for path in files:
+        shutil.copy(path, pages / path.name)
+
+    result = run("ingest", str(pages), "--db", str(tmp_path / "z.db"))  # CliRunner's stderr is no terminal
+
+    assert 0 == result.exit_code, result.output
+    lines = result.stderr.splitlines()
+    total = len(files)
+    step = -(-total // 10)
+    expected = [*range(step, total, step), total]
+    assert [f"导入进度：{done}/{total} 个文件（{done * 100 // total}%）" for done in expected] == [
+        line.split("，用时")[0] for line in lines
+    ]
+    assert all(re.fullmatch(r".*，用时 \d+\.\d 秒", line) for line in lines)
+    assert "\r" not in result.stderr and "\x1b" not in result.stderr
+    assert total == sum(line.startswith(str(pages)) for line in result.stdout.splitlines())
+
+
+def test_a_short_run_reports_no_progress(tmp_path):
+    result = run("ingest", str(SEEDS_DIR), "--db", str(tmp_path / "z.db"))
+
+    assert 0 == result.exit_code, result.output
+    assert "" == result.stderr
+
+
+def test_a_long_run_on_a_terminal_draws_a_bar(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for path in [*SEED_FILES, *sorted((ROOT / "tests" / "data" / "heldout").glob("*.txt"))]:
+        shutil.copy(path, pages / path.name)
+    main, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 rows, 100 columns
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "ingest", str(pages), "--db", str(tmp_path / "z.db")],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    drawn = b""
+    with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+        while chunk := os.read(main, 4096):
+            drawn += chunk
+    os.close(main)
+
+    assert 0 == process.wait(timeout=120)
+    assert "导入: 100%" in drawn.decode() and b"\r" in drawn and "导入进度" not in drawn.decode()
