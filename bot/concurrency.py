@@ -8,6 +8,9 @@
 - `FloodGate`: a chat that sends more than `burst` updates at once, or more than `rate` a second
   after that (Settings.flood_burst, flood_per_minute), is refused until it slows down, and told so
   once (FLOOD_NOTICE).
+- `Activity`: the updates in progress; background work (the planner: inbox, pushes, digests,
+  warming up) calls `Activity.wait_quiet` between its steps, so an answer never shares the
+  interpreter with it for longer than one step (Python runs one thread at a time).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -38,6 +41,9 @@ MAX_CONCURRENT_UPDATES = 64  # updates in progress at once, all chats together
 FLOOD_NOTICE = "您发消息的速度太快了，请稍等片刻再发。这期间的消息我先不回复，敬请谅解。"
 # Chats remembered by the flood gate before the ones that have calmed down are forgotten.
 FLOOD_MEMORY = 10_000
+# The longest background work waits for answers to finish before it takes its next step anyway
+# (a bot answering without a pause still plans its pushes and digests).
+MAX_BACKGROUND_WAIT_SECONDS = 1.0
 
 # What the bot answers, and what counts against a chat's flood allowance: anything in a private
 # chat, and commands anywhere; the chatter of a group (text that is no command) is ignored.
@@ -76,6 +82,55 @@ class AnswerPool:
     def close(self) -> None:
         """Wait for the answers in progress, then stop the threads."""
         self._executor.shutdown(wait=True)
+
+
+class Activity:
+    """How many updates are in progress (from arrival to reply sent), and a way for background work
+    to wait until there are none.
+
+    Example usage::
+
+        activity = Activity()
+        with activity.busy():  # around handling an update
+            ...
+        activity.wait_quiet()  # in a background thread, between two steps of its work
+    """
+
+    def __init__(self) -> None:
+        self._busy = 0
+        self._quiet = threading.Condition()
+
+    @contextlib.contextmanager
+    def busy(self) -> Iterator[None]:
+        with self._quiet:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._busy -= 1
+                if self._busy <= 0:
+                    self._quiet.notify_all()
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around an update's wait for background work (e.g. an uploaded page ingested by the
+        planner): that update does not count meanwhile, or the two would wait for each other."""
+        with self._quiet:
+            self._busy -= 1
+            if self._busy <= 0:
+                self._quiet.notify_all()
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._busy += 1
+
+    def wait_quiet(self, timeout: float = MAX_BACKGROUND_WAIT_SECONDS) -> bool:
+        """Block (a background thread) until no update is in progress, at most `timeout` seconds;
+        whether it is quiet now."""
+        with self._quiet:
+            return self._quiet.wait_for(lambda: self._busy <= 0, timeout)
 
 
 @dataclass
@@ -138,15 +193,18 @@ def counts_against_flood(update: object) -> bool:
 class FairUpdateProcessor(BaseUpdateProcessor):
     """Updates of different chats at once, each chat's in order; a flooding chat is refused."""
 
-    def __init__(self, gate: FloodGate, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(self, gate: FloodGate, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+                 activity: Activity | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._gate = gate
+        self.activity = activity or Activity()
         self._turns: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # chat -> (its lock, [updates waiting])
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            with self.activity.busy():
+                await coroutine
             return
         verdict = self._gate.admit(chat.id) if counts_against_flood(update) else ADMIT
         if verdict != ADMIT:
@@ -154,8 +212,9 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             if verdict == WARN:
                 await _tell_flood(chat)
             return
-        async with self._turn(chat.id):
-            await coroutine
+        with self.activity.busy():
+            async with self._turn(chat.id):
+                await coroutine
 
     @contextlib.asynccontextmanager
     async def _turn(self, chat_id: int) -> AsyncIterator[None]:

@@ -3,7 +3,10 @@
 At start-up the bot takes in the inbox, plans what was not planned and the digests it missed
 while down (each once), and sends every pending row; then it polls the inbox, sends what is due
 every few seconds and, every minute, plans the digests of the chats whose digest time has come.
-All planning runs in the planner's own thread, never on the event loop. /start resumes a chat
+All planning runs in the planner's own thread, never on the event loop. Whenever the articles
+changed (at start, after pages arrived here or through another process), the planner makes what
+answers and the next digests will need (`Courier.refresh`), pausing while answers are in
+progress (bot.concurrency.Activity). /start resumes a chat
 paused because it had blocked the bot; admins hand in pages as documents.
 """
 
@@ -18,12 +21,12 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot import render
 from bot.admin import ingest_upload, take_in
-from bot.concurrency import AnswerPool
+from bot.concurrency import Activity, AnswerPool
 from bot.config import Settings
 from bot.inbox import Inbox
 from bot.ingest import size_refusal
 from bot.outbox import Clock, resume_chat, utc_now
-from bot.planning import due_digests, load_schedule, plan_digests, review_mode
+from bot.planning import due_digests, load_schedule, plan_digests, prepare_digests, review_mode
 from bot.sender import DrainReport, Sender, SenderLock, SendFunction, bot_sender
 from bot.service import ZoneService
 
@@ -39,7 +42,8 @@ class Courier:
     """The delivery side of a running bot: start-up catch-up, the inbox poll, the digests and the
     sender, as jobs on PTB's JobQueue; /start resumes a paused chat; admins hand in pages."""
 
-    def __init__(self, service: ZoneService, settings: Settings, send: SendFunction, *, clock: Clock = utc_now):
+    def __init__(self, service: ZoneService, settings: Settings, send: SendFunction, *, clock: Clock = utc_now,
+                 activity: Activity | None = None):
         self.service = service
         self.settings = settings
         self.schedule = load_schedule(settings)
@@ -50,6 +54,8 @@ class Courier:
         # pages and planning pushes and digests (in batches) never delay an answer.
         self.planner = AnswerPool(service, threads=1)
         self.inbox = Inbox(Path(settings.inbox))  # used in the planner's thread only
+        self.activity = activity or Activity()  # the answers in progress: background work waits for them
+        self._refreshed: int | None = None  # the articles_version refresh last made ready
         self._clock = clock
 
     async def send_due(self) -> DrainReport | None:
@@ -62,10 +68,23 @@ class Courier:
         """Start a drain now, in the background."""
         application.create_task(self.send_due(), name="zonebrief-send")
 
+    def refresh(self, service: ZoneService) -> None:
+        """In the planner's thread, when the articles changed since the last refresh (or at start):
+        the latest issue and the first page of every city view and zone card (counts and
+        summaries, ZoneService.warm_up), then the list lines of what the next digests list
+        (prepare_digests); one article at a time, waiting while answers are in progress."""
+        version = service.articles_version()
+        if version == self._refreshed:
+            return
+        service.warm_up(between=self.activity.wait_quiet)
+        prepare_digests(service, between=self.activity.wait_quiet)
+        self._refreshed = version
+
     async def start_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Catch up after a start, in the planner's thread (answers go on meanwhile): pages waiting
-        in the inbox, pushes of issues stored but not planned, digests whose time came while the
-        bot was down; then send everything pending."""
+        """Catch up after a start, in the planner's thread (answers go on meanwhile): what the first
+        answers need (refresh), pages waiting in the inbox, pushes of issues stored but not planned,
+        digests whose time came while the bot was down; then send everything pending."""
+        await self.planner.run(self.refresh)
         await self.poll_inbox(context)
         await self.plan_digests(context)
         self.kick(context.application)
@@ -76,8 +95,11 @@ class Courier:
         now = self._clock()
 
         def work(service: ZoneService) -> bool:
-            outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, now=now)
-            return bool(take_in(service, self.settings, outcomes, now) or outcomes)
+            outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, now=now,
+                                       between=self.activity.wait_quiet)
+            planned = take_in(service, self.settings, outcomes, now)
+            self.refresh(service)
+            return bool(planned or outcomes)
 
         if await self.planner.run(work):
             self.kick(context.application)
@@ -118,19 +140,22 @@ class Courier:
         else:
             data = bytes(await (await document.get_file()).download_as_bytearray())
             name, now = document.file_name or "page.txt", self._clock()
-            answer = await self.planner.run(lambda service: ingest_upload(service, self.settings, name, data, now))
+            with self.activity.waiting():  # the planner may be waiting for answers to finish
+                answer = await self.planner.run(lambda service: ingest_upload(service, self.settings, name, data, now))
             self.kick(context.application)
+            # after this answer (refresh waits for the answers in progress, this one included)
+            context.application.create_task(self.planner.run(self.refresh), name="zonebrief-refresh")
         await message.reply_text(answer, parse_mode=ParseMode.HTML)
 
 
 def install_delivery(application: Application, settings: Settings, service: ZoneService, *,
-                     clock: Clock = utc_now) -> Courier:
+                     clock: Clock = utc_now, activity: Activity | None = None) -> Courier:
     """Add delivery to a bot built with `rate_limiter()` and `request=OutboxRequest()`: jobs, the
-    /start resume, admin uploads.
+    /start resume, admin uploads; the planner's work waits while `activity` has answers in progress.
 
     Raises ConfigError for a wrong digest schedule.
     """
-    courier = Courier(service, settings, bot_sender(application.bot), clock=clock)
+    courier = Courier(service, settings, bot_sender(application.bot), clock=clock, activity=activity)
     jobs = application.job_queue
     if jobs is None:
         raise TypeError("delivery needs PTB's JobQueue: install python-telegram-bot[job-queue]")

@@ -27,6 +27,7 @@ import html
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,12 +102,15 @@ class Inbox:
         self._retry = {name: retry for name, retry in self._retry.items() if name in seen}
         return ready
 
-    def poll(self, db: Database, *, gazetteer: Gazetteer, now: datetime) -> list[InboxOutcome]:
+    def poll(self, db: Database, *, gazetteer: Gazetteer, now: datetime,
+             between: Callable[[], object] = lambda: None) -> list[InboxOutcome]:
         """Ingest every ready file, each on its own, and move it; a file that failed for a transient
-        reason stays for a later poll. Returns the outcomes of the files moved."""
+        reason stays for a later poll. Returns the outcomes of the files moved. `between()` is
+        called before each file (the bot's planner waits there while answers are in progress)."""
         ensure_folders(self.folder)
         outcomes = []
         for path in self.ready_files(now):
+            between()
             try:
                 outcome = process_file(db, path, gazetteer=gazetteer)
             except Exception:  # a bug or a file system error must not stop the others

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -546,9 +546,10 @@ def digest_batches(service: ZoneService, due: Sequence[DueDigest], now: datetime
     """Plan the digests of `due`, `batch` chats per transaction, yielding what each batch did (a
     caller may pause between batches). The articles are those stored when planning starts."""
     top = service.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    made = _DigestRun(lines={}, texts={})
     for start in range(0, len(due), batch):
         with write_transaction(service.db):
-            run = _plan_batch(service, due[start:start + batch], top, now, send_empty)
+            run = _plan_batch(service, due[start:start + batch], top, now, send_empty, made)
         yield run  # committed: a kill from here on leaves this batch planned, the rest due
 
 
@@ -563,10 +564,29 @@ def plan_digests(service: ZoneService, due: Sequence[DueDigest], now: datetime, 
     return total
 
 
-def build_digests(service: ZoneService, chat_ids: Iterable[int], top: int | None = None) -> dict[int, Digest]:
+def build_digests(service: ZoneService, chat_ids: Iterable[int], top: int | None = None,
+                  lines: dict[int, ArticleLine] | None = None) -> dict[int, Digest]:
     """The digest of each chat of `chat_ids` (subscribed, not paused): what arrived for it since
-    its last digest, up to article id `top` (default: every article stored). Reads only."""
+    its last digest, up to article id `top` (default: every article stored). Reads only. `lines`
+    keeps the list lines made, for the next call of the same run (every batch lists the same
+    week's articles)."""
     subscribers = service.subscribers(chat_ids)
+    floors, candidates = _digest_candidates(service, subscribers, top)
+    digests = {chat_id: _digest(subscriptions, floors[chat_id], candidates)
+               for chat_id, subscriptions in subscribers.items()}
+    lines = {} if lines is None else lines
+    wanted = {entry for digest in digests.values() for entry in _ids(digest)}
+    lines.update(service.article_lines(wanted.difference(lines)))
+    return {chat_id: Digest(tuple(DigestSection(target, tuple(lines[i] for i in ids if i in lines))
+                                  for target, ids in digest))
+            for chat_id, digest in digests.items()}
+
+
+def _digest_candidates(service: ZoneService, subscribers: Mapping[int, Sequence[Subscription]],
+                       top: int | None) -> tuple[dict[int, list[int]], list[_Candidate]]:
+    """Each chat's floors (per subscription, the article id its digest lists articles above) and
+    the articles above the lowest floor, up to `top` (default: every article stored), that a
+    digest may list (no archive, no held arrival)."""
     through = dict(service.db.execute(
         "SELECT chat_id, digest_through FROM chats WHERE chat_id IN (SELECT value FROM json_each(?))",
         [json.dumps(list(subscribers))],
@@ -576,13 +596,26 @@ def build_digests(service: ZoneService, chat_ids: Iterable[int], top: int | None
     floors = {chat_id: [max(through.get(chat_id) or 0, subscription.since_article) for subscription in subscriptions]
               for chat_id, subscriptions in subscribers.items()}
     low = min((floor for chat in floors.values() for floor in chat), default=top)
-    candidates = _candidates(service, "a.id > ? AND a.id <= ? AND NOT i.archived AND i.hold_id IS NULL", [low, top])
-    digests = {chat_id: _digest(subscriptions, floors[chat_id], candidates)
-               for chat_id, subscriptions in subscribers.items()}
-    lines = service.article_lines({entry for digest in digests.values() for entry in _ids(digest)})
-    return {chat_id: Digest(tuple(DigestSection(target, tuple(lines[i] for i in ids if i in lines))
-                                  for target, ids in digest))
-            for chat_id, digest in digests.items()}
+    return floors, _candidates(service, "a.id > ? AND a.id <= ? AND NOT i.archived AND i.hold_id IS NULL", [low, top])
+
+
+def prepare_digests(service: ZoneService, between: Callable[[], object] = lambda: None) -> int:
+    """Make and store (ZoneService.article_summary_of) the list line of every article the chats'
+    next digests will list, one article at a time, calling `between()` before each: the planner
+    does this in the background after pages arrive, so that planning a digest only reads them.
+    Returns how many articles the next digests list."""
+    subscribers = service.subscribers(digest_off=False)
+    floors, candidates = _digest_candidates(service, subscribers, None)
+    lowest: dict[Target, int] = {}  # each subscription target, with the lowest floor any chat has for it
+    for chat_id, subscriptions in subscribers.items():
+        for subscription, floor in zip(subscriptions, floors[chat_id]):
+            lowest[subscription.target] = min(lowest.get(subscription.target, floor), floor)
+    listed = [candidate.id for candidate in candidates
+              if any(candidate.id > floor and _concerns([target], candidate) for target, floor in lowest.items())]
+    for article_id in listed:
+        between()
+        service.article_line(article_id)
+    return len(listed)
 
 
 def _ids(digest: list[tuple[Target, list[int]]]) -> Iterator[int]:
@@ -603,18 +636,32 @@ def _digest(subscriptions: Sequence[Subscription], floors: Sequence[int],
     return sections
 
 
+@dataclass(frozen=True)
+class _DigestRun:
+    """What one planning of digests made once for all its batches: the articles' list lines, and
+    the text of each different digest (many chats subscribe alike)."""
+
+    lines: dict[int, ArticleLine]
+    texts: dict[Digest, list[Part]]
+
+    def text(self, digest: Digest) -> list[Part]:
+        if digest not in self.texts:
+            self.texts[digest] = render.digest_parts(digest)
+        return self.texts[digest]
+
+
 def _plan_batch(service: ZoneService, due: Sequence[DueDigest], top: int, now: datetime,
-                send_empty: bool) -> DigestRun:
+                send_empty: bool, made: _DigestRun) -> DigestRun:
     """One batch of digest_batches, inside its transaction."""
     db = service.db
-    digests = build_digests(service, [item.chat_id for item in due], top)
+    digests = build_digests(service, [item.chat_id for item in due], top, made.lines)
     per_key: dict[str, list[int]] = {}  # key -> [chats, messages]
     for item in due:
         digest = digests.get(item.chat_id)
         counts = per_key.setdefault(item.key, [0, 0])
         if digest is not None and (digest.count or send_empty):
             counts[0] += 1
-            counts[1] += plan_messages(db, item.chat_id, item.key, render.digest_parts(digest), now)
+            counts[1] += plan_messages(db, item.chat_id, item.key, made.text(digest), now)
     db.conn.executemany(
         "UPDATE chats SET digest_through = ?, digest_run = coalesce(?, digest_run) WHERE chat_id = ?",
         [(top, timestamp(item.run) if item.run else None, item.chat_id) for item in due],

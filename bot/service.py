@@ -313,27 +313,52 @@ class ZoneService:
     def city_view(self, city: str, offset: int = 0) -> CityView:
         """A city's zones with their article counts, and a page of its articles from `offset`."""
         zones = self._counted(self.gazetteer.cities().get(city, ()))
-        listing = _Listing(zones=tuple(entry.zone.name for entry in zones), city=city)
+        listing = self._city_listing(city)
         count, rows = self._article_page(listing, offset)
         reported = tuple(sorted((entry for entry in zones if entry.article_count), key=lambda entry: -entry.article_count))
         quiet = tuple(entry for entry in zones if not entry.article_count)
         articles = tuple(self._line(row) for row in rows)
         return CityView(city, reported, count, articles, offset, quiet, self._listed_photos(listing))
 
+    def _city_listing(self, city: str) -> _Listing:
+        """What a city view lists: the city's articles and its zones'."""
+        return _Listing(zones=tuple(zone.name for zone in self.gazetteer.cities().get(city, ())), city=city)
+
     def directory(self) -> tuple[tuple[str, tuple[ZoneCount, ...]], ...]:
         """Every city with its zones and their article counts, in gazetteer order."""
         counts = self._article_counts()
         return tuple((city, self._counted(zones, counts)) for city, zones in self.gazetteer.cities().items())
 
-    def warm_up(self) -> None:
+    def warm_up(self, between: Callable[[], object] = lambda: None) -> None:
         """Make the latest issue and the first page of every city view and zone card once, so that
         their counts are cached and their summaries stored before anyone asks (the bot does this
-        in the background after it starts)."""
+        in the background after it starts and after pages arrive). Summaries are made one article
+        at a time, and `between()` is called before each: a background thread waits there while
+        answers are in progress."""
+        issue = self.db.execute("SELECT id FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()
+        if issue is not None:
+            ids = [row[0] for row in self.db.execute(
+                "SELECT id FROM articles WHERE issue_id = ? AND kind = ? ORDER BY seq", [issue[0], ARTICLE])]
+            self._warm(self._rows(ids), between, full=True)
         self.latest_issue()
         for city in self.gazetteer.cities():
+            self._warm(self._article_page(self._city_listing(city), 0)[1], between, line=True)
             self.city_view(city)
         for zone in self.gazetteer.zones:
+            self._warm(self._article_page(_Listing(zones=(zone.name,)), 0)[1], between, line=True, full=True,
+                       zone=zone.name)
             self.zone_card(zone)
+
+    def _warm(self, rows: Iterable[dict], between: Callable[[], object], *, line: bool = False, full: bool = False,
+              zone: str | None = None) -> None:
+        """Make and store what a listing of `rows` needs: each one's list line (on `zone`'s card:
+        see _line) and/or its full summary, calling `between()` before each article."""
+        for row in rows:
+            between()
+            if line:
+                self._line(row, zone)
+            if full:
+                self.article_summary_of(row)
 
     # --- articles ---------------------------------------------------------------------------------
 
@@ -589,18 +614,19 @@ class ZoneService:
     def _cached(self, sql: str, params: Sequence[object], result: Callable[[list[tuple]], T]) -> T:
         """`result` of the rows of a counting query, computed once per version of the articles
         (bot.db's articles_version changes with every write to articles or article_zones)."""
-        version = self._articles_version()
+        version = self.articles_version()
         key = (version, sql, *params)
         if key in self._counts:
             return self._counts[key]  # type: ignore[return-value]
         found = result(self.db.execute(sql, list(params)).fetchall())
-        if self._articles_version() == version:  # no write came between: true of this version
+        if self.articles_version() == version:  # no write came between: true of this version
             if any(cached[0] != version for cached in self._counts):
                 self._counts.clear()
             self._counts[key] = found
         return found
 
-    def _articles_version(self) -> int:
+    def articles_version(self) -> int:
+        """A number that changes with every write to the articles (bot.db's articles_version)."""
         return self.db.execute("SELECT version FROM articles_version").fetchone()[0]
 
     def _counted(self, zones: Iterable[Zone], counts: dict[str, int] | None = None) -> tuple[ZoneCount, ...]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import hashlib
 import logging
 import re
@@ -151,6 +150,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     Answers are computed in worker threads (bot.concurrency.AnswerPool); chats are served at the
     same time, each in order, and a chat that floods the bot is refused (FairUpdateProcessor)."""
     answers = AnswerPool(service)
+    processor = FairUpdateProcessor(flood_gate(settings))
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a message or a command."""
@@ -178,9 +178,11 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         results = await answers.run(lambda service: handle_inline(service, ctx, text))
         await query.answer([_inline_article(result) for result in results], cache_time=INLINE_CACHE_SECONDS)
 
-    async def warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
-        """After start, in a worker thread: what the first answers will need (ZoneService.warm_up)."""
-        await answers.run(lambda service: service.warm_up())
+    async def start(application: Application) -> None:
+        """Before the first update is taken: the command menu, and the word dictionary read (the
+        first summary or search would otherwise wait for it)."""
+        await set_commands(application, settings.admins)
+        await asyncio.to_thread(service.tokenizer.load)
 
     async def stop_answering(application: Application) -> None:
         answers.close()
@@ -191,9 +193,9 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .rate_limiter(rate_limiter())
         .request(OutboxRequest())
-        .post_init(functools.partial(set_commands, admins=settings.admins))
+        .post_init(start)
         .post_shutdown(stop_answering)
-        .concurrent_updates(FairUpdateProcessor(flood_gate(settings)))
+        .concurrent_updates(processor)
     )
     if base_url:
         api, files = api_urls(base_url)
@@ -203,9 +205,7 @@ def build_application(settings: Settings, service: ZoneService, *, base_url: str
     application.add_handler(CallbackQueryHandler(on_press))
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_error_handler(on_error)
-    install_delivery(application, settings, service)
-    assert application.job_queue is not None, "the job-queue extra is installed"
-    application.job_queue.run_once(warm_up, 0, name="answers: warm-up")
+    install_delivery(application, settings, service, activity=processor.activity)
     return application
 
 

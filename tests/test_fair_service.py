@@ -9,7 +9,7 @@ from botapi import polling
 
 from bot import commands, concurrency
 from bot.commands import Reply
-from bot.concurrency import ADMIT, FLOOD_NOTICE, REFUSE, WARN, FloodGate, flood_gate
+from bot.concurrency import ADMIT, FLOOD_NOTICE, REFUSE, WARN, Activity, FloodGate, flood_gate
 from bot.config import ConfigError, Settings
 from bot.telegram import build_application
 
@@ -26,6 +26,19 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def test_background_work_waits_until_no_update_is_in_progress():
+    activity, done = Activity(), threading.Event()
+    assert activity.wait_quiet(0)
+    with activity.busy():
+        assert not activity.wait_quiet(0.01)  # gives up after its timeout
+        waiter = threading.Thread(target=lambda: activity.wait_quiet(60) and done.set())
+        waiter.start()
+        with activity.waiting():  # the update waits for background work: it does not count
+            assert activity.wait_quiet(0)
+    waiter.join(60)
+    assert done.is_set() and activity.wait_quiet(0)
 
 
 def test_flood_gate_admits_a_burst_then_warns_once_then_refuses_until_refilled():

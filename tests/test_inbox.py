@@ -64,6 +64,17 @@ def test_a_new_page_is_ingested_moved_to_done_and_pushed(service, tmp_path):
     assert 6 == text.count("\n[")  # one push listing the six articles (the photo is not pushed)
 
 
+def test_the_poll_calls_between_before_each_file(service, tmp_path):
+    folder = tmp_path / "inbox"
+    for seed in SEEDS[3:]:
+        drop(folder, seed)
+    box, calls = inbox.Inbox(folder), []
+    box.poll(service.db, gazetteer=service.gazetteer, now=NOW)
+    outcomes = box.poll(service.db, gazetteer=service.gazetteer,
+                        now=NOW + timedelta(seconds=1), between=lambda: calls.append(service.db["issues"].count))
+    assert 2 == len(outcomes) and [0, 1] == calls  # each call before its file is stored
+
+
 def test_the_same_code_as_zonebrief_ingest(service, tmp_path, text_tools):
     """A page the CLI stored before is found unchanged: done, and not pushed twice."""
     ingest_paths(service.db, [SEEDS[0]], gazetteer=text_tools[0])

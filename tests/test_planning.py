@@ -252,6 +252,69 @@ def test_a_digest_lists_what_arrived_since_the_previous_one_whatever_the_dates(s
     assert (0, 0, 2) == (again.chats, again.messages, again.planned)  # nothing new since
 
 
+def test_after_prepare_digests_planning_the_digests_summarises_nothing(service, monkeypatch):
+    from bot import service as service_module
+
+    subscribe(service, 1, "全部")
+    subscribe(service, 2, "吕梁")
+    planning.plan_digests(service, planning.every_subscriber(service, T0), T0, send_empty=False)  # nothing yet
+    issue_id = ingest(service)
+    made: list[int] = []
+    assert len(expected_ids(service, issue_id, everything=True)) == planning.prepare_digests(service, lambda: made.append(1))
+    assert len(made) == len(expected_ids(service, issue_id, everything=True))  # called before each article
+    cold = ZoneService(service.db, service.gazetteer, service.tokenizer)  # another process: no cache of its own
+    monkeypatch.setattr(service_module, "summarize", lambda *args, **kwargs: pytest.fail("summarised again"))
+    later = T0 + timedelta(minutes=5)
+    run = planning.plan_digests(cold, planning.every_subscriber(cold, later), later, send_empty=False)
+    assert (2, 2) == (run.chats, run.messages)
+
+
+def test_prepare_digests_makes_only_what_a_digest_lists(service):
+    subscribe(service, 1, "晋城经开区")
+    issue_id = ingest(service)
+    wanted = expected_ids(service, issue_id, zones=["晋城经济技术开发区"])
+    assert len(wanted) == planning.prepare_digests(service)
+    stored = {row[0] for row in service.db.execute("SELECT article_id FROM summaries WHERE sentences = 1")}
+    assert set(wanted) <= stored and not set(expected_ids(service, issue_id, everything=True)) - set(wanted) & stored
+
+
+def test_a_digest_run_in_batches_lists_what_one_batch_would(service):
+    for chat_id in range(1, 8):
+        subscribe(service, chat_id, "全部" if chat_id % 2 else "吕梁")
+    ingest(service)
+    whole = planning.build_digests(service, range(1, 8))
+    planning.plan_digests(service, planning.every_subscriber(service, T0), T0, send_empty=False, batch=2)
+    for chat_id in range(1, 8):
+        [(_, _, text, _)] = rows(service, chat_id, "digest:")
+        assert text == render.digest_parts(whole[chat_id])[0].text
+
+
+def test_the_couriers_refresh_runs_once_per_change_of_the_articles(service: ZoneService, tmp_path: Path) -> None:
+    from bot.courier import Courier
+
+    async def send(chat_id: int, text: str, buttons: outbox.Buttons) -> int:
+        raise AssertionError("nothing is sent")
+
+    subscribe(service, 1, "全部")
+    courier = Courier(service, Settings(inbox=str(tmp_path)), send)
+    steps: list[float] = []
+
+    def quiet(timeout: float = 1.0) -> bool:
+        steps.append(timeout)
+        return True
+
+    courier.activity.wait_quiet = quiet  # type: ignore[method-assign]
+    courier.refresh(service)
+    assert steps  # the warm-up's articles
+    steps.clear()
+    courier.refresh(service)
+    assert not steps  # nothing changed
+    ingest(service)
+    courier.refresh(service)
+    assert len(steps) >= len(expected_ids(service, service.db.execute("SELECT max(id) FROM issues").fetchone()[0],
+                                          everything=True))
+
+
 def test_a_new_subscriber_gets_only_what_arrives_after_it_subscribed(service):
     ingest(service)
     planning.plan_pushes(service, T0)
