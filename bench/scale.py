@@ -4,8 +4,8 @@
 
 The archive is built from the seed pages' own paragraphs and titles (bench.corpus): 10 articles a
 page, each under a zone's official name, the zones drawn with a Zipf skew (a few zones fill most of
-the paper, as in the real one), pages ending 2026-11-20, four a week on average (so 20,000 articles span ten
-years) with more pages in later years, each with a dated masthead (开发区建设 / 2025年4月18日 星期五 / 第12期). The same seed
+the paper, as in the real one), pages ending 2026-11-20, 200 a year on average (about four a week: so
+20,000 articles in 2,000 pages span ten years) with more pages in later years, each with a dated masthead (开发区建设 / 2025年4月18日 星期五 / 第12期). The same seed
 gives the same archive.
 
 Reported (a Markdown table row per measurement, for docs/BENCHMARKS.md):
@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the Bot API stand-in lives with the t
 
 ARTICLES_PER_PAGE = 10
 LAST_DAY = datetime.date(2026, 11, 20)
-PAGES_PER_WEEK = 4  # on average: 40 articles a week, at any archive size
+PAGES_PER_YEAR = 200  # on average (about four a week): 2,000 pages span ten years, at any archive size
 ZIPF_EXPONENT = 1.1  # zone k (by popularity) gets weight 1 / k ** ZIPF_EXPONENT
 GROWTH = 1.5  # the last year prints this many times as many pages as the first
 WEEKDAYS = "一二三四五六日"
@@ -88,8 +88,8 @@ def seed_text(gazetteer: Gazetteer) -> SeedText:
 
 
 def page_days(pages: int, rng: random.Random) -> list[datetime.date]:
-    """`pages` dates ending LAST_DAY, PAGES_PER_WEEK a week on average, denser in later years, sorted."""
-    span = max(7, round(pages / PAGES_PER_WEEK * 7))
+    """`pages` dates ending LAST_DAY, PAGES_PER_YEAR a year on average, denser in later years, sorted."""
+    span = max(7, round(pages / PAGES_PER_YEAR * 365.25))
     days = []
     for _ in range(pages):
         # inverse CDF of a density rising linearly from 1 to GROWTH over the span
@@ -288,20 +288,33 @@ def measure_digest(store: Path, repeat: int) -> list[Row]:
         assert isinstance(everything, Target)
         service.subscribe(FIRST_CHAT, everything)
         newest = datetime.date.fromisoformat(db.execute("SELECT max(issue_date) FROM issues").fetchone()[0])
-        samples, articles = [], []
+        # As the bot's planner does when pages arrive (Courier.refresh): the list lines of what the
+        # next digests list, made ahead, here for all the weeks measured at once.
+        db.execute("UPDATE chats SET digest_through = ? WHERE chat_id = ?",
+                   [week_of_arrivals(db, newest - datetime.timedelta(days=7 * (repeat - 1)))[0], FIRST_CHAT])
+        db.execute("UPDATE subscriptions SET since_article = 0")
+        made: list[int] = []
+        wall, cpu = timed_cpu(lambda: made.append(planning.prepare_digests(service)))
+        prepared = max(made[0], 1)
+        rows = [Row("the planner makes the digests' list lines when pages arrive (prepare_digests)",
+                    f"{wall / prepared * 1000:.1f} ms an article", f"CPU {cpu / prepared * 1000:.1f} ms; {prepared:,} articles "
+                    f"({repeat} weeks), in the background")]
+        samples, cpus, articles = [], [], []
         for week in range(repeat):
             as_of = newest - datetime.timedelta(days=7 * week)
             since, top = week_of_arrivals(db, as_of)
             db.execute("UPDATE chats SET digest_through = ? WHERE chat_id = ?", [since, FIRST_CHAT])
             db.execute("UPDATE subscriptions SET since_article = 0")
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             digest = planning.build_digests(service, [FIRST_CHAT], top)[FIRST_CHAT]
             render.digest_parts(digest)
             samples.append(time.perf_counter() - start)
+            cpus.append(time.thread_time() - cpu)
             articles.append(digest.count)
         p50, p95 = percentiles(samples)
-        rows = [Row("digest for a 全部 subscriber (build + text)", f"{p50:.0f} / {p95:.0f} ms",
-                    f"p50 / p95 of {repeat} weeks, {statistics.median(articles):.0f} articles a week (median)")]
+        rows.append(Row("digest for a 全部 subscriber (build + text)", f"{p50:.0f} / {p95:.0f} ms",
+                        f"p50 / p95 of {repeat} weeks, {statistics.median(articles):.0f} articles a week (median); "
+                        f"CPU {percentiles(cpus)[0]:.0f} / {percentiles(cpus)[1]:.0f} ms"))
         rows += measure_fanout_planning(service, newest)
         db.close()
     return rows
@@ -335,7 +348,7 @@ def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
             db.execute("INSERT OR IGNORE INTO subscriptions (chat_id, kind, target, created_at) VALUES (?, ?, ?, ?)",
                        [chat_id, found.kind, found.name, outbox.timestamp(now)])
     newest_issue = db.execute("SELECT id FROM issues ORDER BY issue_date DESC, id DESC LIMIT 1").fetchone()[0]
-    db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [newest_issue])
+    db.execute("UPDATE issues SET pushes_planned_at = NULL, planned_through = NULL WHERE id = ?", [newest_issue])
     start = time.perf_counter()
     pushes = planning.plan_pushes(service, now)
     push_seconds = time.perf_counter() - start
@@ -361,14 +374,29 @@ def measure_fanout_planning(service, newest: datetime.date) -> list[Row]:
 # --- end to end, through the Bot API stand-in -------------------------------------------------------
 
 
+@dataclass
+class Bot:
+    """`zonebrief run` in a subprocess, against the Bot API stand-in."""
+
+    botapi: object
+    pid: int
+    inbox: Path
+    first: float  # seconds from start to its first answer
+
+    def cpu(self) -> float:
+        """CPU seconds the bot process has used so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def running_bot(store: Path, log: Path) -> Iterator[tuple[object, float]]:
-    """`zonebrief run` against a fresh stand-in; yields (stand-in, seconds to the first answer)."""
+def running_bot(store: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[Bot]:
+    """`zonebrief run` against a fresh stand-in, once it has answered its first message."""
     from botapi import BotApiStandIn
 
     with BotApiStandIn() as botapi, tempfile.TemporaryDirectory() as inbox:
         env = {**os.environ, "ZONEBRIEF_TOKEN": botapi.token, "ZONEBRIEF_INBOX": inbox,
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", **(env or {})}
         with log.open("a") as out:
             start = time.perf_counter()
             process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--db", str(store),
@@ -376,8 +404,7 @@ def running_bot(store: Path, log: Path) -> Iterator[tuple[object, float]]:
             try:
                 botapi.send_text(1, "/help")
                 botapi.wait_for_messages(1, 1, timeout=120)
-                first = time.perf_counter() - start
-                yield botapi, first
+                yield Bot(botapi, process.pid, Path(inbox), time.perf_counter() - start)
             finally:
                 process.terminate()
                 process.wait(timeout=30)
@@ -401,29 +428,88 @@ def burst(botapi, size: int, first_chat: int, texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
+# What the judge asks through the Bot API (issue 12): city view, zone card, search, latest.
 E2E_COMMANDS = {"city view": f"/zone {CITY}", "zone card": "/zone {busy}", "search": "/search 项目",
                 "latest": "/latest"}
+E2E_P95_LIMIT_MS = 150.0  # the judge's bound, end to end …
+E2E_SEED_RATIO = 2.0  # … and at most this many times the seed store's p95 in the same run
 
 
-def measure_e2e(store: Path, repeat: int, log: Path, label: str) -> list[Row]:
+def busiest_zone(store: Path) -> str:
     with contextlib.closing(sqlite3.connect(store)) as connection:
-        busy = connection.execute(
-            "SELECT zone FROM article_zones GROUP BY zone ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    rows = []
-    with running_bot(store, log) as (botapi, first):
-        rows.append(Row(f"{label}: `zonebrief run`, first answer after start", f"{first:.2f} s"))
-        for name, command in E2E_COMMANDS.items():
-            samples = [reply_latency(botapi, 10 + i, command.format(busy=busy)) for i in range(repeat)]
-            p50, p95 = percentiles(samples)
-            rows.append(Row(f"{label}: {name} through the Bot API", f"{p50:.0f} / {p95:.0f} ms",
-                            f"p50 / p95 of {repeat}, end to end"))
+        return connection.execute("SELECT zone FROM article_zones GROUP BY zone ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+
+
+def latency_rows(bot: Bot, repeat: int, busy: str, label: str, first_chat: int = 10) -> tuple[list[Row], dict[str, float]]:
+    """Each of E2E_COMMANDS `repeat` times, one at a time, from as many chats: a row each (wall
+    p50 / p95, the bot process's CPU per answer) and the p95s by name."""
+    rows, p95s = [], {}
+    for name, command in E2E_COMMANDS.items():
+        cpu = bot.cpu()
+        samples = [reply_latency(bot.botapi, first_chat + i, command.format(busy=busy)) for i in range(repeat)]
+        p50, p95s[name] = percentiles(samples)
+        rows.append(Row(f"{label}: {name} through the Bot API", f"{p50:.0f} / {p95s[name]:.0f} ms",
+                        f"p50 / p95 of {repeat}, end to end; the bot's CPU {(bot.cpu() - cpu) / repeat * 1000:.0f} ms an answer"))
+    return rows, p95s
+
+
+def measure_e2e(store: Path, repeat: int, log: Path, label: str) -> tuple[list[Row], dict[str, float]]:
+    busy = busiest_zone(store)
+    with running_bot(store, log) as bot:
+        rows = [Row(f"{label}: `zonebrief run`, first answer after start", f"{bot.first:.2f} s")]
+        latencies, p95s = latency_rows(bot, repeat, busy, label)
+        rows += latencies
         texts = [command.format(busy=busy) for command in E2E_COMMANDS.values()]
         for size in (10, 50):
-            samples = [burst(botapi, size, 10_000 * (size + trial), texts) for trial in range(5)]
+            samples = [burst(bot.botapi, size, 10_000 * (size + trial), texts) for trial in range(5)]
             p50, p95 = percentiles(samples)
             rows.append(Row(f"{label}: burst of {size} commands from {size} chats, last reply",
                             f"{p50:.0f} / {p95:.0f} ms", "p50 / p95 of 5 bursts"))
-        rows.append(flood(botapi, texts[0]))
+        rows.append(flood(bot.botapi, texts[0]))
+    return rows, p95s
+
+
+def verdict(label: str, p95s: dict[str, float], seeds: dict[str, float]) -> Row:
+    """The judge's test of one run: every p95 at most E2E_P95_LIMIT_MS and E2E_SEED_RATIO × the seeds'."""
+    ratios = {name: p95s[name] / seeds[name] for name in p95s}
+    met = all(p95s[name] <= E2E_P95_LIMIT_MS and ratios[name] <= E2E_SEED_RATIO for name in p95s)
+    return Row(f"{label}: p95 ≤ {E2E_P95_LIMIT_MS:.0f} ms and ≤ {E2E_SEED_RATIO:g}× the seed pages' p95",
+               "met" if met else "NOT met", ", ".join(f"{name} ×{ratio:.2f}" for name, ratio in ratios.items()))
+
+
+def measure_inbox(folder: Path, articles: int, seed: int, repeat: int, log: Path,
+                  seeds_p95: dict[str, float]) -> list[Row]:
+    """The archive's pages dropped at once into the inbox of a bot started on a new store (the
+    five seed pages): the rate they are taken in at, replies while they are (the planner ingests
+    them in its thread), and replies at once after the last page is in (polls every second)."""
+    staging = folder / "inbox-pages"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    pages, _ = write_archive(staging, articles, random.Random(seed))
+    store = folder / "inbox.db"
+    for old in folder.glob("inbox.db*"):
+        old.unlink()
+    with running_bot(store, log, {"ZONEBRIEF_INBOX_POLL_SECONDS": "1"}) as bot:
+        cpu, start = bot.cpu(), time.perf_counter()
+        for path in sorted(staging.iterdir()):
+            os.replace(path, bot.inbox / path.name)  # whole files, as an operator's mv
+        during: list[float] = []
+        texts = [command.format(busy="晋城经济技术开发区") for command in E2E_COMMANDS.values()]
+        while len(list((bot.inbox / "done").glob("*"))) < pages:
+            during.append(reply_latency(bot.botapi, 20_000 + len(during), texts[len(during) % len(texts)]))
+            time.sleep(0.2)
+        seconds, ingest_cpu = time.perf_counter() - start, bot.cpu() - cpu
+        rows = [Row(f"{articles:,} through the running bot's inbox: taken in", f"{articles / seconds:.0f} articles/s",
+                    f"{pages:,} pages in {seconds:.1f} s from the drop to the last in done/ (polls every 1 s); "
+                    f"the bot's CPU {ingest_cpu:.1f} s, {ingest_cpu / articles * 1000:.2f} ms an article")]
+        if during:
+            p50, p95 = percentiles(during)
+            rows.append(Row(f"{articles:,} via the inbox: replies while the planner ingests", f"{p50:.0f} / {p95:.0f} ms",
+                            f"p50 / p95 of {len(during)}, the four commands in turn, one every 0.2 s"))
+        latencies, p95s = latency_rows(bot, repeat, busiest_zone(store), f"{articles:,} via the inbox, asked at once", 30_000)
+        rows += latencies
+        rows.append(verdict(f"{articles:,} via the inbox", p95s, seeds_p95))
+    shutil.rmtree(staging, ignore_errors=True)
     return rows
 
 
@@ -460,6 +546,21 @@ def build(folder: Path, articles: int, seed: int) -> tuple[Path, list[Row]]:
     ]
 
 
+def measure_end_to_end(folder: Path, store: Path, args: argparse.Namespace) -> list[Row]:
+    """The seed pages' store, then the archive's (--e2e) and the archive through the inbox
+    (--inbox), each in `zonebrief run` in the same run; with the judge's verdict for each."""
+    seeds = folder / "seeds.db"
+    if not seeds.exists():
+        zonebrief("ingest", "--db", str(seeds), str(SEEDS))
+    rows, seeds_p95 = measure_e2e(seeds, args.repeat, folder / "bot.log", "seed pages")
+    if args.e2e:
+        archive_rows, p95s = measure_e2e(store, args.repeat, folder / "bot.log", f"{args.articles:,}")
+        rows += [*archive_rows, verdict(f"{args.articles:,}", p95s, seeds_p95)]
+    if args.inbox:
+        rows += measure_inbox(folder, args.articles, args.seed, args.repeat, folder / "bot.log", seeds_p95)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -467,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=40, help="calls per command")
     parser.add_argument("--keep", type=Path, help="build the store here and keep it (reused if it exists)")
     parser.add_argument("--e2e", action="store_true", help="also measure `zonebrief run` through the Bot API stand-in")
+    parser.add_argument("--inbox", action="store_true",
+                        help="also drop the archive's pages into a running bot's inbox and ask while and after it takes them in")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="zonebrief-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -480,12 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(Row(f"`zonebrief ask \"/zone {CITY}\"` (whole process)", f"{seconds:.2f} s"))
         rows += measure_commands(store, args.repeat, random.Random(args.seed))
         rows += measure_digest(store, min(args.repeat, 20))
-        if args.e2e:
-            seeds = folder / "seeds.db"
-            if not seeds.exists():
-                zonebrief("ingest", "--db", str(seeds), str(SEEDS))
-            rows += measure_e2e(seeds, args.repeat, folder / "bot.log", "seed pages")
-            rows += measure_e2e(store, args.repeat, folder / "bot.log", f"{args.articles:,}")
+        if args.e2e or args.inbox:
+            rows += measure_end_to_end(folder, store, args)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
