@@ -627,13 +627,48 @@ class _WatchingBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
+# Set while the outbox sends (bot_sender): the rate limiter lets answers go first.
+_OUTBOX_SEND: ContextVar[bool] = ContextVar("zonebrief_outbox_send", default=False)
+
+
+class AnswersFirst(AIORateLimiter):
+    """PTB's AIORateLimiter, with answers before the outbox: the outbox's sends (pushes, digests,
+    notices) wait for the limiter one at a time, each after the one before has had its turn, so an
+    answer to a chat waits behind at most one of them however many are queued; the pace (and
+    Telegram's overall limit) is the same."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._outbox_turn = asyncio.Lock()
+
+    async def process_request(self, callback: Callable[..., Any], args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        if not _OUTBOX_SEND.get():
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        await self._outbox_turn.acquire()
+        waiting = [True]  # until the limiter lets this send through
+
+        async def call(*call_args: Any, **call_kwargs: Any) -> Any:
+            if waiting:
+                waiting.clear()
+                self._outbox_turn.release()
+            return await callback(*call_args, **call_kwargs)
+
+        try:
+            return await super().process_request(call, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            if waiting:
+                self._outbox_turn.release()
+
+
 def rate_limiter() -> AIORateLimiter:
     """The bot's rate limiter: Telegram's ~30 messages a second overall, as PTB's default, but
     evenly spaced (a bucket of one, refilled 30 times a second) instead of PTB's default bucket
     of 30, whose initial burst doubles the count in the first second (see docs/BENCHMARKS.md);
-    a RetryAfter pauses every request for the time Telegram asks, then retries."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
-                          max_retries=RATE_LIMIT_RETRIES)
+    answers go before the outbox's sends (AnswersFirst); a RetryAfter pauses every request for the
+    time Telegram asks, then retries."""
+    return AnswersFirst(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+                        max_retries=RATE_LIMIT_RETRIES)
 
 
 def inline_keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
@@ -651,8 +686,13 @@ def bot_sender(bot: Bot) -> SendFunction:
         raise TypeError("a bot that sends the outbox needs request=OutboxRequest()")
 
     async def send(chat_id: int, text: str, buttons: Buttons) -> int:
-        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=inline_keyboard(buttons),
-                                         link_preview_options=LinkPreviewOptions(is_disabled=True))
+        token = _OUTBOX_SEND.set(True)
+        try:
+            message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                             reply_markup=inline_keyboard(buttons),
+                                             link_preview_options=LinkPreviewOptions(is_disabled=True))
+        finally:
+            _OUTBOX_SEND.reset(token)
         return message.message_id
 
     return send

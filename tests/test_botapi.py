@@ -187,6 +187,29 @@ def test_429_raises_retry_after_and_the_rate_limiter_retries(botapi):
     assert ["本周简报"] == [entry["plain_text"] for entry in botapi.sent(CHAT)]
 
 
+def test_an_answer_waits_behind_at_most_one_queued_outbox_send(botapi):
+    """AnswersFirst at 5 a second: eight pushes are queued, then an answer goes out second or third."""
+    from bot import sender
+
+    pushes = range(2001, 2009)
+    for chat in (CHAT, *pushes):
+        botapi.add_user(chat)
+
+    async def scenario():
+        limiter = sender.AnswersFirst(overall_max_rate=1, overall_time_period=0.2)
+        async with Application.builder().token(botapi.token).base_url(botapi.url).base_file_url(botapi.file_url) \
+                .rate_limiter(limiter).request(sender.OutboxRequest()).build() as application:
+            send = sender.bot_sender(application.bot)
+            queued = [asyncio.create_task(send(chat, "推送", ())) for chat in pushes]
+            await asyncio.sleep(0.05)  # the first push has gone, the others wait for the limiter
+            await application.bot.send_message(CHAT, "回复")
+            await asyncio.gather(*queued)
+
+    asyncio.run(scenario())
+    order = [call.params["chat_id"] for call in botapi.calls("sendMessage")]
+    assert len(order) == 9 and order.index(CHAT) <= 2  # without AnswersFirst: last (8)
+
+
 def test_403_raises_forbidden_until_the_user_unblocks(botapi):
     for chat in (CHAT, 1002):
         botapi.add_user(chat)

@@ -259,7 +259,7 @@ def test_after_prepare_digests_planning_the_digests_summarises_nothing(service, 
     subscribe(service, 2, "吕梁")
     planning.plan_digests(service, planning.every_subscriber(service, T0), T0, send_empty=False)  # nothing yet
     issue_id = ingest(service)
-    made: list[int] = []
+    made = []
     assert len(expected_ids(service, issue_id, everything=True)) == planning.prepare_digests(service, lambda: made.append(1))
     assert len(made) == len(expected_ids(service, issue_id, everything=True))  # called before each article
     cold = ZoneService(service.db, service.gazetteer, service.tokenizer)  # another process: no cache of its own
