@@ -27,7 +27,7 @@ import html
 import logging
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +49,7 @@ RETRY_FIRST_SECONDS = 5.0
 RETRY_MAX_SECONDS = 600.0
 # The longest file name (in bytes) the usual file systems take.
 NAME_MAX = 255
+SYMLINK_REFUSAL = "这是一个符号链接：收件箱只导入普通文件，请复制文件本身"
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,21 @@ class Inbox:
 
     def poll(self, db: Database, *, gazetteer: Gazetteer, now: datetime,
              between: Callable[[], object] = lambda: None) -> list[InboxOutcome]:
-        """Ingest every ready file, each on its own, and move it; a file that failed for a transient
-        reason stays for a later poll. Returns the outcomes of the files moved. `between()` is
-        called before each file (the bot's planner waits there while answers are in progress)."""
+        """Ingest every ready file (together: see ingest_files) and move each; a file that failed
+        for a transient reason stays for a later poll. Returns the outcomes of the files moved.
+        `between()` is called before each file is read (the bot's planner waits there while
+        answers are in progress)."""
         ensure_folders(self.folder)
+        ready = self.ready_files(now)
+        try:
+            ingested = ingest_files(db, ready, gazetteer=gazetteer, between=between)
+        except Exception:  # a bug must not stop the bot: the files stay for a later poll
+            logger.exception("inbox files could not be ingested: trying them again later")
+            ingested = {}
         outcomes = []
-        for path in self.ready_files(now):
-            between()
+        for path in ready:
             try:
-                outcome = process_file(db, path, gazetteer=gazetteer)
+                outcome = settle(path, ingested[path])
             except Exception:  # a bug or a file system error must not stop the others
                 logger.exception("inbox file %s could not be processed: trying it again later", path.name)
                 outcome = None
@@ -131,15 +138,33 @@ class Inbox:
 
 
 def process_file(db: Database, path: Path, *, gazetteer: Gazetteer) -> InboxOutcome:
-    """Ingest one file of the inbox and move it to done/ or failed/ (a failure is logged and its
-    reason written beside the file). A transient failure leaves the file where it is (`kept`)."""
-    inbox = path.parent
-    ensure_folders(inbox)
-    fingerprint = _fingerprint(path)
-    if path.is_symlink():
-        return InboxOutcome(path.name, path, FileOutcome(path, error="这是一个符号链接：收件箱只导入普通文件，请复制文件本身"),
-                            fingerprint, kept=True)
-    [outcome] = ingest_paths(db, [path], gazetteer=gazetteer)
+    """Ingest one file of the inbox and move it (see ingest_files and settle)."""
+    ensure_folders(path.parent)
+    return settle(path, ingest_files(db, [path], gazetteer=gazetteer)[path])
+
+
+def ingest_files(db: Database, paths: Sequence[Path], *, gazetteer: Gazetteer,
+                 between: Callable[[], object] = lambda: None) -> dict[Path, FileOutcome]:
+    """Ingest files of the inbox in one ingest_paths run (written in batches, each file with the
+    outcome it would have alone), calling `between()` before each file is read; a symlink is
+    never read."""
+
+    def each_after_between(files: Sequence[Path]) -> Iterator[Path]:
+        for file in files:
+            between()
+            yield file
+
+    regular = [path for path in paths if not path.is_symlink()]
+    outcomes = {outcome.path: outcome for outcome in ingest_paths(db, regular, gazetteer=gazetteer,
+                                                                  progress=each_after_between)}
+    # A symlink stays where it is (transient: the operator may replace it with the file itself).
+    return {path: outcomes.get(path) or FileOutcome(path, error=SYMLINK_REFUSAL, transient=True) for path in paths}
+
+
+def settle(path: Path, outcome: FileOutcome) -> InboxOutcome:
+    """Move an ingested file of the inbox to done/, or to failed/ (the failure logged and its reason
+    written beside the file); a transient failure leaves it where it is (`kept`)."""
+    inbox, fingerprint = path.parent, _fingerprint(path)
     if outcome.error is None:
         return InboxOutcome(path.name, _move(path, inbox / DONE_DIR), outcome, fingerprint)
     if outcome.transient:

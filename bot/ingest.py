@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
@@ -43,12 +44,15 @@ PAGE_SUFFIXES = (PAGE_SUFFIX, PDF_SUFFIX)  # page files: text, or the e-paper's 
 # Runs of this many files or more parse and tokenise in worker processes (at most MAX_WORKERS),
 # each kept FILES_AHEAD files ahead of the writing.
 PARALLEL_MIN_FILES = 8
+# Files written in one transaction (a savepoint each): see _write_batch.
+WRITE_BATCH_FILES = 16
 MAX_WORKERS = 4
 FILES_AHEAD = 4
 # A page is about 20 KB of text; anything this big is not one page.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Share of control bytes (other than tab, newlines, form feed) above which a file is binary.
 MAX_CONTROL_SHARE = 0.01
+CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r\f\v") + b"\x7f"
 # Share of undecodable characters up to which a file is still read as (damaged) UTF-8; a GBK
 # page read as UTF-8 has far more, as nearly every Chinese character fails.
 MAX_DAMAGED_SHARE = 0.005
@@ -406,8 +410,10 @@ def ingest_paths(
 ) -> list[FileOutcome]:
     """Ingest page files and folders of page files (*.txt, *.pdf, not hidden, sorted), each on its own.
 
-    A folder is not searched recursively. `progress`, if given, wraps the list of files (a
-    progress bar). A path that fails gets a FileOutcome with the error; the others go on.
+    A folder is not searched recursively. `progress`, if given, wraps the iteration over the files
+    (a progress bar; the inbox waits there while the bot answers). A path that fails gets a FileOutcome with the error; the others go on: files are
+    prepared WRITE_BATCH_FILES at a time, then written together (see _write_batch), each with the
+    outcome it would have had alone.
     `archive`: see ingest_text.
     Raises IngestError, before reading any file, if `issue_date` is not a real YYYY-MM-DD date.
     """
@@ -424,11 +430,10 @@ def ingest_paths(
         if isinstance(item, Path):
             unique.setdefault(item.resolve(), item)
     files = list(unique.values())
-    prepared = _prepared_files(db, files, gazetteer, issue_date, issue_label)
-    done = {
-        file: _write_prepared(db, file, page, gazetteer, archive)
-        for file, page in zip(progress(files) if progress else files, prepared)
-    }
+    prepared = zip(progress(files) if progress else files, _prepared_files(db, files, gazetteer, issue_date, issue_label))
+    done: dict[Path, FileOutcome] = {}
+    while batch := list(itertools.islice(prepared, WRITE_BATCH_FILES)):
+        done.update(_write_batch(db, batch, gazetteer, archive))
     return [done.pop(item) if isinstance(item, Path) else item
             for item in plan if isinstance(item, FileOutcome) or item in done]
 
@@ -566,6 +571,25 @@ def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, issue_date: st
     return _guarded(path, prepare)
 
 
+def _write_batch(db: Database, batch: Sequence[tuple[Path, FileOutcome | _PreparedPage]], gazetteer: Gazetteer,
+                 archive: bool) -> dict[Path, FileOutcome]:
+    """Files prepared (parsed, tokenised) written in one write transaction, each page a savepoint of
+    it: the disk is waited for once a batch, not once a page. When any page fails, or the commit
+    does, the whole batch is rolled back and each file written in a transaction of its own, so a
+    bad file fails alone and the others are stored exactly as they would have been alone."""
+    pages = [(file, page) for file, page in batch if isinstance(page, _PreparedPage)]
+    if len(pages) > 1:
+        try:
+            with write_transaction(db):
+                results = {file: write_page(db, page, gazetteer, archive=archive) for file, page in pages}
+        except Exception:  # whatever it was, writing each file alone tells which one, and why
+            logger.debug("a batch of %d pages failed: writing them one by one", len(pages), exc_info=True)
+        else:
+            return {file: FileOutcome(file, result=results[file]) if file in results else cast(FileOutcome, page)
+                    for file, page in batch}
+    return {file: _write_prepared(db, file, page, gazetteer, archive) for file, page in batch}
+
+
 def _write_prepared(db: Database, path: Path, prepared: FileOutcome | _PreparedPage, gazetteer: Gazetteer,
                     archive: bool) -> FileOutcome:
     if isinstance(prepared, FileOutcome):
@@ -654,7 +678,7 @@ def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:65536]
-    control = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f\v" or byte == 0x7F)
+    control = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     return control > len(sample) * MAX_CONTROL_SHARE
 
 

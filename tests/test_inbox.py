@@ -72,7 +72,8 @@ def test_the_poll_calls_between_before_each_file(service, tmp_path):
     box.poll(service.db, gazetteer=service.gazetteer, now=NOW)
     outcomes = box.poll(service.db, gazetteer=service.gazetteer,
                         now=NOW + timedelta(seconds=1), between=lambda: calls.append(service.db["issues"].count))
-    assert 2 == len(outcomes) and [0, 1] == calls  # each call before its file is stored
+    # each call before its file is read; the poll's pages are then written together (a batch)
+    assert 2 == len(outcomes) and [0, 0] == calls
 
 
 def test_the_same_code_as_zonebrief_ingest(service, tmp_path, text_tools):
@@ -206,3 +207,20 @@ def test_missing_folders_are_created(service, tmp_path):
     folder = tmp_path / "not" / "yet" / "inbox"
     assert [] == process(service, folder)
     assert (folder / "done").is_dir() and (folder / "failed").is_dir()
+
+
+def test_the_pages_of_a_poll_are_written_together_and_each_moved(service, tmp_path):
+    folder = tmp_path / "inbox"
+    for seed in SEEDS:
+        drop(folder, seed)
+    box = inbox.Inbox(folder)
+    assert [] == box.poll(service.db, gazetteer=service.gazetteer, now=NOW)  # first seen
+    statements: list[str] = []
+    service.db.conn.set_trace_callback(statements.append)
+    outcomes = box.poll(service.db, gazetteer=service.gazetteer, now=NOW + timedelta(seconds=1))
+    service.db.conn.set_trace_callback(None)
+
+    assert 1 == statements.count("COMMIT")  # five pages, one transaction
+    assert [seed.name for seed in SEEDS] == [outcome.name for outcome in outcomes]
+    assert all(outcome.ok and outcome.moved_to == folder / "done" / outcome.name for outcome in outcomes)
+    assert len(SEEDS) == service.db["issues"].count

@@ -3,6 +3,7 @@ rollback of a failing file, decoding, issue dates and labels."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -198,6 +199,46 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, monkeypatch):
     assert [SEED_FILES[1].name, SEED_FILES[3].name] == [row["source"] for row in db["issues"].rows]
     assert {SEED_FILES[1].name, SEED_FILES[3].name} == {row["source"] for row in export_articles(db)}
     assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
+
+
+def test_a_folder_is_written_in_one_transaction_a_batch_as_each_file_alone_would_be(tmp_path, gazetteer, monkeypatch):
+    statements: list[str] = []
+    with open_db(tmp_path / "batched.db") as batched:
+        batched.conn.set_trace_callback(statements.append)
+        batched_outcomes = ingest_paths(batched, [SEEDS_DIR], gazetteer=gazetteer)
+        batched.conn.set_trace_callback(None)
+        batched_articles = list(export_articles(batched))
+    monkeypatch.setattr(ingest, "WRITE_BATCH_FILES", 1)
+    with open_db(tmp_path / "alone.db") as alone:
+        alone_outcomes = ingest_paths(alone, [SEEDS_DIR], gazetteer=gazetteer)
+        alone_articles = list(export_articles(alone))
+
+    assert 1 == statements.count("COMMIT")  # 5 seed pages, one batch
+    assert [(o.path, o.error) for o in alone_outcomes] == [(o.path, o.error) for o in batched_outcomes]
+    assert [o.result.article_count for o in alone_outcomes] == [o.result.article_count for o in batched_outcomes]
+    assert alone_articles == batched_articles
+
+
+def test_a_batch_whose_commit_fails_is_written_file_by_file(db, gazetteer, monkeypatch):
+    commits = []
+    write_transaction = ingest.write_transaction
+
+    @contextlib.contextmanager
+    def commit_fails_once(store):
+        outermost = not store.conn.in_transaction  # the batch's, not a page's savepoint
+        with write_transaction(store):
+            yield store
+            if outermost and not commits and len(store.execute("SELECT id FROM issues").fetchall()) > 1:
+                commits.append("failed")
+                raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ingest, "write_transaction", commit_fails_once)
+
+    outcomes = ingest_paths(db, SEED_FILES[:3], gazetteer=gazetteer)
+
+    assert ["failed"] == commits
+    assert [None, None, None] == [outcome.error for outcome in outcomes]
+    assert [path.name for path in SEED_FILES[:3]] == [row["source"] for row in db["issues"].rows]
 
 
 def test_corrected_page_replaces_the_issue_and_keeps_unchanged_ids(db, gazetteer):
