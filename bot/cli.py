@@ -25,11 +25,9 @@ with warnings.catch_warnings():
 
 import click
 from sqlite_utils import Database
-from telegram.error import InvalidToken, TelegramError
-from telegram.ext import ExtBot
 from tqdm import tqdm
 
-from bot import admin, console, outbox, planning, render, sender, telegram
+from bot import admin, console, outbox, planning, render
 from bot.commands import Context
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_CHAT_ID
@@ -342,6 +340,9 @@ def ask(ctx: click.Context, text: str | None, data: str | None, query: str | Non
 def run(ctx: click.Context, db_option: Path | None, base_url: str | None, webhook_url: str | None, listen: str,
         port: int) -> None:
     """运行 Telegram 机器人（默认长轮询，可选 webhook）；令牌取自环境变量 ZONEBRIEF_TOKEN。"""
+    from telegram.error import InvalidToken, TelegramError  # here: `ask` and the others start without PTB
+
+    from bot import telegram
     settings = _settings(ctx)
     if not settings.token:
         raise CliError("没有机器人令牌：请先设置环境变量 ZONEBRIEF_TOKEN（export ZONEBRIEF_TOKEN=<BotFather 给的令牌>，"
@@ -408,6 +409,9 @@ def digest(ctx: click.Context, db_option: Path | None, send: bool, base_url: str
                 click.echo("自上次周报以来没有这个聊天订阅的新报道：不发送（配置项 digest_send_empty 可改为照发）\n")
         return
     assert settings.token, "checked before the preview"
+    from telegram.error import InvalidToken, TelegramError  # PTB only to send
+
+    from bot import telegram
     telegram.hide_token(settings.token)
     run = planning.plan_digests(service, due, now, send_empty=settings.digest_send_empty)
     key = planning.manual_digest_key(now)
@@ -440,6 +444,9 @@ class _Servers(TypedDict, total=False):
 
 async def _send_digest(settings: Settings, service: ZoneService, key: str, base_url: str | None) -> int | None:
     """Send the digest `key` from this process; None when a running bot holds the sender lock."""
+    from telegram.ext import ExtBot
+
+    from bot import sender, telegram
     lock = sender.SenderLock.beside(service.db)
     if not lock.acquire():
         return None

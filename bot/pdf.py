@@ -14,10 +14,6 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
-
 from summarize.layout import Glyph, Rect, Sheet
 
 logger = logging.getLogger(__name__)
@@ -42,6 +38,11 @@ def is_pdf_name(name: str) -> bool:
 def read_pdf(data: bytes) -> list[Sheet]:
     """Every page of a PDF as a Sheet (characters, pictures, frames, rules); PdfError if the
     file is not a readable PDF with a text layer."""
+    # Imported here: a process that reads no PDF (the bot answering, `zonebrief ask`) starts without them.
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     if not data.strip():
         raise PdfError("文件是空的：请重新导出版面 PDF 后再导入")
     if PDF_MAGIC not in data[:MAGIC_REACH]:

@@ -12,3 +12,12 @@ def test_commands_console_and_planning_do_not_import_python_telegram_bot():
             " print(sorted(name for name in sys.modules if name.split('.')[0] == 'telegram'))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "[]" == done.stdout.strip()
+
+
+def test_the_cli_starts_without_python_telegram_bot_or_the_pdf_library():
+    """`zonebrief ask`, `chat`, `ingest` of text pages: PTB and pdfplumber are imported only by the
+    commands that need them (about a third of a second of start-up)."""
+    code = ("import sys, bot.cli;"
+            " print(sorted({name.split('.')[0] for name in sys.modules} & {'telegram', 'pdfplumber', 'pdfminer'}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "[]" == done.stdout.strip()
