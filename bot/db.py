@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from bot.search import char_tokens
+from bot.search import LETTERS, PAIRS, char_tokens, index_articles, index_terms
 
 MIGRATIONS = Migrations("zonebrief")
 # How long a writer waits for another process's write transaction before giving up. Every write
@@ -342,6 +342,20 @@ def m014_summaries_remade_keywords(db: Database) -> None:
     summarize.textrank: 大湾 -> 大湾区) are made again, on first use. Any change to what
     summarize.textrank gives needs such a migration: the stored summaries have no version."""
     db.execute("DELETE FROM summaries")
+
+
+@MIGRATIONS()
+def m015_search_pairs(db: Database) -> None:
+    """Search reads pairs of characters (see bot.search): `articles_pairs` (positions, for words of
+    two characters or more) and `articles_letters` (no positions, for words of one) replace
+    `articles_chars`, and are filled here for the articles already stored, a batch at a time."""
+    db.execute("DROP TABLE IF EXISTS articles_chars")
+    db.execute(f"CREATE VIRTUAL TABLE {PAIRS} USING fts5(text, content='', tokenize='unicode61')")
+    db.execute(f"CREATE VIRTUAL TABLE {LETTERS} USING fts5(text, content='', detail=none, tokenize='unicode61')")
+    last = -(2**63)  # every id
+    while rows := db.execute("SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT 1000", [last]).fetchall():
+        index_articles(db, [(article_id, index_terms(title, body)) for article_id, title, body in rows])
+        last = rows[-1][0]
 
 
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:

@@ -1,20 +1,27 @@
 """Full-text search: every article that contains the words, inside longer words too (铝 finds
 铝镁合金), traditional characters folded to simplified (氫能 finds 氢能), with the true total.
 
-One FTS5 index, rowid = articles.id: `articles_chars` (contentless, detail=full) holds every
-letter and digit of the title and body as a token of its own, folded (summarize.zones.fold_char), whitespace left out (a hard-wrapped
-  line does not split a word) and any other character as one OTHER token (铝，镁 is not 铝镁). A
-  word is the phrase of its characters, so a MATCH is exactly "the text contains the word", for
-  one character as for twenty; no text a user types is ever read as FTS5 syntax (every token is
-quoted). A trigram index cannot answer one- and two-character words (铝, 氢, 铝镁): docs/BENCHMARKS.md
-measures this one at 100,000 articles. A query written without spaces that no article holds
-(晋城光机电) is cut into jieba words by `query_terms` and searched in the same index.
+A text is read as its folded characters (summarize.zones.fold_char): letters and digits, any other
+character as one OTHER token (铝，镁 is not 铝镁), whitespace left out (a hard-wrapped line does not
+split a word). Two contentless FTS5 indexes hold them, both with rowid = articles.id:
+
+- `articles_pairs` (detail=full): at each position, the pair of that character and the next (OTHER
+  when either is no letter or digit). A word of two characters is one token of it, a longer word
+  the phrase of its pairs (铝镁合金 = "铝镁 镁合 合金"), so a MATCH is exactly "the text contains the
+  word", for two characters as for twenty, and reads far shorter lists than the characters' would.
+- `articles_letters` (detail=none): each letter or digit an article holds, once, for the words of
+  one character (铝, 氢): which articles hold it, no positions.
+
+Every token is quoted: no text a user types is ever read as FTS5 syntax. A query written without
+spaces that no article holds (晋城光机电) is cut into jieba words by `query_terms` and searched the
+same way. docs/BENCHMARKS.md measures the indexes (size and speed) at 100,000 articles.
 
 Results come newest first (the article's date, else its issue's), a page at a time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -36,14 +43,17 @@ SNIPPET_AFTER = 10  # characters of a snippet at least, after the match
 SNIPPET_BEFORE = 20  # characters before the match, when its clause starts too far back
 OTHER = "\ue000"  # a private-use character: FTS5's unicode61 keeps it as a token (category Co)
 
-# SQL: the day an article is dated (its own date, else its issue's: articles.day, see bot.db).
-DAY = "a.day"
-_HITS = "SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?"
-_PROBE = "SELECT 1 FROM articles_chars WHERE articles_chars.rowid = a.id AND articles_chars MATCH ?"
-# When the hits are at least this share of the articles, the newest are found by walking the
-# articles newest first and probing the index for each (a page needs about 10 / share probes);
-# below it, the hits are fetched and sorted (docs/BENCHMARKS.md, "Search at 100,000 articles").
+# When the hits are at least WALK_SHARE of the articles, a page is found by walking the articles
+# newest first (articles_by_day), probing the index for each when the page takes at most
+# MAX_PROBES probes (about page end / share of hits), else testing each against the set of hits;
+# rarer hits are fetched and sorted (docs/BENCHMARKS.md, "Search at 100,000 articles").
 WALK_SHARE = 0.05
+MAX_PROBES = 300
+PAIRS = "articles_pairs"
+LETTERS = "articles_letters"
+PLACE = "\ue001"  # opens a place token (place_token): private use, so no word a user types is one
+ZONE_PLACE = "z"
+CITY_PLACE = "c"
 
 
 @dataclass(frozen=True)
@@ -67,37 +77,71 @@ class Found:
 
 
 def char_tokens(text: str) -> list[str]:
-    """`text` as `articles_chars` holds it: folded letters and digits, OTHER for anything else
-    but whitespace, which is left out."""
+    """`text` as the index reads it: folded letters and digits, OTHER for anything else but
+    whitespace, which is left out."""
     return [char if char.isalnum() else OTHER for char in map(fold_char, text) if not char.isspace()]
 
 
-# What the index holds for one article (index_terms): its title's and its body's tokens.
+def pair_tokens(tokens: Sequence[str]) -> list[str]:
+    """At each position of `tokens` (char_tokens) but the last, the pair of characters starting
+    there, or OTHER when either of the two is OTHER: what `articles_pairs` holds."""
+    return [first + second if OTHER not in (first, second) else OTHER for first, second in zip(tokens, tokens[1:])]
+
+
+# What the indexes hold for one article (index_terms): its pairs (title, OTHER, body) and its letters.
 IndexTerms = tuple[str, str]
 
 
 def index_terms(title: str | None, body: str) -> IndexTerms:
-    """What `articles_chars` holds for an article: its title's and its body's characters, each
-    joined by spaces. Computed before the write transaction (it is the slower part)."""
-    return " ".join(char_tokens(title or "")), " ".join(char_tokens(body))
+    """What `articles_pairs` and `articles_letters` hold for an article, each joined by spaces: the
+    title and the body read as one text with an OTHER between (no word spans the two). Computed
+    before the write transaction (it is the slower part)."""
+    tokens = [*char_tokens(title or ""), OTHER, *char_tokens(body)]
+    return " ".join(pair_tokens(tokens)), " ".join(dict.fromkeys(token for token in tokens if token != OTHER))
+
+
+def place_token(kind: str, name: str) -> str:
+    """The token that marks, in both indexes, the articles of a city (CITY_PLACE: articles.city) or
+    linked to a zone (ZONE_PLACE: article_zones), so a filter is one more term of the MATCH."""
+    return PLACE + kind + hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
+
+
+def _places(db: Database, article_ids: Sequence[int]) -> dict[int, str]:
+    """The place tokens of stored articles, joined by spaces, by id: each one's city's, then its
+    zones' in the order of their names (unindex_articles must give the very same tokens)."""
+    ids = json.dumps([int(article_id) for article_id in article_ids])
+    places: dict[int, list[str]] = {article_id: [] for article_id in article_ids}
+    for article_id, city in db.execute("SELECT id, city FROM articles WHERE id IN (SELECT value FROM json_each(?))"
+                                       " AND city IS NOT NULL", [ids]):
+        places[article_id].append(place_token(CITY_PLACE, city))
+    for article_id, zone in db.execute("SELECT article_id, zone FROM article_zones WHERE article_id IN"
+                                       " (SELECT value FROM json_each(?)) ORDER BY article_id, zone", [ids]):
+        places[article_id].append(place_token(ZONE_PLACE, zone))
+    return {article_id: " ".join(tokens) for article_id, tokens in places.items()}
 
 
 def index_articles(db: Database, entries: Iterable[tuple[int, IndexTerms]]) -> None:
-    """Add articles' `index_terms` (article id, terms) to the index, in one statement (inside the
-    transaction that writes them)."""
-    db.conn.executemany("INSERT INTO articles_chars (rowid, title, body) VALUES (?, ?, ?)",
-                        [(article_id, *terms) for article_id, terms in entries])
+    """Add articles' `index_terms` (article id, terms) and place tokens to the indexes, in one
+    statement each (inside the transaction that writes them), once their rows and article_zones
+    are written (unindex_articles before those change)."""
+    entries = list(entries)
+    places = _places(db, [article_id for article_id, _ in entries])
+    for table, column in ((PAIRS, 0), (LETTERS, 1)):
+        db.conn.executemany(f"INSERT INTO {table} (rowid, text) VALUES (?, ?)",
+                            [(article_id, f"{terms[column]} {places[article_id]}") for article_id, terms in entries])
 
 
 def unindex_articles(db: Database, article_ids: Iterable[int]) -> None:
-    """Remove articles from the index (call while their rows still hold what was indexed)."""
+    """Remove articles from the indexes (call while their rows and article_zones still hold what
+    was indexed)."""
     ids = json.dumps([int(article_id) for article_id in article_ids])
-    rows = db.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))", [ids])
-    for article_id, title, body in rows.fetchall():  # a contentless table is told the very tokens it was given
-        db.execute(
-            "INSERT INTO articles_chars (articles_chars, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-            [article_id, *index_terms(title, body)],
-        )
+    rows = db.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+    places = _places(db, [row[0] for row in rows])
+    for article_id, title, body in rows:  # a contentless table is told the very tokens it was given
+        pairs, letters = index_terms(title, body)
+        for table, tokens in ((PAIRS, pairs), (LETTERS, letters)):
+            db.execute(f"INSERT INTO {table} ({table}, rowid, text) VALUES ('delete', ?, ?)",
+                       [article_id, f"{tokens} {places[article_id]}"])
 
 
 def query_words(query: str) -> list[str]:
@@ -121,51 +165,90 @@ def query_terms(query: str, tokenizer: Tokenizer) -> list[str]:
     return list(dict.fromkeys(terms))[:MAX_QUERY_TOKENS]
 
 
-def match_expression(words: Sequence[str]) -> str:
-    """An FTS5 MATCH expression on `articles_chars` requiring every word, each as the quoted
-    phrase of its characters."""
-    return " AND ".join('"' + " ".join(char_tokens(word)) + '"' for word in words)  # '"' is OTHER
+def match_parts(words: Sequence[str], within: Sequence[Sequence[str]] = ()) -> list[tuple[str, str]]:
+    """(index, FTS5 MATCH expression) requiring every word, each read as its letters and digits,
+    and one place token (place_token) of each set in `within`: the words of two characters or
+    more as phrases of their pairs in `articles_pairs`, the words of one in `articles_letters`; an
+    index no word needs is left out."""
+    letters = [[token for token in char_tokens(word) if token != OTHER] for word in words]
+    phrases = ['"' + " ".join(pair_tokens(tokens)) + '"' for tokens in letters if len(tokens) > 1]
+    singles = [f'"{tokens[0]}"' for tokens in letters if len(tokens) == 1]
+    places = ["(" + " OR ".join(f'"{token}"' for token in tokens) + ")" for tokens in within]
+    return [(table, " AND ".join(terms + places)) for table, terms in ((PAIRS, phrases), (LETTERS, singles)) if terms]
+
+
+def _hits(parts: Sequence[tuple[str, str]]) -> str:
+    """SELECT the ids of the articles every one of `parts` (match_parts) matches."""
+    return " INTERSECT ".join(f"SELECT rowid AS id FROM {table} WHERE {table} MATCH ?" for table, _ in parts)
+
+
+def count_query(words: Sequence[str], within: Sequence[Sequence[str]] = (), since: str | None = None) -> tuple[str, list[object]]:
+    """SELECT how many articles hold every one of `words` and a place of each set of `within`,
+    dated `since` or later (see search), and its parameters."""
+    parts = match_parts(words, within)
+    if not parts:
+        return "SELECT 0", []
+    expressions: list[object] = [expression for _, expression in parts]
+    if since is None:
+        return f"SELECT count(*) FROM ({_hits(parts)})", expressions
+    return (f"SELECT count(*) FROM ({_hits(parts)}) WHERE +id IN (SELECT id FROM articles WHERE day >= ?)",
+            [*expressions, since])  # +: a test of each hit, not an FTS5 lookup each
 
 
 def search(
     db: Database,
     words: Sequence[str],
     *,
-    where: Sequence[tuple[str, Sequence[object]]] = (),
+    within: Sequence[Sequence[str]] = (),
+    since: str | None = None,
     limit: int = 10,
     offset: int = 0,
+    total: int | None = None,
 ) -> Found:
-    """The articles containing every one of `words` (and meeting every (SQL, parameters) of
-    `where`, on `a` = articles), newest first: their total and a page of them.
+    """The articles containing every one of `words` (each as query_words gives it), of a place in
+    each set of `within` (place tokens) and dated `since` (YYYY-MM-DD) or later, newest first:
+    their total (`total` when the caller counted them already, with count_query) and a page.
 
     Example usage::
 
         search(db, ["铝"], limit=5)  # Found(total=3, hits=(Hit(article_id=4, …), …))
-        search(db, ["人才"], where=[(f"{DAY} >= ?", ["2024-07-01"])])
+        search(db, ["人才"], within=[[place_token(CITY_PLACE, "晋城")]], since="2024-07-01")
     """
-    if not words:
-        return Found(0, ())
-    match = match_expression(words)
-    filters = " ".join(f"AND ({sql})" for sql, _ in where)
-    values = [value for _, given in where for value in given]
-    if where:
-        total = db.execute(f"SELECT count(*) FROM articles a WHERE a.id IN ({_HITS}) {filters}", [match, *values]).fetchone()[0]
-    else:
-        total = db.execute("SELECT count(*) FROM articles_chars WHERE articles_chars MATCH ?", [match]).fetchone()[0]
-    if limit <= 0 or offset >= total:
+    parts = match_parts(words, within)
+    if total is None:
+        sql, values = count_query(words, within, since)
+        total = db.execute(sql, values).fetchone()[0]
+    if not parts or limit <= 0 or offset >= total:
         return Found(total, ())
-    articles = db.execute("SELECT max(id) FROM articles").fetchone()[0] or 1
-    if total >= WALK_SHARE * articles:  # common words: walk the articles newest first, probing each
-        source = f"articles a INDEXED BY articles_by_day WHERE EXISTS ({_PROBE})"
-    else:  # rarer words: their hits, sorted
-        source = f"articles a WHERE a.id IN ({_HITS})"
-    rows = db.execute(
-        f"SELECT a.id, a.title, a.kind, COALESCE(a.zone, a.city), a.day, a.body FROM {source} {filters}"
-        " ORDER BY a.day DESC, a.id DESC LIMIT ? OFFSET ?",
-        [match, *values, limit, max(offset, 0)],
-    ).fetchall()
+    ids = _page(db, parts, since, total, limit, max(offset, 0))
+    rows = {row[0]: row for row in db.execute(
+        "SELECT id, title, kind, COALESCE(zone, city), day, body FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)])}
     return Found(total, tuple(Hit(article_id, title, kind, zone, day, snippet(body, words))
-                              for article_id, title, kind, zone, day, body in rows))
+                              for article_id, title, kind, zone, day, body in map(rows.__getitem__, ids)))
+
+
+def _page(db: Database, parts: Sequence[tuple[str, str]], since: str | None, total: int, limit: int,
+          offset: int) -> list[int]:
+    """The ids of a page of the `total` articles `parts` (match_parts) match, dated `since` or later:
+    when the hits are at least WALK_SHARE of the articles walked (all, or those from `since` on),
+    walking them newest first, probing each when that takes at most MAX_PROBES probes, else
+    testing each against the set of hits; else the hits, sorted."""
+    dated = "a.day >= ?" if since is not None else "1"
+    after = [since] if since is not None else []
+    walked = db.execute(f"SELECT count(*) FROM articles a WHERE {dated}" if since is not None
+                        else "SELECT max(id) FROM articles", after).fetchone()[0] or 1
+    expressions = [expression for _, expression in parts]
+    if total < WALK_SHARE * walked:  # rarer words: their hits, sorted
+        source, values = f"articles a WHERE a.id IN ({_hits(parts)}) AND {dated}", expressions + after
+    elif (offset + limit) * walked <= MAX_PROBES * total:
+        probes = " AND ".join(f"EXISTS (SELECT 1 FROM {table} WHERE {table}.rowid = a.id AND {table} MATCH ?)"
+                              for table, _ in parts)
+        source, values = f"articles a INDEXED BY articles_by_day WHERE {dated} AND {probes}", after + expressions
+    else:
+        source, values = f"articles a INDEXED BY articles_by_day WHERE {dated} AND a.id IN ({_hits(parts)})", after + expressions
+    return [article_id for (article_id,) in db.execute(
+        f"SELECT a.id FROM {source} ORDER BY a.day DESC, a.id DESC LIMIT ? OFFSET ?", [*values, limit, offset])]
 
 
 def snippet(body: str, words: Sequence[str], max_chars: int = SNIPPET_CHARS) -> str:

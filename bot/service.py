@@ -24,7 +24,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from bot.db import LISTING_ORDER, write_transaction
-from bot.search import DAY, query_terms, query_words, search, snippet
+from bot.search import CITY_PLACE, ZONE_PLACE, Found, count_query, place_token, query_terms, query_words, search, snippet
 from summarize.figures import Figure, figures_about
 from summarize.segment import ARTICLE, PHOTO
 from summarize.sentences import ends_mid_sentence, shorten_sentence, split_sentences
@@ -41,14 +41,12 @@ CITY_FILTER = ("city", "城市", "市")
 SINCE_FILTER = ("since", "自", "从")
 _FILTER = re.compile(r"(?P<name>zone|city|since|开发区|园区|城市|市|自|从)[:：](?P<value>.*)", re.IGNORECASE)
 _SINCE = re.compile(r"(?P<year>\d{4})(?:[-./年](?P<month>\d{1,2})(?:[-./月](?P<day>\d{1,2})日?)?月?)?年?")
-_ZONE_WHERE = "a.id IN (SELECT article_id FROM article_zones WHERE zone = ?)"
-_CITY_WHERE = ("(a.city = ? OR a.id IN (SELECT article_id FROM article_zones"
-               " WHERE zone IN (SELECT value FROM json_each(?))))")
 PHOTOS_SHOWN = 3  # the newest photos on a zone card or city view
 GIST_CHARS = 60  # a one-line summary: the best sentence, cut to this
 SUMMARY_SENTENCES = 3  # a full summary (/summary, key figures, keywords): at most this many sentences
 MAX_FIGURES = 5  # key figures on a zone card
 MAX_KEYWORDS = 8  # keywords on a zone card
+COUNT_CACHE_SIZE = 4096  # counts kept per process (listings' and searches'), of one articles_version
 SUMMARY_CACHE_SIZE = 1024  # summaries kept per process (an article's text rarely changes)
 ZONE_CODE_CHARS = 8  # hex digits of a zone's code: short enough for 64-byte callback data
 
@@ -166,6 +164,15 @@ class ArticleText:
     issue_label: str
     paragraphs: tuple[str, ...]
     cut_off: bool = False  # the page stops mid-sentence (summarize.sentences.ends_mid_sentence)
+
+
+@dataclass(frozen=True)
+class _Restriction:
+    """What the filters of a search keep (see bot.search.search): a place of each set of place
+    tokens, and the articles dated `since` or later (the latest since: given)."""
+
+    within: tuple[tuple[str, ...], ...] = ()
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -414,17 +421,24 @@ class ZoneService:
         2024-07, 2024) filter; when no article holds a word written without spaces (晋城光机电),
         its jieba words are searched instead. Any text is safe (see bot.search).
         """
-        words, where, filters, bad = self._search_filters(query)
+        words, restricted, filters, bad = self._search_filters(query)
         if bad:
             return SearchResults(query, (), (), bad_filter=bad)
         terms = query_words(" ".join(words))
-        found = search(self.db, terms, where=where, limit=SEARCH_LIMIT, offset=offset)
+        found = self._found(terms, restricted, offset)
         cut = query_words(" ".join(query_terms(" ".join(words), self.tokenizer)))
         if not found.total and cut != terms:
-            terms, found = cut, search(self.db, cut, where=where, limit=SEARCH_LIMIT, offset=offset)
+            terms, found = cut, self._found(cut, restricted, offset)
         hits = tuple(SearchHit(hit.article_id, hit.title, hit.zone, hit.date, hit.snippet, hit.kind) for hit in found.hits)
         saved = self._save_search(query) if found.total > SEARCH_LIMIT else None
         return SearchResults(query, tuple(terms), hits, found.total, offset, filters, None, saved)
+
+    def _found(self, terms: list[str], restricted: _Restriction, offset: int) -> Found:
+        """bot.search.search, its total counted once per version of the articles (see _cached)."""
+        sql, params = count_query(terms, restricted.within, restricted.since)
+        total = self._cached(sql, params, lambda rows: rows[0][0])
+        return search(self.db, terms, within=restricted.within, since=restricted.since, limit=SEARCH_LIMIT,
+                      offset=offset, total=total)
 
     def saved_search(self, saved: int) -> str | None:
         """The query saved under `saved` (for a page button), else None."""
@@ -440,10 +454,10 @@ class ZoneService:
                             [query, datetime.now(UTC).isoformat(timespec="seconds")])
         return self.db.execute("SELECT id FROM saved_searches WHERE query = ?", [query]).fetchone()[0]
 
-    def _search_filters(self, query: str) -> tuple[list[str], list[tuple[str, list[object]]], tuple[str, ...], BadFilter | None]:
-        """The words of `query` and its filters as SQL (see bot.search.search), what they restrict
+    def _search_filters(self, query: str) -> tuple[list[str], _Restriction, tuple[str, ...], BadFilter | None]:
+        """The words of `query`, what its filters keep (see bot.search.search), what they restrict
         to as people say it, or the first filter that names nothing."""
-        words, where, filters = [], [], []
+        words, filters, restricted = [], [], _Restriction()
         for word in query.split():
             match = _FILTER.fullmatch(word)
             if match is None:
@@ -452,31 +466,31 @@ class ZoneService:
             name, value = match["name"].lower(), match["value"]
             clause = self._since_clause(value) if name in SINCE_FILTER else self._place_clause(value)
             if clause is None:
-                return [], [], (), BadFilter(match["name"], value)
-            where.append(clause[:2])
-            filters.append(clause[2])
-        return words, where, tuple(filters), None
+                return [], _Restriction(), (), BadFilter(match["name"], value)
+            restricted = _Restriction(restricted.within + clause[0].within, max(
+                (day for day in (restricted.since, clause[0].since) if day), default=None))
+            filters.append(clause[1])
+        return words, restricted, tuple(filters), None
 
-    def _place_clause(self, value: str) -> tuple[str, list[object], str] | None:
+    def _place_clause(self, value: str) -> tuple[_Restriction, str] | None:
+        """A city's articles (articles.city) and its zones' (article_zones), or a zone's: as place tokens."""
         found = self.gazetteer.lookup(value) if value else None
         if found and found.city:
-            return _CITY_WHERE, self._city_params(found.city), found.city
+            zones = self.gazetteer.cities().get(found.city, ())
+            tokens = (place_token(CITY_PLACE, found.city), *(place_token(ZONE_PLACE, zone.name) for zone in zones))
+            return _Restriction(within=(tokens,)), found.city
         if found and found.zone:
-            return _ZONE_WHERE, [found.zone.name], found.zone.name
+            return _Restriction(within=((place_token(ZONE_PLACE, found.zone.name),),)), found.zone.name
         return None
 
     @staticmethod
-    def _since_clause(value: str) -> tuple[str, list[object], str] | None:
+    def _since_clause(value: str) -> tuple[_Restriction, str] | None:
         match = _SINCE.fullmatch(value)
         try:
             day = date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1)) if match else None
         except ValueError:
             return None
-        return (f"{DAY} >= ?", [day.isoformat()], f"{day.isoformat()}起") if day else None
-
-    def _city_params(self, city: str) -> list[object]:
-        zones = self.gazetteer.cities().get(city, ())
-        return [city, json.dumps([zone.name for zone in zones], ensure_ascii=False)]
+        return (_Restriction(since=day.isoformat()), f"{day.isoformat()}起") if day else None
 
     def issue_count(self) -> int:
         """How many issues (page files) the store holds."""
@@ -620,7 +634,7 @@ class ZoneService:
             return self._counts[key]  # type: ignore[return-value]
         found = result(self.db.execute(sql, list(params)).fetchall())
         if self.articles_version() == version:  # no write came between: true of this version
-            if any(cached[0] != version for cached in self._counts):
+            if len(self._counts) >= COUNT_CACHE_SIZE or any(cached[0] != version for cached in self._counts):
                 self._counts.clear()
             self._counts[key] = found
         return found

@@ -43,7 +43,7 @@ def test_two_ingests_started_together_on_a_new_store_both_store_their_pages(tmp_
     assert [0, 0] == [first.returncode, second.returncode], outputs
     with open_db(store) as db:
         assert {path.name for path in SEED_FILES} == {row["source"] for row in db["issues"].rows}
-        assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
+        assert db["articles"].count == db.execute("SELECT count(*) FROM articles_pairs").fetchone()[0]
 
 
 def test_a_write_transaction_commits_or_rolls_back_as_a_whole(tmp_path):

@@ -79,7 +79,7 @@ def test_seeds_folder_stores_every_article_once_with_its_whole_body(db, gazettee
             [path.name]))
     assert all(row["body"].strip() for row in exported)
     assert len(exported) == len({row["id"] for row in exported}) == db["articles"].count
-    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_pairs").fetchone()[0]
     assert len(gazetteer.zones) == db["zones"].count
 
 
@@ -183,10 +183,10 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, monkeypatch):
     failing = split_page(seed_text(SEED_FILES[2]), gazetteer).articles[2]
     index_articles = ingest.index_articles
 
-    failing_title = index_terms(failing.title, "")[0]
+    failing_terms = index_terms(failing.title, "\n\n".join(failing.body))
 
     def fail_for_one_article(db, entries):
-        if any(terms[0] == failing_title for _, terms in entries):
+        if any(terms == failing_terms for _, terms in entries):
             raise sqlite3.OperationalError("disk I/O error")
         index_articles(db, entries)
 
@@ -198,7 +198,7 @@ def test_failing_file_does_not_stop_the_others(db, gazetteer, monkeypatch):
     assert "disk I/O error" in outcomes[1].error and "数据库未改动" in outcomes[1].error
     assert [SEED_FILES[1].name, SEED_FILES[3].name] == [row["source"] for row in db["issues"].rows]
     assert {SEED_FILES[1].name, SEED_FILES[3].name} == {row["source"] for row in export_articles(db)}
-    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_chars").fetchone()[0]
+    assert db["articles"].count == db.execute("SELECT count(*) FROM articles_pairs").fetchone()[0]
 
 
 def test_a_folder_is_written_in_one_transaction_a_batch_as_each_file_alone_would_be(tmp_path, gazetteer, monkeypatch):
@@ -279,7 +279,7 @@ def test_shorter_corrected_page_drops_the_missing_articles_everywhere(db, gazett
     assert sum(key not in old_ids for key in new_keys) == result.articles_added
     assert not dropped & {row["id"] for row in rows}
     assert not dropped & {article_id for (article_id,) in db.execute("SELECT article_id FROM article_zones")}
-    assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_chars")}
+    assert {row["id"] for row in rows} == {rowid for (rowid,) in db.execute("SELECT rowid FROM articles_pairs")}
 
 
 def test_a_different_page_with_the_same_file_name_is_a_new_issue(db, gazetteer):

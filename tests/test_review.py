@@ -17,7 +17,7 @@ from bot.cli import cli
 from bot.commands import INVALID_BUTTON, Context, handle_press
 from bot.config import ConfigError, Settings, load_settings
 from bot.ingest import ingest_paths, load_gazetteer
-from bot.search import search
+from bot.search import CITY_PLACE, ZONE_PLACE, place_token, search
 from bot.service import ZoneService
 from summarize import checks
 from summarize.checks import Record, record_checks
@@ -218,6 +218,12 @@ def test_a_joined_fragment_becomes_part_of_the_previous_record_and_its_search(se
     assert service.db.execute("SELECT count(*) FROM articles WHERE id = ?", [held]).fetchone()[0] == 0
     assert service.db.execute("SELECT body FROM articles WHERE id = ?", [previous]).fetchone()[0].endswith(BODY.removeprefix("科学导报讯 "))
     assert [previous] == [found.article_id for found in search(service.db, ["标准化厂房", "六百余人"]).hits]
+    places = [place_token(CITY_PLACE, city) for (city,) in service.db.execute(
+        "SELECT city FROM articles WHERE id = ? AND city IS NOT NULL", [previous])] + [place_token(ZONE_PLACE, zone)
+        for (zone,) in service.db.execute("SELECT zone FROM article_zones WHERE article_id = ?", [previous])]
+    assert places  # its place tokens were written again with the joined text
+    for place in places:
+        assert [previous] == [found.article_id for found in search(service.db, ["六百余人"], within=[[place]]).hits]
     assert count - 1 == service.db.execute("SELECT article_count FROM issues WHERE id = ?", [issue_id]).fetchone()[0]
     assert "没有编号为" in handle_press(service, admin(), f"review:{held}:join")[0].text
 

@@ -5,6 +5,7 @@ snippets that stand on their own, and queries that try to break FTS5."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ import pytest
 from bot.config import Settings
 from bot.db import open_db
 from bot.ingest import ingest_paths, load_gazetteer
-from bot.search import MAX_QUERY_TOKENS, SNIPPET_CHARS, match_expression, query_words, search, snippet
+from bot.service import ZoneService
+from summarize.tokens import Tokenizer
+from bot.search import (
+    MAX_QUERY_TOKENS,
+    SNIPPET_CHARS,
+    index_articles,
+    index_terms,
+    match_parts,
+    query_words,
+    search,
+    snippet,
+    unindex_articles,
+)
 from summarize.textrank import stands_alone
 from summarize.zones import fold_char
 
@@ -47,10 +60,12 @@ def everything(db, words, **options) -> tuple[int, set[int]]:
     return found.total, {hit.article_id for hit in found.hits}
 
 
+@pytest.mark.parametrize("max_probes", [0, 10**9])
 @pytest.mark.parametrize("walk_share", [0.0, 2.0])
 @pytest.mark.parametrize("word", WORDS)
-def test_a_word_finds_exactly_the_articles_containing_it(db, monkeypatch, word, walk_share):
+def test_a_word_finds_exactly_the_articles_containing_it(db, monkeypatch, word, walk_share, max_probes):
     monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
+    monkeypatch.setattr("bot.search.MAX_PROBES", max_probes)
     expected = containing(db, word)
     assert expected, word
     assert (len(expected), expected) == everything(db, [word])
@@ -67,19 +82,68 @@ def test_every_word_must_match(db):
     assert (len(both), both) == everything(db, ["中山大学", "人才"])
 
 
-def test_a_word_is_not_found_across_punctuation(db):
-    db.execute("INSERT INTO articles_chars (rowid, title, body) VALUES (-1, '', ?)",
-               [" ".join(["镁", "\ue000", "铝"])])  # as 镁，铝 is indexed
-    try:
-        assert -1 not in everything(db, ["镁铝"])[1]
-    finally:
-        db.execute("INSERT INTO articles_chars (articles_chars, rowid, title, body) VALUES ('delete', -1, '', ?)",
-                   [" ".join(["镁", "\ue000", "铝"])])
-
-
-@pytest.mark.parametrize("walk_share", [0.0, 0.05, 2.0])  # always walk by day, the default, never walk
-def test_pages_newest_first_cover_every_hit_once(db, monkeypatch, walk_share):
+@pytest.mark.parametrize("max_probes", [0, 10**9])
+@pytest.mark.parametrize("walk_share", [0.0, 2.0])
+@pytest.mark.parametrize("words", [["铝", "开发区"], ["晋", "氢", "项目"], ["5G", "亿"]])
+def test_words_of_one_character_and_of_more_together(db, monkeypatch, words, walk_share, max_probes):
     monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
+    monkeypatch.setattr("bot.search.MAX_PROBES", max_probes)
+    expected = containing(db, *words)
+    assert expected, words
+    assert (len(expected), expected) == everything(db, words)
+
+
+@pytest.mark.parametrize(("query", "words", "city", "zone", "since"), [
+    ("开发区 city:晋城", ["开发区"], "晋城", None, ""),
+    ("人才 city:太原", ["人才"], "太原", None, ""),
+    ("开发区 zone:晋城经开区", ["开发区"], None, "晋城经济技术开发区", ""),
+    ("铝 city:吕梁", ["铝"], "吕梁", None, ""),
+    ("开发区 since:2025", ["开发区"], None, None, "2025-01-01"),
+    ("项目 晋 city:晋城 since:2024-07", ["项目", "晋"], "晋城", None, "2024-07-01"),
+])
+@pytest.mark.parametrize("max_probes", [0, 10**9])
+@pytest.mark.parametrize("walk_share", [0.0, 2.0])
+def test_filters_count_exactly_the_articles_they_keep(db, monkeypatch, query, words, city, zone, since,
+                                                      walk_share, max_probes):
+    monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
+    monkeypatch.setattr("bot.search.MAX_PROBES", max_probes)
+    gazetteer = load_gazetteer(Settings().zones_csv)
+    service = ZoneService(db, gazetteer, Tokenizer(extra_words=gazetteer.forms()))
+    zones_of = defaultdict(set)
+    for article_id, name in db.execute("SELECT article_id, zone FROM article_zones"):
+        zones_of[article_id].add(name)
+    city_zones = {found.name for found in gazetteer.cities().get(city, ())}
+    kept = {article_id for article_id, article_city, day in db.execute("SELECT id, city, day FROM articles")
+            if (city is None or article_city == city or zones_of[article_id] & city_zones)
+            and (zone is None or zone in zones_of[article_id]) and day >= since}
+    expected = containing(db, *words) & kept
+    assert set() < expected < containing(db, *words)  # the filter keeps some hits, not all
+    results = [service.search(query, offset) for offset in range(0, len(expected) + 10, 10)]
+    assert {len(expected)} == {result.total for result in results}
+    assert expected == {hit.id for result in results for hit in result.hits}
+
+
+def rewrite(db, article_id: int, title: str, body: str) -> None:
+    unindex_articles(db, [article_id])
+    db.execute("UPDATE articles SET title = ?, body = ? WHERE id = ?", [title, body, article_id])
+    index_articles(db, [(article_id, index_terms(title, body))])
+
+
+def test_a_word_is_not_found_across_punctuation(db):
+    article_id, title, body = db.execute("SELECT id, title, body FROM articles ORDER BY id DESC LIMIT 1").fetchone()
+    rewrite(db, article_id, "镁", "镁，铝")
+    try:
+        assert article_id not in everything(db, ["镁铝"])[1] | everything(db, ["铝镁"])[1]
+        assert article_id in everything(db, ["镁"])[1] & everything(db, ["铝"])[1]
+    finally:
+        rewrite(db, article_id, title, body)
+
+
+@pytest.mark.parametrize("max_probes", [0, 300, 10**9])  # walk against the set of hits, the default, always probe
+@pytest.mark.parametrize("walk_share", [0.0, 0.05, 2.0])  # always walk by day, the default, never walk
+def test_pages_newest_first_cover_every_hit_once(db, monkeypatch, walk_share, max_probes):
+    monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
+    monkeypatch.setattr("bot.search.MAX_PROBES", max_probes)
     expected = containing(db, "开发区")
     pages = [search(db, ["开发区"], limit=4, offset=offset) for offset in range(0, len(expected) + 4, 4)]
     ids = [hit.article_id for page in pages for hit in page.hits]
@@ -90,8 +154,12 @@ def test_pages_newest_first_cover_every_hit_once(db, monkeypatch, walk_share):
     assert () == pages[-1].hits
 
 
-def test_where_clauses_narrow_the_hits(db):
-    total, ids = everything(db, ["开发区"], where=[("a.day >= ?", ["2025-01-01"])])
+@pytest.mark.parametrize("max_probes", [0, 10**9])
+@pytest.mark.parametrize("walk_share", [0.0, 2.0])
+def test_since_narrows_the_hits(db, monkeypatch, walk_share, max_probes):
+    monkeypatch.setattr("bot.search.WALK_SHARE", walk_share)
+    monkeypatch.setattr("bot.search.MAX_PROBES", max_probes)
+    total, ids = everything(db, ["开发区"], since="2025-01-01")
     dated = {row[0] for row in db.execute(
         "SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE COALESCE(a.published, i.issue_date) >= ?",
         ["2025-01-01"])}
@@ -177,8 +245,9 @@ def test_query_words_drop_punctuation_and_emoji_and_are_capped():
     assert MAX_QUERY_TOKENS == len(query_words(" ".join(f"词{i}" for i in range(200))))
 
 
-def test_match_expression_quotes_every_character():
-    assert '"铝 镁" AND "a \ue000 b"' == match_expression(["铝镁", 'a"b'])
+def test_match_parts_quote_every_pair_and_letter():
+    assert [("articles_pairs", '"铝镁 镁合 合金" AND "ab"'), ("articles_letters", '"铝" AND "x"')] == match_parts(
+        ["铝镁合金", "铝", 'a"b', "X"])
 
 
 def test_an_older_store_gets_the_index_filled(tmp_path):
@@ -187,9 +256,9 @@ def test_an_older_store_gets_the_index_filled(tmp_path):
     with open_db(path) as store:
         ingest_paths(store, PAGES[:1], gazetteer=gazetteer)
         expected = containing(store, "铝")
-        store.execute("DROP TABLE articles_chars")
-        store.execute("DROP TABLE saved_searches")
-        store.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_search_chars'")
+        for table in ("articles_pairs", "articles_letters", "saved_searches"):
+            store.execute(f"DROP TABLE {table}")
+        store.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m007_search_chars', 'm015_search_pairs')")
         store.conn.commit()
     with open_db(path) as store:
         assert (len(expected), expected) == everything(store, ["铝"])
