@@ -1,6 +1,7 @@
 """Search benchmark: `/search` on a synthetic archive (bench.scale's), by the length of the word.
 
     python -m bench.search --articles 10000 [--copies 10] [--keep DIR] [--repeat 60] [--seed 7]
+    python -m bench.search --sizes STORE [STORE …]   # what each table and index takes (dbstat)
 
 The archive is bench.scale's (the seed pages' paragraphs under Zipf-drawn zones, ingested by
 `zonebrief ingest`), then, with `--copies N`, its issues and articles copied N - 1 more times, each
@@ -25,7 +26,7 @@ from collections import defaultdict
 from functools import partial
 from pathlib import Path
 
-from bench.scale import build, percentiles, store_size, timed, timed_cpu
+from bench.scale import build, percentiles, store_size, text_size, timed, timed_cpu
 from bot.search import LETTERS, PAIRS, index_articles, index_terms
 
 ISSUE_WORDS = ("铝", "氢", "铝镁", "氫能", "开发区", "项目", "光机电", "招商引资")
@@ -102,6 +103,34 @@ def index_size(store: Path) -> tuple[int, int]:
         return chars or 0, store_size(store)
 
 
+def print_sizes(stores: list[Path]) -> None:
+    """A Markdown table of what each store's tables and indexes take (dbstat; an FTS5 table's
+    shadow tables summed under its name), in MB and against the text of its titles and bodies."""
+    sizes: list[dict[str, int]] = []
+    for store in stores:
+        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as connection:
+            virtual = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")]
+            found: dict[str, int] = {"text (titles and bodies)": text_size(store), "whole store": store_size(store)}
+            for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+                owner = next((table for table in virtual if name.startswith(f"{table}_")), name)
+                found[owner] = found.get(owner, 0) + size
+            found["page size"] = connection.execute("PRAGMA page_size").fetchone()[0]
+        sizes.append(found)
+    first = ["whole store", "text (titles and bodies)", "page size"]
+    names = first + sorted({name for found in sizes for name in found} - set(first),
+                           key=lambda name: -max(found.get(name, 0) for found in sizes))
+    print("| table or index | " + " | ".join(str(store) for store in stores) + " |")
+    print("|---|" + "---:|" * len(stores))
+    for name in names:
+        cells = [found.get(name, 0) for found in sizes]
+        if name == "page size":
+            print(f"| {name} | " + " | ".join(f"{cell:,}" for cell in cells) + " |")
+        elif max(cells) >= 100_000:
+            print(f"| {name} | " + " | ".join(
+                f"{cell / 1e6:.1f} MB ({cell / found['text (titles and bodies)']:.2f}×)" if cell else "—"
+                for cell, found in zip(cells, sizes)) + " |")
+
+
 def _spread(samples: list[tuple[float, float]]) -> str:
     """p50 / p95 of the wall times | of the CPU times, in ms."""
     wall, cpu = percentiles([sample[0] for sample in samples]), percentiles([sample[1] for sample in samples])
@@ -115,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=60, help="words per class")
     parser.add_argument("--keep", type=Path, help="build the store here and keep it (reused if it exists)")
+    parser.add_argument("--sizes", type=Path, nargs="+", help="only print what these stores' tables take (dbstat)")
     args = parser.parse_args(argv)
+    if args.sizes:
+        print_sizes(args.sizes)
+        return 0
     folder = args.keep or Path(tempfile.mkdtemp(prefix="zonebrief-search-"))
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / "zonebrief.db"

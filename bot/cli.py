@@ -31,6 +31,7 @@ from bot import admin, console, outbox, planning, render
 from bot.commands import Context
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_CHAT_ID
+from bot.db import compact as compact_store
 from bot.db import open_db
 from bot.ingest import (
     DATE_FROM_ARRIVAL,
@@ -246,6 +247,28 @@ def zones(ctx: click.Context, db_option: Path | None, show_all: bool) -> None:
     for name, city, count in table:
         click.echo(f"{_pad(name, widths[0])}  {_pad(city, widths[1])}  {count}")
     click.echo(f"共 {len(rows)} 个开发区")
+
+
+@cli.command()
+@click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
+@click.pass_context
+def compact(ctx: click.Context, db_option: Path | None) -> None:
+    """压缩数据库：归还删除和升级留下的空闲空间，并以 16 KB 页重写（须先停止机器人）。"""
+    path = _db_path(ctx, db_option)
+    db = _open_existing_store(path)
+    before = _store_bytes(path)
+    try:
+        compact_store(db)
+    except sqlite3.OperationalError:
+        raise CliError(f"数据库 {path} 正在被其他程序使用：请先停止机器人（zonebrief run）再压缩") from None
+    finally:
+        db.close()
+    click.echo(f"已压缩 {path}：{before / 1e6:.1f} MB → {_store_bytes(path) / 1e6:.1f} MB")
+
+
+def _store_bytes(path: Path) -> int:
+    """Bytes of a store's file and its WAL."""
+    return sum(part.stat().st_size for part in (path, path.with_name(path.name + "-wal")) if part.is_file())
 
 
 def _record_id(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:

@@ -6,6 +6,7 @@ brought up to date when it is opened, without losing rows.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, UTC
@@ -20,6 +21,10 @@ MIGRATIONS = Migrations("zonebrief")
 # transaction starts with BEGIN IMMEDIATE (see write_transaction), so this wait really applies:
 # a transaction that read first and then tried to write could not wait, it would fail at once.
 BUSY_TIMEOUT_MS = 60_000
+# Bytes a page of a new store (SQLite's default is 4,096): an article's row is about 2.7 KB, so a
+# 4 KB page holds one and wastes a third; 16 KB pages hold the articles in about 17 % less
+# (docs/BENCHMARKS.md, "Store size"). A store keeps the page size it was written with.
+PAGE_BYTES = 16_384
 
 
 @MIGRATIONS()
@@ -371,14 +376,31 @@ def open_db(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Data
     """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date.
 
     Writers wait up to `busy_timeout_ms` for one another. Pending migrations run in one write
-    transaction, so two processes opening a new store at once do not both apply them.
+    transaction, so two processes opening a new store at once do not both apply them. A new store
+    is written in pages of PAGE_BYTES.
     """
     db = connect(path, busy_timeout_ms=busy_timeout_ms)
+    db.execute(f"PRAGMA page_size = {PAGE_BYTES}")  # takes effect only on a store with nothing written yet
     db.enable_wal()
     if MIGRATIONS.pending(db):
         with write_transaction(db):
             MIGRATIONS.apply(db)
     return db
+
+
+def compact(db: Database) -> None:
+    """Rewrite the store without its free pages (VACUUM), in pages of PAGE_BYTES: what dropped
+    tables and deleted rows left (a store upgraded past m013 and m015 keeps the old indexes'
+    pages until then). It needs the store to itself: raises sqlite3.OperationalError, the store
+    unchanged, at once while another connection has it open (the bot). Back in WAL mode afterwards."""
+    db.execute("PRAGMA busy_timeout = 0")
+    if db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "delete":  # refused while others read
+        raise sqlite3.OperationalError("database is locked")
+    try:
+        db.execute(f"PRAGMA page_size = {PAGE_BYTES}")
+        db.execute("VACUUM")
+    finally:
+        db.enable_wal()
 
 
 @contextmanager

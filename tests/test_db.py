@@ -2,7 +2,7 @@
 
 from sqlite_utils import Database
 
-from bot.db import MIGRATIONS, open_db
+from bot.db import MIGRATIONS, PAGE_BYTES, open_db
 
 
 def test_open_creates_schema_in_wal_mode(tmp_path):
@@ -50,3 +50,13 @@ def test_an_older_store_makes_its_summaries_again_and_keeps_its_articles(tmp_pat
     assert 0 == db["summaries"].count
     assert ["晋城经济技术开发区"] == [row["name"] for row in db["zones"].rows]
     db.close()
+
+
+def test_a_new_store_has_large_pages_and_an_older_one_keeps_its_own(tmp_path):
+    older = Database(tmp_path / "older.db")
+    older.execute("CREATE TABLE kept (x)")
+    older.close()
+    for name, expected in (("new.db", PAGE_BYTES), ("older.db", 4096)):
+        db = open_db(tmp_path / name)
+        assert expected == db.execute("PRAGMA page_size").fetchone()[0]
+        db.close()
