@@ -121,7 +121,7 @@ STEPS = (
     "page reader (split_page: lines, headers, zones, articles)",
     "checks, rows and index terms (ingest._prepare)",
     "  of which the index terms (search.index_terms), timed again apart",
-    "write the rows (ingest.write_page, a savepoint each)",
+    "write the rows (ingest._write_rows)",
     f"commit (one a batch of {'{'}WRITE_BATCH_FILES{'}'} pages)",
 )
 
@@ -175,7 +175,7 @@ def measure_steps(pages: Path, store: Path) -> tuple[int, dict[str, list[float]]
             db.execute("BEGIN IMMEDIATE")
             with step(STEPS[6]):
                 for prepared in batch:
-                    ingest.write_page(db, prepared, gazetteer, archive=True)
+                    ingest._write_rows(db, prepared, gazetteer, True)
             with step(STEPS[7]):
                 db.execute("COMMIT")
     return articles, totals

@@ -272,36 +272,41 @@ def prepare_page(db: Database, digest: str, parse: Callable[[], Page], source: s
 
 
 def write_page(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, *, archive: bool = False) -> IngestResult:
-    """The second half of ingest_page: one short write transaction of a few statements (rows of a
-    kind go in one executemany)."""
-    source = str(prepared.issue_row["source"])
+    """The second half of ingest_page: one short write transaction (see _write_rows)."""
     with write_transaction(db):
-        stored = _stored(db, prepared.digest)  # another process may have stored it meanwhile
-        if stored is not None:
-            return stored
-        load_zones(db, gazetteer)
-        _insert_rows(db, "zones", prepared.discovered, or_ignore=True)
-        previous = None if prepared.edition is None else db.execute(
-            "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
-        ).fetchone()
-        if previous is None:
-            issue_id = _insert_row(db, "issues", prepared.issue_row)
-            status, kept = NEW, {}
-        else:
-            issue_id = previous[0]
-            _update_row(db, "issues", issue_id, prepared.issue_row)
-            status, kept = REPLACED, _clear_issue(db, issue_id)
-        added = _store_articles(db, issue_id, prepared.articles, kept)
-        if archive and (status == NEW or added):
-            db.execute(
-                "UPDATE issues SET archived = archived OR ?, pushes_planned_at = coalesce(pushes_planned_at, ?),"
-                " planned_through = (SELECT max(id) FROM articles WHERE issue_id = issues.id) WHERE id = ?",
-                [int(status == NEW), prepared.issue_row["ingested_at"], issue_id],
-            )
-        elif status == REPLACED and added:
-            db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
-        _insert_rows(db, "fragments", [{"issue_id": issue_id, "seq": seq, "text": fragment}
-                                       for seq, fragment in enumerate(prepared.fragments, start=1)])
+        return _write_rows(db, prepared, gazetteer, archive)
+
+
+def _write_rows(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, archive: bool) -> IngestResult:
+    """A page's rows, in a few statements (rows of a kind in one executemany), inside a write
+    transaction the caller holds."""
+    source = str(prepared.issue_row["source"])
+    stored = _stored(db, prepared.digest)  # another process may have stored it meanwhile
+    if stored is not None:
+        return stored
+    load_zones(db, gazetteer)
+    _insert_rows(db, "zones", prepared.discovered, or_ignore=True)
+    previous = None if prepared.edition is None else db.execute(
+        "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
+    ).fetchone()
+    if previous is None:
+        issue_id = _insert_row(db, "issues", prepared.issue_row)
+        status, kept = NEW, {}
+    else:
+        issue_id = previous[0]
+        _update_row(db, "issues", issue_id, prepared.issue_row)
+        status, kept = REPLACED, _clear_issue(db, issue_id)
+    added = _store_articles(db, issue_id, prepared.articles, kept)
+    if archive and (status == NEW or added):
+        db.execute(
+            "UPDATE issues SET archived = archived OR ?, pushes_planned_at = coalesce(pushes_planned_at, ?),"
+            " planned_through = (SELECT max(id) FROM articles WHERE issue_id = issues.id) WHERE id = ?",
+            [int(status == NEW), prepared.issue_row["ingested_at"], issue_id],
+        )
+    elif status == REPLACED and added:
+        db.execute("UPDATE issues SET pushes_planned_at = NULL WHERE id = ?", [issue_id])
+    _insert_rows(db, "fragments", [{"issue_id": issue_id, "seq": seq, "text": fragment}
+                                   for seq, fragment in enumerate(prepared.fragments, start=1)])
     row = prepared.issue_row
     return IngestResult(status, issue_id, source, str(row["label"]), str(row["issue_date"]), str(row["date_source"]),
                         len(prepared.articles), added, len(prepared.fragments))
@@ -573,15 +578,16 @@ def _prepare_file(db: Database, path: Path, gazetteer: Gazetteer, issue_date: st
 
 def _write_batch(db: Database, batch: Sequence[tuple[Path, FileOutcome | _PreparedPage]], gazetteer: Gazetteer,
                  archive: bool) -> dict[Path, FileOutcome]:
-    """Files prepared (parsed, tokenised) written in one write transaction, each page a savepoint of
-    it: the disk is waited for once a batch, not once a page. When any page fails, or the commit
-    does, the whole batch is rolled back and each file written in a transaction of its own, so a
-    bad file fails alone and the others are stored exactly as they would have been alone."""
+    """Files prepared (parsed, tokenised) written in one write transaction: the disk is waited for,
+    and the search index's new entries flushed, once a batch, not once a page. When any page
+    fails, or the commit does, the whole batch is rolled back and each file written in a
+    transaction of its own, so a bad file fails alone and the others are stored exactly as they
+    would have been alone."""
     pages = [(file, page) for file, page in batch if isinstance(page, _PreparedPage)]
     if len(pages) > 1:
         try:
             with write_transaction(db):
-                results = {file: write_page(db, page, gazetteer, archive=archive) for file, page in pages}
+                results = {file: _write_rows(db, page, gazetteer, archive) for file, page in pages}
         except Exception:  # whatever it was, writing each file alone tells which one, and why
             logger.debug("a batch of %d pages failed: writing them one by one", len(pages), exc_info=True)
         else:
