@@ -580,8 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             store, rows = build(folder, args.articles, args.seed)
         zonebrief("ask", "--db", str(store), "/help")  # once: a store of an older version is migrated
-        seconds, cpu = zonebrief("ask", "--db", str(store), f"/zone {CITY}")
-        rows.append(Row(f"`zonebrief ask \"/zone {CITY}\"` (whole process)", f"{seconds:.2f} s", f"CPU {cpu:.2f} s"))
+        seconds, ask_cpu = zonebrief("ask", "--db", str(store), f"/zone {CITY}")
+        rows.append(Row(f"`zonebrief ask \"/zone {CITY}\"` (whole process)", f"{seconds:.2f} s", f"CPU {ask_cpu:.2f} s"))
         rows += measure_commands(store, args.repeat, random.Random(args.seed))
         rows += measure_digest(store, min(args.repeat, 20))
         if args.e2e or args.inbox:

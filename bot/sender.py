@@ -629,16 +629,47 @@ class _WatchingBackend(httpcore.AsyncNetworkBackend):
 
 # Set while the outbox sends (bot_sender): the rate limiter lets answers go first.
 _OUTBOX_SEND: ContextVar[bool] = ContextVar("zonebrief_outbox_send", default=False)
+# The overall pace: a little under Telegram's 30 messages a second, so that the 31st message of a
+# run of 30 goes at least 1 s + PACE_MARGIN after the first whatever the tolerance (30 intervals
+# minus the tolerance is 1.011 s): network jitter never makes 31 in one second.
+PACE_INTERVAL = 1 / (FloodLimit.MESSAGES_PER_SECOND - 0.5)  # 29.5 a second
+PACE_TOLERANCE = 0.006  # a send woken this much late (a busy machine) keeps the schedule
+
+
+class Pace:
+    """Requests spaced `interval` apart on a schedule (a generic cell rate algorithm): each may go
+    up to `tolerance` before its time, so one woken late does not push every later one back and
+    the rate holds on a busy machine; waiters go in the order they came."""
+
+    def __init__(self, interval: float, tolerance: float = 0.0) -> None:
+        if not 0 <= tolerance < interval:
+            raise ValueError("the tolerance must be less than the interval")
+        self._interval = interval
+        self._tolerance = tolerance
+        self._due = 0.0  # loop time the next request is due
+        self._turn = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            wait = self._due - self._tolerance - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._due = max(self._due, loop.time()) + self._interval
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
 
 
 class AnswersFirst(AIORateLimiter):
-    """PTB's AIORateLimiter, with answers before the outbox: the outbox's sends (pushes, digests,
-    notices) wait for the limiter one at a time, each after the one before has had its turn, so an
-    answer to a chat waits behind at most one of them however many are queued; the pace (and
-    Telegram's overall limit) is the same."""
+    """PTB's AIORateLimiter (per-group limits, RetryAfter pauses every request, then retries) with
+    an overall `Pace` instead of its bucket, and answers before the outbox: the outbox's sends
+    (pushes, digests, notices) wait for the pace one at a time, each after the one before has had
+    its turn, so an answer to a chat waits behind at most one of them however many are queued."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, interval: float = PACE_INTERVAL, tolerance: float = PACE_TOLERANCE, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._base_limiter = Pace(interval, tolerance)  # type: ignore[assignment]
         self._outbox_turn = asyncio.Lock()
 
     async def process_request(self, callback: Callable[..., Any], args: Any, kwargs: dict[str, Any], endpoint: str,
@@ -646,7 +677,7 @@ class AnswersFirst(AIORateLimiter):
         if not _OUTBOX_SEND.get():
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         await self._outbox_turn.acquire()
-        waiting = [True]  # until the limiter lets this send through
+        waiting = [True]  # until the pace lets this send through
 
         async def call(*call_args: Any, **call_kwargs: Any) -> Any:
             if waiting:
@@ -662,13 +693,12 @@ class AnswersFirst(AIORateLimiter):
 
 
 def rate_limiter() -> AIORateLimiter:
-    """The bot's rate limiter: Telegram's ~30 messages a second overall, as PTB's default, but
-    evenly spaced (a bucket of one, refilled 30 times a second) instead of PTB's default bucket
-    of 30, whose initial burst doubles the count in the first second (see docs/BENCHMARKS.md);
-    answers go before the outbox's sends (AnswersFirst); a RetryAfter pauses every request for the
-    time Telegram asks, then retries."""
-    return AnswersFirst(overall_max_rate=1, overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
-                        max_retries=RATE_LIMIT_RETRIES)
+    """The bot's rate limiter: a little under Telegram's ~30 messages a second overall, evenly
+    spaced on a schedule (`Pace`) instead of PTB's default bucket of 30, whose initial burst
+    doubles the count in the first second (see docs/BENCHMARKS.md); answers go before the
+    outbox's sends (AnswersFirst); a RetryAfter pauses every request for the time Telegram asks,
+    then retries."""
+    return AnswersFirst(max_retries=RATE_LIMIT_RETRIES)
 
 
 def inline_keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:

@@ -187,6 +187,29 @@ def test_429_raises_retry_after_and_the_rate_limiter_retries(botapi):
     assert ["本周简报"] == [entry["plain_text"] for entry in botapi.sent(CHAT)]
 
 
+def test_the_pace_never_lets_n_requests_go_in_less_than_n_intervals_minus_the_tolerance():
+    """So 30 at 1/29.5 s with 6 ms of tolerance never fall within one second (Telegram's limit)."""
+    from bot import sender
+
+    async def scenario() -> list[float]:
+        pace, times = sender.Pace(0.02, 0.005), []
+        loop = asyncio.get_running_loop()
+
+        async def one() -> None:
+            async with pace:
+                times.append(loop.time())
+
+        await asyncio.gather(*(one() for _ in range(12)))
+        return times
+
+    times = asyncio.run(scenario())
+    assert all(times[last] - times[first] >= (last - first) * 0.02 - 0.005 - 1e-6
+               for first in range(12) for last in range(first + 1, 12))
+    assert 30 * sender.PACE_INTERVAL - sender.PACE_TOLERANCE > 1.0
+    with pytest.raises(ValueError):
+        sender.Pace(0.02, 0.02)
+
+
 def test_an_answer_waits_behind_at_most_one_queued_outbox_send(botapi):
     """AnswersFirst at 5 a second: eight pushes are queued, then an answer goes out second or third."""
     from bot import sender
@@ -196,7 +219,7 @@ def test_an_answer_waits_behind_at_most_one_queued_outbox_send(botapi):
         botapi.add_user(chat)
 
     async def scenario():
-        limiter = sender.AnswersFirst(overall_max_rate=1, overall_time_period=0.2)
+        limiter = sender.AnswersFirst(interval=0.2)
         async with Application.builder().token(botapi.token).base_url(botapi.url).base_file_url(botapi.file_url) \
                 .rate_limiter(limiter).request(sender.OutboxRequest()).build() as application:
             send = sender.bot_sender(application.bot)
