@@ -113,7 +113,7 @@ def run(limiter_name: str, make_limiter: Callable[[], BaseRateLimiter | None], t
 
 
 LIMITERS: dict[str, Callable[[], BaseRateLimiter | None]] = {
-    "the bot's: rate_limiter(), 29.5/s on a schedule, answers first": sender.rate_limiter,
+    "the bot's: rate_limiter(), 29.4/s on a schedule, answers first": sender.rate_limiter,
     "AIORateLimiter 30/s evenly spaced (the bot's until 2026-11-30)": lambda: AIORateLimiter(
         overall_max_rate=1, overall_time_period=1 / 30, max_retries=sender.RATE_LIMIT_RETRIES),
     "AIORateLimiter() at PTB's defaults (bucket of 30)": AIORateLimiter,

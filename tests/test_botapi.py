@@ -188,7 +188,7 @@ def test_429_raises_retry_after_and_the_rate_limiter_retries(botapi):
 
 
 def test_the_pace_never_lets_n_requests_go_in_less_than_n_intervals_minus_the_tolerance():
-    """So 30 at 1/29.5 s with 6 ms of tolerance never fall within one second (Telegram's limit)."""
+    """So 31 at 1/29.4 s with 5 ms of tolerance never fall within one second (Telegram's limit)."""
     from bot import sender
 
     async def scenario() -> list[float]:
