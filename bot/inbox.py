@@ -16,8 +16,10 @@ FileOutcome.transient) leaves the file in the inbox and tries it again later, wa
 long after each try (RETRY_FIRST_SECONDS … RETRY_MAX_SECONDS); it never goes to failed/. One
 file that fails in any way never stops the poll of the others.
 
-A crash between storing a page and moving its file is harmless: at the next poll the file is
-ingested again, found unchanged, and moved.
+A poll's ready files are ingested in one bot.ingest.ingest_paths run (written in batches, each
+file with the outcome it would have alone), then each is moved. A crash between storing a page
+and moving its file is harmless: at the next poll the file is ingested again, found unchanged,
+and moved.
 """
 
 from __future__ import annotations

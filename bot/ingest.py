@@ -1,10 +1,12 @@
-"""Page files -> split_page -> rows in the store, one file per transaction.
+"""Page files -> split_page -> rows in the store, each file all or nothing.
 
 `ingest_text` parses and tokenises one decoded page, then stores it in a single short write
 transaction (bot.db.write_transaction): it either writes the whole page (issue, articles, zones,
 fragments, search index) or nothing, and holds the store's write lock only while writing. `ingest_paths` expands
-folders, reads and decodes each file and ingests it on its own, so a file that fails leaves the
-store exactly as it was and never stops the others. The CLI and the inbox poller both call it.
+folders, reads, decodes and prepares the files, and writes them WRITE_BATCH_FILES to a transaction
+(one commit, one wait for the disk); a batch in which anything fails is rolled back and its files
+written one transaction each, so a file that fails leaves the store exactly as it was and never
+stops the others. The CLI and the inbox poller both call it.
 """
 
 from __future__ import annotations
