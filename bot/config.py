@@ -36,7 +36,7 @@ class Settings:
     zones_csv: str = str(ROOT / "config" / "zones.csv")
     seeds: str = str(ROOT / "seeds")
     inbox: str = "inbox"  # new page files dropped here are ingested and pushed (bot.courier)
-    inbox_poll_seconds: int = 60
+    inbox_poll_seconds: int = 5
     digest_day: str = "monday"  # the weekly digest's day (monday … sunday) and local time
     digest_time: str = "09:00"
     digest_send_empty: bool = False  # send a digest saying nothing is new, rather than none

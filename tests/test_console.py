@@ -16,7 +16,7 @@ def test_bundled_config_resolves_its_paths_against_its_own_folder():
     assert "zonebrief.db" == settings.db  # the working directory, unless --db or $ZONEBRIEF_DB
     assert Path(settings.zones_csv).is_file()
     assert Path(settings.seeds).is_dir()
-    assert ("Asia/Shanghai", "monday", "09:00", 60, False) == (
+    assert ("Asia/Shanghai", "monday", "09:00", 5, False) == (
         settings.timezone, settings.digest_day, settings.digest_time,
         settings.inbox_poll_seconds, settings.digest_send_empty,
     )
