@@ -209,6 +209,8 @@ Pushes = dict[int, dict[int, list[int]]]  # issue id -> chat id -> article ids, 
 def _pushes(service: ZoneService, issues: Sequence[_Issue]) -> Pushes:
     """What each subscribed chat (not paused, not muted) would get of each issue."""
     subscribers = service.subscribers(muted=False)
+    if not subscribers:  # nobody to push to: the issues' articles need not be read
+        return {issue.id: {} for issue in issues}
     return {issue.id: _chats_for(subscribers, _candidates(service, "a.issue_id = ? AND a.id > ?",
                                                           [issue.id, issue.planned_through or 0]))
             for issue in issues}

@@ -118,6 +118,16 @@ def test_a_push_longer_than_one_message_is_split_only_past_the_limit():
     assert 1 == len(few)
 
 
+def test_an_arrival_with_nobody_subscribed_is_marked_planned_and_never_pushed_later(service):
+    issue_id = ingest(service)
+    assert 0 == planning.plan_pushes(service, T0)
+    planned = service.db.execute("SELECT pushes_planned_at, planned_through FROM issues WHERE id = ?", [issue_id]).fetchone()
+    assert planned[0] and planned[1] == service.db.execute("SELECT max(id) FROM articles WHERE issue_id = ?",
+                                                           [issue_id]).fetchone()[0]
+    subscribe(service, 1, "全部")
+    assert 0 == planning.plan_pushes(service, T0) and not rows(service, 1)
+
+
 def test_planning_twice_plans_nothing_twice(service):
     subscribe(service, 1, "全部")
     issue_id = ingest(service)
