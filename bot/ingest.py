@@ -213,8 +213,8 @@ def ingest_text(
     articles of a corrected page are not pushed, in the same transaction as the page.
 
     Same content as a stored issue (see content_hash): nothing is written, status UNCHANGED.
-    Same edition as a stored issue (see edition_of: a corrected page of that issue) but new
-    content: that issue's articles are replaced, keeping the ids of articles whose (kind, title,
+    Same edition as a stored issue and an article in common with it (see edition_of and
+    _corrected_issue: a corrected page of that issue) but new content: that issue's articles are replaced, keeping the ids of articles whose (kind, title,
     zone) is unchanged; new ids are pushed once (the issue is planned again): REPLACED.
     Otherwise a new issue, whatever the file's name: NEW. Raises IngestError for a page that
     cannot be stored.
@@ -288,14 +288,12 @@ def _write_rows(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, arc
         return stored
     load_zones(db, gazetteer)
     _insert_rows(db, "zones", prepared.discovered, or_ignore=True)
-    previous = None if prepared.edition is None else db.execute(
-        "SELECT id FROM issues WHERE edition = ? ORDER BY id DESC LIMIT 1", [prepared.edition]
-    ).fetchone()
+    previous = _corrected_issue(db, prepared)
     if previous is None:
         issue_id = _insert_row(db, "issues", prepared.issue_row)
         status, kept = NEW, {}
     else:
-        issue_id = previous[0]
+        issue_id = previous
         _update_row(db, "issues", issue_id, prepared.issue_row)
         status, kept = REPLACED, _clear_issue(db, issue_id)
     added = _store_articles(db, issue_id, prepared.articles, kept)
@@ -312,6 +310,23 @@ def _write_rows(db: Database, prepared: _PreparedPage, gazetteer: Gazetteer, arc
     row = prepared.issue_row
     return IngestResult(status, issue_id, source, str(row["label"]), str(row["issue_date"]), str(row["date_source"]),
                         len(prepared.articles), added, len(prepared.fragments))
+
+
+def _corrected_issue(db: Database, prepared: _PreparedPage) -> int | None:
+    """Rule "same page": the stored issue a page corrects is, of those printing its edition, the
+    one sharing the most titled articles (kind, title, zone) with it; None when none shares one, for
+    the section fills several pages of an issue (开发区建设 D1–D4, each printing the same 期): a
+    page of the same 期 with other articles is another page of that issue, not a correction."""
+    if prepared.edition is None:
+        return None
+    keys = {article.key for article in prepared.articles if article.key[1]}  # untitled ones say nothing
+    best, shared = None, 0
+    for (issue_id,) in db.execute("SELECT id FROM issues WHERE edition = ? ORDER BY id DESC", [prepared.edition]).fetchall():
+        count = sum(_article_key(*row) in keys
+                    for row in db.execute("SELECT kind, title, zone FROM articles WHERE issue_id = ?", [issue_id]))
+        if count > shared:
+            best, shared = issue_id, count
+    return best
 
 
 def _insert_row(db: Database, table: str, row: Mapping[str, object]) -> int:

@@ -308,6 +308,24 @@ def test_a_corrected_page_with_new_articles_is_planned_again_so_they_are_pushed(
     assert [None] == [row["pushes_planned_at"] for row in db["issues"].rows]
 
 
+def test_another_page_of_the_same_issue_is_a_new_issue_not_a_correction(db, gazetteer):
+    """Rule "same page": seeds/001 and the held-out h01 are two pages of 2024年第34期 with no article
+    in common (the section fills several pages of an issue); the second must not replace the first."""
+    page_one = seed_text(SEED_FILES[1])
+    other = (ROOT / "tests" / "data" / "heldout" / "h01_oneline_column_headers.txt").read_text("utf-8")
+    first = ingest_text(db, page_one, "d1.txt", gazetteer=gazetteer)
+
+    second = ingest_text(db, other, "d2.txt", gazetteer=gazetteer)
+
+    assert (NEW, NEW) == (first.status, second.status) and first.issue_id != second.issue_id
+    assert ["2024年第34期", "2024年第34期"] == [first.label, second.label]
+    assert first.article_count + second.article_count == db["articles"].count
+    title = split_page(page_one, gazetteer).articles[0].title
+    corrected = ingest_text(db, page_one.replace(title, title + "（更正）", 1), "d1-fixed.txt", gazetteer=gazetteer)
+    assert (REPLACED, first.issue_id) == (corrected.status, corrected.issue_id)
+    assert first.article_count + second.article_count == db["articles"].count
+
+
 def test_edition_is_the_masthead_issue_and_section_or_none():
     assert "2024年第34期·开发区建设" == edition_of(Page(articles=(), issue_label="2024年第34期"))
     assert edition_of(Page(articles=())) is None
