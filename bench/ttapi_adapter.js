@@ -7,7 +7,9 @@
 // deleteMyCommands (HTTP 500), and a sent Message with its date in milliseconds and every request
 // field echoed back. sendMessage still stores the message with the package's own addBotMessage;
 // the client route POST /getUpdatesHistory (token in the body) lists what the bot sent. Messages
-// are kept for a day (the package drops them after storeTimeout, 60 s by default).
+// are kept for a day (the package drops them after storeTimeout, 60 s by default). A button press
+// (client route POST /sendCallback) reaches the bot with the body's chat_instance, which the
+// package leaves out and PTB 22 requires (without it PTB cannot read any update of the batch).
 'use strict';
 const path = require('path');
 
@@ -19,6 +21,15 @@ const { routes } = require(path.join(pkg, 'lib', 'routes'));
 const BOT = {
   id: 666, is_bot: true, first_name: 'Test First name', username: 'TestNameBot',
   can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
+};
+
+const formatUpdate = TelegramServer.formatUpdate;
+TelegramServer.formatUpdate = (update) => {
+  const formatted = formatUpdate(update);
+  if (formatted.callback_query) {
+    formatted.callback_query.chat_instance = String(update.callbackQuery.chat_instance ?? update.callbackQuery.from.id);
+  }
+  return formatted;
 };
 
 routes.unshift((app, server) => {
