@@ -326,6 +326,19 @@ def test_another_page_of_the_same_issue_is_a_new_issue_not_a_correction(db, gaze
     assert first.article_count + second.article_count == db["articles"].count
 
 
+def test_an_untitled_article_in_common_does_not_make_a_page_a_correction(db, gazetteer):
+    """Rule "same page" counts titled articles only: p1 (2025年第10期) and p3 under that 期 have
+    nothing in common but an untitled photo of 侯马经济开发区, whose key any page may print."""
+    pages = ROOT / "tests" / "data" / "pages"
+    first = ingest_text(db, (pages / "p1_masthead_briefs.txt").read_text("utf-8"), "d1.txt", gazetteer=gazetteer)
+    other = "开发区建设\n\n2025 年第 10 期 邮发代号: 21-465\n\n" + (pages / "p3_headers_out_of_place.txt").read_text("utf-8")
+
+    second = ingest_text(db, other, "d2.txt", gazetteer=gazetteer)
+
+    assert (NEW, "2025年第10期") == (second.status, second.label) and first.issue_id != second.issue_id
+    assert first.article_count + second.article_count == db["articles"].count
+
+
 def test_edition_is_the_masthead_issue_and_section_or_none():
     assert "2024年第34期·开发区建设" == edition_of(Page(articles=(), issue_label="2024年第34期"))
     assert edition_of(Page(articles=())) is None
