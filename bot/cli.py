@@ -195,8 +195,8 @@ def _summary(outcomes: list[FileOutcome]) -> str:
 @click.argument("paths", nargs=-1, type=ANY_PATH)
 @click.option("--db", "db_option", type=ANY_PATH, help=DB_HELP)
 @click.option("--date", "issue_date", callback=_check_date,
-              help="本期日期 YYYY-MM-DD（默认取报头日期，否则正文中最晚的完整日期，否则文件修改日期）。")
-@click.option("--issue", "issue_label", help="期次名称，例如 2025年第50期（默认取报头，否则用文件名）。")
+              help="没有印日期的版面的日期 YYYY-MM-DD（报头印有日期时以报头为准；都没有则记为收到当天）。")
+@click.option("--issue", "issue_label", help="期次名称，例如 2025年第50期（默认取报头；报头没有则用日期，例如 2025年11月30日收到）。")
 @click.option("--push", is_flag=True,
               help="作为新一期推送给订阅者（由运行中的机器人发出）；默认作为存档导入：可查询，不推送。")
 @click.pass_context
