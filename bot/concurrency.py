@@ -42,8 +42,8 @@ FLOOD_NOTICE = "您发消息的速度太快了，请稍等片刻再发。这期�
 # Chats remembered by the flood gate before the ones that have calmed down are forgotten.
 FLOOD_MEMORY = 10_000
 # The longest background work waits for answers to finish before it takes its next step anyway
-# (a bot answering without a pause still plans its pushes and digests).
-MAX_BACKGROUND_WAIT_SECONDS = 1.0
+# (a bot answering without a pause still ingests, warms up and plans, four steps a second).
+MAX_BACKGROUND_WAIT_SECONDS = 0.25
 
 # What the bot answers, and what counts against a chat's flood allowance: anything in a private
 # chat, and commands anywhere; the chatter of a group (text that is no command) is ignored.

@@ -91,18 +91,18 @@ class Courier:
 
     async def poll_inbox(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ingest the pages dropped into the inbox; plan the pushes of every issue not planned yet
-        (those stored by `zonebrief ingest --push` included)."""
+        (those stored by `zonebrief ingest --push` included); then refresh if the articles changed
+        (here or in another process)."""
         now = self._clock()
 
         def work(service: ZoneService) -> bool:
             outcomes = self.inbox.poll(service.db, gazetteer=service.gazetteer, now=now,
                                        between=self.activity.wait_quiet)
-            planned = take_in(service, self.settings, outcomes, now)
-            self.refresh(service)
-            return bool(planned or outcomes)
+            return bool(take_in(service, self.settings, outcomes, now) or outcomes)
 
         if await self.planner.run(work):
             self.kick(context.application)
+        await self.planner.run(self.refresh)  # after the sender has started on what was planned
 
     async def plan_digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Plan the digests of the chats whose digest time has come (each once per run), in batches."""
