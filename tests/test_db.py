@@ -26,11 +26,17 @@ def test_reopen_keeps_rows_and_applies_nothing_twice(tmp_path):
     db.close()
 
 
+def older_store(path, stop_before: str) -> Database:
+    """A store written by the version before migration `stop_before`, holding one zone."""
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before=stop_before)
+    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    return db
+
+
 def test_an_older_store_loses_the_unread_jieba_index_and_keeps_its_rows(tmp_path):
     path = tmp_path / "zonebrief.db"
-    db = Database(path)
-    MIGRATIONS.apply(db, stop_before="m013_no_jieba_index")
-    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    db = older_store(path, "m013_no_jieba_index")
     assert "articles_fts" in db.table_names()
     db.close()
     db = open_db(path)
@@ -41,9 +47,7 @@ def test_an_older_store_loses_the_unread_jieba_index_and_keeps_its_rows(tmp_path
 
 def test_an_older_store_makes_its_summaries_again_and_keeps_its_articles(tmp_path):
     path = tmp_path / "zonebrief.db"
-    db = Database(path)
-    MIGRATIONS.apply(db, stop_before="m014_summaries_remade_keywords")
-    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    db = older_store(path, "m014_summaries_remade_keywords")
     db["summaries"].insert({"article_id": 1, "sentences": 2, "summary": "{}"})
     db.close()
     db = open_db(path)
