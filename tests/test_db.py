@@ -30,7 +30,7 @@ def older_store(path, stop_before: str) -> Database:
     """A store written by the version before migration `stop_before`, holding one zone."""
     db = Database(path)
     MIGRATIONS.apply(db, stop_before=stop_before)
-    db["zones"].insert({"name": "晋城经济技术开发区", "city": "晋城"})
+    db.table("zones").insert({"name": "晋城经济技术开发区", "city": "晋城"})
     return db
 
 
