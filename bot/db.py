@@ -7,6 +7,7 @@ brought up to date when it is opened, without losing rows.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, UTC
@@ -21,6 +22,7 @@ MIGRATIONS = Migrations("zonebrief")
 # transaction starts with BEGIN IMMEDIATE (see write_transaction), so this wait really applies:
 # a transaction that read first and then tried to write could not wait, it would fail at once.
 BUSY_TIMEOUT_MS = 60_000
+WAL_RETRY_SECONDS = 0.01  # between two tries to switch a new store to WAL (see _enable_wal)
 # Bytes a page of a new store (SQLite's default is 4,096): an article's row is about 2.7 KB, so a
 # 4 KB page holds one and wastes a third; 16 KB pages hold the articles in about 17 % less
 # (docs/BENCHMARKS.md, "Store size"). A store keeps the page size it was written with.
@@ -381,11 +383,26 @@ def open_db(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Data
     """
     db = connect(path, busy_timeout_ms=busy_timeout_ms)
     db.execute(f"PRAGMA page_size = {PAGE_BYTES}")  # takes effect only on a store with nothing written yet
-    db.enable_wal()
+    _enable_wal(db, busy_timeout_ms)
     if MIGRATIONS.pending(db):
         with write_transaction(db):
             MIGRATIONS.apply(db)
     return db
+
+
+def _enable_wal(db: Database, timeout_ms: int) -> None:
+    """Put the store in WAL mode (it stays so, in the file), waiting up to `timeout_ms` while
+    another connection holds it. SQLite does not wait by itself here: switching a new store to WAL
+    while another process writes it (two `zonebrief ingest` started together) fails at once with
+    `database is locked`, since waiting could deadlock; so the switch is tried again."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.enable_wal()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
 
 
 def compact(db: Database) -> None:

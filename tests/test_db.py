@@ -1,5 +1,9 @@
 """The store's schema: created on first open, kept (with its rows) on the next."""
 
+import sqlite3
+import threading
+
+import pytest
 from sqlite_utils import Database
 
 from bot.db import MIGRATIONS, PAGE_BYTES, open_db
@@ -64,3 +68,36 @@ def test_a_new_store_has_large_pages_and_an_older_one_keeps_its_own(tmp_path):
         db = open_db(tmp_path / name)
         assert expected == db.execute("PRAGMA page_size").fetchone()[0]
         db.close()
+
+
+def writing(path) -> sqlite3.Connection:
+    """Another process's connection to a store not yet in WAL mode, in the middle of a write."""
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE kept (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO kept VALUES (1)")
+    return writer
+
+
+def test_opening_a_new_store_waits_while_another_process_writes_it(tmp_path):
+    # Two `zonebrief ingest` started together on a new store: SQLite refuses the switch to WAL at
+    # once while the other writes (it would fail with "database is locked"); open_db waits instead.
+    path = tmp_path / "zonebrief.db"
+    writer = writing(path)
+    commit = threading.Timer(0.3, writer.execute, ["COMMIT"])
+    commit.start()
+    db = open_db(path)
+    commit.join()
+    assert "wal" == db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert 1 == db.table("kept").count
+    db.close()
+    writer.close()
+
+
+def test_opening_a_store_another_process_keeps_writing_fails_after_the_busy_timeout(tmp_path):
+    path = tmp_path / "zonebrief.db"
+    writer = writing(path)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        open_db(path, busy_timeout_ms=50)
+    writer.execute("COMMIT")
+    writer.close()
