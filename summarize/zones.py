@@ -626,8 +626,8 @@ class Gazetteer:
             gazetteer.lookup("灵石").zone.name  # '灵石经济技术开发区' (how == "short")
             gazetteer.lookup("清徐经济技术开发区").zone.name  # '清徐经济开发区' (how == "suffix")
 
-        A lookup is pure: the last MAX_CACHED_LOOKUPS are kept (the page reader asks about the same
-        bylines on every page).
+        A lookup is pure, so up to MAX_CACHED_LOOKUPS of them are kept, and the cache starts again
+        when it is full (the page reader asks about the same bylines on every page).
         """
         found = self._lookups.get(query)
         if found is None:
